@@ -1,0 +1,63 @@
+package dev.rig.oci.compress;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * How a layer blob is compressed, with the media types that name it. Each compressor is a pinned
+ * implementation at a fixed level, so the compressed digest of a layer depends only on the rig
+ * version and the tar, never on the host's zlib.
+ */
+public enum Compression {
+  /** Uncompressed tar. */
+  NONE("application/vnd.oci.image.layer.v1.tar", "application/vnd.docker.image.rootfs.diff.tar"),
+  /** gzip by jzlib (pure Java), level {@link PinnedCompressors#GZIP_LEVEL}. */
+  GZIP(
+      "application/vnd.oci.image.layer.v1.tar+gzip",
+      "application/vnd.docker.image.rootfs.diff.tar.gzip"),
+  /**
+   * zstd by zstd-jni's bundled libzstd, level {@link PinnedCompressors#ZSTD_LEVEL}, single thread.
+   * Docker has no media type of its own for zstd layers and uses the OCI one.
+   */
+  ZSTD(
+      "application/vnd.oci.image.layer.v1.tar+zstd", "application/vnd.oci.image.layer.v1.tar+zstd");
+
+  private final String ociMediaType;
+  private final String dockerMediaType;
+
+  Compression(String ociMediaType, String dockerMediaType) {
+    this.ociMediaType = ociMediaType;
+    this.dockerMediaType = dockerMediaType;
+  }
+
+  public String ociMediaType() {
+    return ociMediaType;
+  }
+
+  public String dockerMediaType() {
+    return dockerMediaType;
+  }
+
+  /** A short lowercase name ("gzip") for cache paths and messages. */
+  public String id() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Wraps {@code out} in this compressor. Closing the returned stream finishes the compressed
+   * stream and closes {@code out}.
+   */
+  public OutputStream compress(OutputStream out) throws IOException {
+    return PinnedCompressors.open(this, out);
+  }
+
+  /** The compression a layer media type (OCI or Docker) stands for. */
+  public static Compression ofMediaType(String mediaType) {
+    for (Compression c : values()) {
+      if (c.ociMediaType.equals(mediaType) || c.dockerMediaType.equals(mediaType)) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("not a known layer media type: " + mediaType);
+  }
+}

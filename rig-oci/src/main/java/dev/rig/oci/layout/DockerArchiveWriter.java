@@ -1,0 +1,113 @@
+package dev.rig.oci.layout;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rig.oci.event.OciEvent;
+import dev.rig.oci.event.OciEventListener;
+import dev.rig.oci.image.AssembledImage;
+import dev.rig.oci.image.ImageLayer;
+import dev.rig.oci.image.Json;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes images as a {@code docker save} archive, for {@code docker load}, {@code podman load} and
+ * {@code docker-archive:FILE}.
+ *
+ * <p>Layout (as docker 25+ writes it): config and layers under {@code blobs/sha256/HEX}, {@code
+ * manifest.json} listing each image's Config, RepoTags and Layers, and the legacy {@code
+ * repositories} file (informational; loaders read manifest.json). Layers stay compressed: docker
+ * and podman detect and decompress gzip and zstd layer files. Images with the same config and
+ * layers share one manifest.json entry with several RepoTags.
+ */
+public final class DockerArchiveWriter {
+  private final OciEventListener listener;
+
+  public DockerArchiveWriter(OciEventListener listener) {
+    this.listener = listener;
+  }
+
+  /**
+   * @param images each {@link TaggedImage#refName()} is a repo tag "name:tag" (":latest" is added
+   *     when the name has no tag)
+   */
+  public void write(Path file, List<TaggedImage> images) throws IOException {
+    long start = System.nanoTime();
+    DeterministicArchive archive = new DeterministicArchive();
+    List<TaggedImage> tagged = new ArrayList<>();
+    for (TaggedImage image : images) {
+      tagged.add(new TaggedImage(repoTag(image.refName()), image.image()));
+    }
+    for (Blob blob : Blob.of(tagged)) {
+      // Manifests are not part of a docker archive; only configs and layers go in.
+      if (!isManifest(blob, tagged)) {
+        archive.addBlob(blob);
+      }
+    }
+    archive.addBytes("manifest.json", manifestJson(tagged));
+    archive.addBytes("repositories", repositoriesJson(tagged));
+    archive.writeTo(file);
+    listener.onEvent(
+        new OciEvent.OutputWritten(
+            file, images.size(), Duration.ofNanos(System.nanoTime() - start)));
+  }
+
+  static String repoTag(String refName) {
+    int slash = refName.lastIndexOf('/');
+    return refName.indexOf(':', slash + 1) < 0 ? refName + ":latest" : refName;
+  }
+
+  private static boolean isManifest(Blob blob, List<TaggedImage> images) {
+    return images.stream()
+        .anyMatch(i -> i.image().manifestDescriptor().digest().equals(blob.digest()));
+  }
+
+  private static byte[] manifestJson(List<TaggedImage> images) {
+    Map<String, List<String>> tagsByManifest = new LinkedHashMap<>();
+    Map<String, AssembledImage> imageByManifest = new LinkedHashMap<>();
+    for (TaggedImage image : images) {
+      String key = image.image().manifestDescriptor().digest().toString();
+      imageByManifest.putIfAbsent(key, image.image());
+      List<String> tags = tagsByManifest.computeIfAbsent(key, k -> new ArrayList<>());
+      if (!tags.contains(image.refName())) {
+        tags.add(image.refName());
+      }
+    }
+    ArrayNode root = JsonNodeFactory.instance.arrayNode();
+    for (var entry : imageByManifest.entrySet()) {
+      AssembledImage image = entry.getValue();
+      ObjectNode node = root.addObject();
+      node.put("Config", "blobs/sha256/" + image.configDescriptor().digest().hex());
+      node.set("RepoTags", Json.array(tagsByManifest.get(entry.getKey())));
+      ArrayNode layers = node.putArray("Layers");
+      for (ImageLayer layer : image.layers()) {
+        layers.add("blobs/sha256/" + layer.blob().digest().hex());
+      }
+    }
+    return Json.bytes(root);
+  }
+
+  /** {"name":{"tag":"TOP-LAYER-HEX"}}, names and tags sorted. */
+  private static byte[] repositoriesJson(List<TaggedImage> images) {
+    Map<String, Map<String, String>> repositories = new TreeMap<>();
+    for (TaggedImage image : images) {
+      String tag = image.refName();
+      int colon = tag.lastIndexOf(':');
+      List<ImageLayer> layers = image.image().layers();
+      String top = layers.isEmpty() ? "" : layers.get(layers.size() - 1).diffId().hex();
+      repositories
+          .computeIfAbsent(tag.substring(0, colon), k -> new TreeMap<>())
+          .put(tag.substring(colon + 1), top);
+    }
+    ObjectNode root = Json.object();
+    repositories.forEach((name, tags) -> root.set(name, Json.stringMapNode(tags)));
+    return Json.bytes(root);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.rig.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the real podman with the two settings this kind of machine needs: crun wrapped so that it
+ * accepts hybrid cgroups, and ulimits within the machine's hard limits. Containers use the host
+ * network or none, never a bridge.
+ */
+public final class Podman {
+  private final Path podman;
+  private final Path confFile;
+
+  private Podman(Path podman, Path confFile) {
+    this.podman = podman;
+    this.confFile = confFile;
+  }
+
+  /** Prepares podman's configuration under {@code workDir}; fails if podman or crun is missing. */
+  public static Podman create(Path workDir) {
+    Path podman = Tools.require("podman", "podman");
+    Path crun = Tools.require("crun", "crun");
+    try {
+      Files.createDirectories(workDir);
+      Path wrapper = workDir.resolve("crun");
+      Files.writeString(
+          wrapper,
+          "#!/bin/sh\n"
+              + "exec unshare -m --propagation private sh -c"
+              + " 'umount /sys/fs/cgroup/unified 2>/dev/null; exec "
+              + crun
+              + " \"$@\"' crun \"$@\"\n");
+      Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path conf = workDir.resolve("containers.conf");
+      Files.writeString(
+          conf,
+          "[containers]\n"
+              + "cgroups = \"disabled\"\n"
+              + "default_ulimits = [\"nofile=1024:1024\", \"nproc=4096:4096\"]\n"
+              + "[engine]\n"
+              + "runtime = \"crun\"\n"
+              + "[engine.runtimes]\n"
+              + "crun = [\""
+              + wrapper
+              + "\"]\n");
+      return new Podman(podman, conf);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The environment under which podman (and skopeo to containers-storage) must run. */
+  public Map<String, String> environment() {
+    return Map.of("CONTAINERS_CONF", confFile.toString());
+  }
+
+  public Path confFile() {
+    return confFile;
+  }
+
+  /** Runs {@code podman ARGS...} and returns its result (not checked). */
+  public Exec.Result run(String... args) {
+    return run(Duration.ofMinutes(5), args);
+  }
+
+  public Exec.Result run(Duration timeout, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(podman.toString());
+    command.addAll(List.of(args));
+    return Exec.run(command, environment(), null, timeout);
+  }
+}
