@@ -6,14 +6,15 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Finds the real programs that tests run against. A missing program fails the test with the
- * package to install: tests never skip silently, because under CI a skip would hide a missing
- * install step.
+ * Finds the real programs that tests run against. A missing program fails the test with the package
+ * to install: tests never skip silently, because under CI a skip would hide a missing install step.
  */
 public final class Tools {
   private Tools() {}
 
-  /** Returns the absolute path of {@code program}, or fails naming the Debian package to install. */
+  /**
+   * Returns the absolute path of {@code program}, or fails naming the Debian package to install.
+   */
   public static Path require(String program, String debianPackage) {
     return find(program)
         .orElseThrow(

@@ -1,0 +1,143 @@
+package dev.rig.build;
+
+import dev.rig.build.event.BuildEvent;
+import dev.rig.build.event.BuildListener;
+import dev.rig.build.plan.ImagePlan;
+import dev.rig.build.plan.Planner;
+import dev.rig.oci.cache.BlobCache;
+import dev.rig.oci.cache.BuiltLayer;
+import dev.rig.oci.cache.LayerBuilder;
+import dev.rig.oci.event.OciEvent;
+import dev.rig.oci.image.AssembledImage;
+import dev.rig.oci.image.BaseImage;
+import dev.rig.oci.image.ImageAssembler;
+import dev.rig.oci.image.ImageConfig;
+import dev.rig.oci.layer.LayerInput;
+import dev.rig.spec.ImageSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Builds images: plans each spec, builds its layers through the cache (in parallel, one layer per
+ * core), and assembles config and manifest. Nothing is written outside the cache; outputs are the
+ * {@link dev.rig.build.output.ImageExporter}'s job.
+ */
+public final class ImageBuilder {
+  private final BuildSettings settings;
+  private final BuildListener listener;
+  private final LayerBuilder layers;
+
+  /** Set on the building thread while a layer's inputs turn out to be cached. */
+  private final ThreadLocal<boolean[]> cacheHit = ThreadLocal.withInitial(() -> new boolean[1]);
+
+  public ImageBuilder(BuildSettings settings, BuildListener listener) throws IOException {
+    this.settings = settings;
+    this.listener = listener;
+    BlobCache cache = BlobCache.open(settings.cacheDir(), event -> {});
+    this.layers =
+        new LayerBuilder(
+            cache,
+            settings.created(),
+            event -> {
+              if (event instanceof OciEvent.LayerCacheHit) {
+                cacheHit.get()[0] = true;
+              }
+            });
+  }
+
+  public BuiltImage build(ImageSpec spec) throws IOException {
+    long start = System.nanoTime();
+    Optional<BaseImage> base = BaseImages.load(spec);
+    ImagePlan plan = Planner.plan(spec, base.map(b -> b.layers().size()).orElse(0));
+    listener.on(new BuildEvent.ImageStarted(plan.name(), plan.layers().size()));
+    List<LayerOutcome> outcomes = buildLayers(plan);
+    List<BuiltLayer> built = outcomes.stream().map(LayerOutcome::layer).toList();
+    AssembledImage image = ImageAssembler.assemble(base, built, config(plan));
+    int reused = (int) outcomes.stream().filter(LayerOutcome::reused).count();
+    BuiltImage result =
+        new BuiltImage(plan.name(), plan.tag(), image, reused, outcomes.size() - reused);
+    listener.on(
+        new BuildEvent.ImageDone(plan.name(), result.reference(), result.digest(), since(start)));
+    return result;
+  }
+
+  private ImageConfig config(ImagePlan plan) {
+    return ImageConfig.builder(settings.created())
+        .env(plan.env())
+        .entrypoint(plan.entrypoint())
+        .cmd(plan.cmd())
+        .workingDir(plan.workingDir())
+        .user(plan.user())
+        .exposedPorts(plan.exposedPorts())
+        .labels(plan.labels())
+        .build();
+  }
+
+  private record LayerOutcome(BuiltLayer layer, boolean reused) {}
+
+  private List<LayerOutcome> buildLayers(ImagePlan plan) throws IOException {
+    int total = plan.layers().size();
+    int threads = Math.max(1, Math.min(total, Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<LayerOutcome>> futures = new ArrayList<>();
+      for (int i = 0; i < total; i++) {
+        int index = i + 1;
+        LayerInput input = plan.layers().get(i);
+        futures.add(pool.submit(() -> buildLayer(plan.name(), index, total, input)));
+      }
+      List<LayerOutcome> outcomes = new ArrayList<>();
+      for (Future<LayerOutcome> future : futures) {
+        outcomes.add(await(future));
+      }
+      return outcomes;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private LayerOutcome buildLayer(String image, int index, int total, LayerInput input)
+      throws IOException {
+    long start = System.nanoTime();
+    cacheHit.get()[0] = false;
+    BuiltLayer layer = layers.build(input, settings.compression());
+    boolean reused = cacheHit.get()[0];
+    listener.on(
+        new BuildEvent.LayerReady(
+            image, index, total, input.createdBy(), reused, layer.blob().size(), since(start)));
+    return new LayerOutcome(layer, reused);
+  }
+
+  private static LayerOutcome await(Future<LayerOutcome> future) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while building layers", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof UncheckedIOException unchecked) {
+        throw unchecked.getCause();
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.rig.build.event;
+
+import java.time.Duration;
+
+/** Progress of a build, reported to a {@link BuildListener}; the CLI renders these. */
+public sealed interface BuildEvent {
+
+  /** The named image's plan is ready and its layers are about to be built. */
+  record ImageStarted(String image, int layers) implements BuildEvent {}
+
+  /**
+   * One layer is ready. {@code reused} means the cache already had it: nothing was tarred or
+   * compressed.
+   */
+  record LayerReady(
+      String image,
+      int index,
+      int total,
+      String createdBy,
+      boolean reused,
+      long bytes,
+      Duration took)
+      implements BuildEvent {}
+
+  /** The image's config and manifest are written; {@code digest} is the manifest digest. */
+  record ImageDone(String image, String reference, String digest, Duration took)
+      implements BuildEvent {}
+
+  /** The images were written to an output target. */
+  record OutputWritten(String target, Duration took) implements BuildEvent {}
+}

@@ -1,0 +1,39 @@
+package dev.rig.build.output;
+
+import dev.rig.build.BuiltImage;
+import dev.rig.build.event.BuildEvent;
+import dev.rig.build.event.BuildListener;
+import dev.rig.oci.event.OciEventListener;
+import dev.rig.oci.layout.DockerArchiveWriter;
+import dev.rig.oci.layout.OciArchiveWriter;
+import dev.rig.oci.layout.OciLayoutWriter;
+import dev.rig.oci.layout.TaggedImage;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+/** Writes built images to an {@link OutputTarget}; each writer replaces its output atomically. */
+public final class ImageExporter {
+  private final BuildListener listener;
+
+  public ImageExporter(BuildListener listener) {
+    this.listener = listener;
+  }
+
+  public void write(OutputTarget target, List<BuiltImage> images) throws IOException {
+    long start = System.nanoTime();
+    List<TaggedImage> tagged =
+        images.stream().map(image -> new TaggedImage(image.reference(), image.image())).toList();
+    OciEventListener quiet = event -> {};
+    if (target instanceof OutputTarget.OciLayout layout) {
+      new OciLayoutWriter(quiet).write(layout.dir(), tagged);
+    } else if (target instanceof OutputTarget.OciArchive archive) {
+      new OciArchiveWriter(quiet).write(archive.file(), tagged);
+    } else if (target instanceof OutputTarget.DockerArchive archive) {
+      new DockerArchiveWriter(quiet).write(archive.file(), tagged);
+    }
+    listener.on(
+        new BuildEvent.OutputWritten(
+            target.describe(), Duration.ofNanos(System.nanoTime() - start)));
+  }
+}

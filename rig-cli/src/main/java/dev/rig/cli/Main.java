@@ -1,0 +1,34 @@
+package dev.rig.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code rig} command: builds GPU container images from a declarative spec. */
+@Command(
+    name = "rig",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Builds GPU container images from a declarative spec, without Docker.",
+    subcommands = {BuildCommand.class, OptionsCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this without exiting). */
+  public static int run(String... args) {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler(new Failures());
+    return commandLine.execute(args);
+  }
+
+  /** Reports the version from the jar manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"rig " + (version == null ? "dev" : version)};
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.rig.cli;
+
+import dev.rig.build.event.BuildEvent;
+import dev.rig.build.event.BuildListener;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+
+/** Renders build events as one line each on stderr, so stdout keeps only the results. */
+final class Progress implements BuildListener {
+  private final PrintWriter err;
+
+  private Progress(PrintWriter err) {
+    this.err = err;
+  }
+
+  static Progress to(PrintWriter err) {
+    return new Progress(err);
+  }
+
+  static BuildListener silent() {
+    return BuildListener.NONE;
+  }
+
+  @Override
+  public synchronized void on(BuildEvent event) {
+    if (event instanceof BuildEvent.ImageStarted started) {
+      err.printf("%s: %d layer(s) to assemble%n", started.image(), started.layers());
+    } else if (event instanceof BuildEvent.LayerReady layer) {
+      err.printf(
+          "%s: layer %d/%d %s (%s, %s, %s)%n",
+          layer.image(),
+          layer.index(),
+          layer.total(),
+          layer.createdBy(),
+          layer.reused() ? "cached" : "built",
+          bytes(layer.bytes()),
+          seconds(layer.took()));
+    } else if (event instanceof BuildEvent.ImageDone done) {
+      err.printf(
+          "%s: %s %s (%s)%n", done.image(), done.reference(), done.digest(), seconds(done.took()));
+    } else if (event instanceof BuildEvent.OutputWritten written) {
+      err.printf("wrote %s (%s)%n", written.target(), seconds(written.took()));
+    }
+    err.flush();
+  }
+
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double value = n;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+  }
+
+  static String seconds(Duration d) {
+    return String.format(Locale.ROOT, "%.2fs", d.toNanos() / 1e9);
+  }
+}

@@ -1,0 +1,134 @@
+package dev.rig.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input through the whole command line: a short error on stderr that names the file, the line
+ * and the option, exit code 1, and no output written.
+ */
+class BadInputTest {
+  @TempDir Path dir;
+
+  private RigRun build(String specName, String... lines) throws IOException {
+    Path spec = dir.resolve(specName);
+    Files.writeString(spec, String.join("\n", lines) + "\n");
+    Files.writeString(dir.resolve("present.txt"), "here\n");
+    return RigRun.withCache(
+        dir.resolve("cache"),
+        List.of("build", "-f", spec.toString(), "--out", "oci:" + dir.resolve("out")));
+  }
+
+  private void assertFails(RigRun run, String... fragments) {
+    assertEquals(1, run.exitCode(), run.describe());
+    String err = run.stderr().strip();
+    for (String fragment : fragments) {
+      assertTrue(err.contains(fragment), "expected '" + fragment + "' in: " + err);
+    }
+    assertTrue(err.lines().count() <= 3, "the error should be short: " + err);
+    assertFalse(Files.exists(dir.resolve("out")), "nothing may be written on a bad spec");
+  }
+
+  private static final String HEAD = "amends \"modulepath:/rig/Project.pkl\"";
+
+  @Test
+  void unknownOption() throws IOException {
+    assertFails(
+        build("rig.pkl", HEAD, "images {", "  [\"a\"] {", "    tagg = \"1\"", "  }", "}"),
+        "rig.pkl:4",
+        "tagg");
+  }
+
+  @Test
+  void wrongType() throws IOException {
+    assertFails(
+        build("rig.pkl", HEAD, "images {", "  [\"a\"] {", "    maxLayers = \"fifty\"", "  }", "}"),
+        "rig.pkl:4",
+        "maxLayers");
+  }
+
+  @Test
+  void missingCopySource() throws IOException {
+    assertFails(
+        build(
+            "rig.yaml",
+            "images:",
+            "  a:",
+            "    copyToRoot:",
+            "      - { source: present.txt, target: /a }",
+            "      - { source: absent.txt, target: /b }"),
+        "rig.yaml:5",
+        "absent.txt");
+  }
+
+  @Test
+  void lowerCaseEnvName() throws IOException {
+    assertFails(
+        build("rig.yaml", "images:", "  a:", "    extraEnv:", "      lower: x"),
+        "rig.yaml:4",
+        "lower");
+  }
+
+  @Test
+  void portOutOfRange() throws IOException {
+    assertFails(
+        build(
+            "rig.pkl",
+            HEAD,
+            "images {",
+            "  [\"a\"] {",
+            "    exposedPorts { \"70000/tcp\" }",
+            "  }",
+            "}"),
+        "rig.pkl:4",
+        "70000");
+  }
+
+  @Test
+  void missingBaseLayout() throws IOException {
+    assertFails(
+        build(
+            "rig.json",
+            "{\"images\": {",
+            "  \"a\": {",
+            "    \"from\": \"oci:./nope:latest\"",
+            "  }",
+            "}}"),
+        "rig.json:3",
+        "nope");
+  }
+
+  @Test
+  void unknownImageName() throws IOException {
+    RigRun run =
+        RigRun.withCache(
+            dir.resolve("cache"), List.of("build", "-f", writeGood().toString(), "nosuch"));
+    assertEquals(1, run.exitCode(), run.describe());
+    assertTrue(run.stderr().contains("no image named 'nosuch'"), run.stderr());
+  }
+
+  @Test
+  void badOutputTarget() throws IOException {
+    RigRun run =
+        RigRun.withCache(
+            dir.resolve("cache"),
+            List.of("build", "-f", writeGood().toString(), "--out", "tarball:x.tar"));
+    assertEquals(1, run.exitCode(), run.describe());
+    assertTrue(
+        run.stderr().contains("oci:DIR, oci-archive:FILE or docker-archive:FILE"), run.stderr());
+  }
+
+  private Path writeGood() throws IOException {
+    Path spec = dir.resolve("good.yaml");
+    Files.writeString(spec, "images:\n  a: {}\n");
+    return spec;
+  }
+}

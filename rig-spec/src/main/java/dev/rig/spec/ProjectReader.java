@@ -1,0 +1,101 @@
+package dev.rig.spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import org.pkl.core.PModule;
+import org.pkl.core.PObject;
+
+/**
+ * Turns an evaluated spec module into the Java model: merges the extra maps, normalises ports and
+ * resolves host paths. Pkl has already checked every value, so this only reshapes.
+ */
+final class ProjectReader {
+  private ProjectReader() {}
+
+  static Project read(Path file, PModule module) {
+    Path specDir = file.getParent();
+    Map<String, ImageSpec> images = new TreeMap<>();
+    for (Map.Entry<?, ?> entry : map(module.getProperty("images")).entrySet()) {
+      String name = (String) entry.getKey();
+      images.put(name, image(name, (PObject) entry.getValue(), specDir));
+    }
+    return new Project(file, images);
+  }
+
+  private static ImageSpec image(String name, PObject image, Path specDir) {
+    Map<String, String> env = new LinkedHashMap<>(strings(image.getProperty("env")));
+    env.putAll(strings(image.getProperty("extraEnv")));
+    Map<String, String> labels = new TreeMap<>(strings(image.getProperty("labels")));
+    labels.putAll(strings(image.getProperty("extraLabels")));
+    LinkedHashSet<String> ports = new LinkedHashSet<>();
+    for (String port : list(image.getProperty("exposedPorts"))) {
+      ports.add(port.contains("/") ? port : port + "/tcp");
+    }
+    List<CopyToRoot> copies = new ArrayList<>();
+    for (Object copy : (List<?>) image.getProperty("copyToRoot")) {
+      copies.add(copyToRoot((PObject) copy, specDir));
+    }
+    Optional<BaseImageRef> from =
+        Optional.ofNullable(nullableString(image.getProperty("from")))
+            .map(ref -> baseImage(ref, specDir));
+    return new ImageSpec(
+        name,
+        (String) image.getProperty("tag"),
+        env,
+        labels,
+        List.copyOf(ports),
+        (String) image.getProperty("user"),
+        (String) image.getProperty("workingDir"),
+        list(image.getProperty("entrypoint")),
+        list(image.getProperty("cmd")),
+        copies,
+        ((Long) image.getProperty("maxLayers")).intValue(),
+        list(image.getProperty("registries")),
+        from);
+  }
+
+  private static CopyToRoot copyToRoot(PObject copy, Path specDir) {
+    String mode = nullableString(copy.getProperty("mode"));
+    return new CopyToRoot(
+        HostPaths.resolve(specDir, (String) copy.getProperty("source")),
+        (String) copy.getProperty("target"),
+        mode == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(mode, 8)),
+        ((Long) copy.getProperty("uid")).intValue(),
+        ((Long) copy.getProperty("gid")).intValue());
+  }
+
+  /** {@code oci:DIR[:REF]}, split at the first colon after DIR as skopeo does. */
+  private static BaseImageRef baseImage(String ref, Path specDir) {
+    String rest = ref.substring("oci:".length());
+    int colon = rest.indexOf(':');
+    String dir = colon < 0 ? rest : rest.substring(0, colon);
+    String tag = colon < 0 ? "" : rest.substring(colon + 1);
+    return new BaseImageRef.OciLayoutRef(HostPaths.resolve(specDir, dir), tag);
+  }
+
+  /** pkl-core gives Pkl's null as {@link org.pkl.core.PNull}, not as Java's null. */
+  private static String nullableString(Object value) {
+    return value instanceof String string ? string : null;
+  }
+
+  private static Map<?, ?> map(Object value) {
+    return (Map<?, ?>) value;
+  }
+
+  private static Map<String, String> strings(Object value) {
+    Map<String, String> strings = new LinkedHashMap<>();
+    map(value).forEach((key, item) -> strings.put((String) key, (String) item));
+    return strings;
+  }
+
+  private static List<String> list(Object value) {
+    return ((List<?>) value).stream().map(String.class::cast).toList();
+  }
+}
