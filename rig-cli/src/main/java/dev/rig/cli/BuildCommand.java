@@ -44,7 +44,7 @@ final class BuildCommand implements Callable<Integer> {
       names = "--out",
       paramLabel = "TARGET",
       description =
-          "oci:DIR, oci-archive:FILE or docker-archive:FILE (default: oci:out next to the spec).")
+          "oci:DIR, oci-archive:FILE or docker-archive:FILE (default: oci:out, in the current directory).")
   String out;
 
   @Option(names = "--json", description = "Print the results as JSON.")
@@ -77,7 +77,7 @@ final class BuildCommand implements Callable<Integer> {
     List<ImageSpec> selected = Specs.select(project, names);
     OutputTarget target =
         this.out == null
-            ? new OutputTarget.OciLayout(project.file().toAbsolutePath().getParent().resolve("out"))
+            ? new OutputTarget.OciLayout(Path.of("out").toAbsolutePath())
             : OutputTarget.parse(this.out, Path.of("").toAbsolutePath());
     BuildSettings settings =
         new BuildSettings(CacheDir.resolve(cache), compression, SourceDateEpoch.fromEnvironment());

@@ -62,6 +62,12 @@ final class DataSpecTranslator {
    */
   private void member(String indent, String name, int line, DataNode value, Optional<Shape> shape) {
     String assign = name.isEmpty() ? "" : name + " = ";
+    if (value instanceof DataNode.Scalar scalar
+        && scalar.value() == null
+        && shape.orElse(null) instanceof Shape.ObjectShape) {
+      // "foo:" with nothing after it, in YAML, asks for an image with every option at its default.
+      value = new DataNode.MapNode(List.of(), scalar.line());
+    }
     if (value instanceof DataNode.MapNode map) {
       if (shape.orElse(null) instanceof Shape.ObjectShape object) {
         // A property amends its default object; an entry or element is a new instance, named

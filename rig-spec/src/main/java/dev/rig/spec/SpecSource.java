@@ -20,10 +20,6 @@ record SpecSource(Path file, SpecFormat format, ModuleSource module, IntUnaryOpe
     return new SpecSource(file, SpecFormat.PKL, ModuleSource.path(file), line -> line);
   }
 
-  Path directory() {
-    return file.getParent();
-  }
-
   String moduleUri() {
     return module.getUri().toString();
   }

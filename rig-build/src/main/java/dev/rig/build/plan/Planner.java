@@ -26,29 +26,39 @@ public final class Planner {
   private Planner() {}
 
   /**
-   * Plans {@code spec} on top of a base that already has {@code baseLayers} layers.
+   * Plans {@code spec} on top of a base that already has {@code baseLayers} layers. An image
+   * without a base starts with {@link BaseFilesystem}'s layer.
    *
    * @throws IllegalArgumentException when the base alone uses up the layer budget
    */
   public static ImagePlan plan(ImageSpec spec, int baseLayers) {
-    int budget = spec.maxLayers() - baseLayers;
+    boolean scratch = spec.from().isEmpty();
     List<CopyToRoot> copies = spec.copyToRoot();
-    if (!copies.isEmpty() && budget < 1) {
-      throw new IllegalArgumentException(
-          "image '"
-              + spec.name()
-              + "': its base already has "
-              + baseLayers
-              + " layers, the maxLayers limit of "
-              + spec.maxLayers()
-              + " leaves none for copyToRoot (raise maxLayers)");
-    }
+    int budget = spec.maxLayers() - baseLayers - (scratch ? 1 : 0);
     List<LayerInput> layers = new ArrayList<>();
-    int separate = Math.min(copies.size(), budget);
-    for (int i = 0; i < separate; i++) {
-      List<CopyToRoot> group =
-          i < separate - 1 ? List.of(copies.get(i)) : copies.subList(i, copies.size());
-      layers.add(layer(group));
+    if (scratch && budget < 1 && !copies.isEmpty()) {
+      // maxLayers = 1: the base files and every copy share the image's only layer.
+      layers.add(layer(BaseFilesystem.layer().entries(), copies));
+    } else {
+      if (!copies.isEmpty() && budget < 1) {
+        throw new IllegalArgumentException(
+            "image '"
+                + spec.name()
+                + "': its base already has "
+                + baseLayers
+                + " layers, the maxLayers limit of "
+                + spec.maxLayers()
+                + " leaves none for copyToRoot (raise maxLayers)");
+      }
+      if (scratch) {
+        layers.add(BaseFilesystem.layer());
+      }
+      int separate = Math.min(copies.size(), budget);
+      for (int i = 0; i < separate; i++) {
+        List<CopyToRoot> group =
+            i < separate - 1 ? List.of(copies.get(i)) : copies.subList(i, copies.size());
+        layers.add(layer(List.of(), group));
+      }
     }
     List<String> env = new ArrayList<>();
     spec.env().forEach((name, value) -> env.add(name + "=" + value));
@@ -66,9 +76,13 @@ public final class Planner {
         spec.labels());
   }
 
-  /** One layer holding {@code copies}; a later copy of the same path wins, as in a COPY. */
-  private static LayerInput layer(List<CopyToRoot> copies) {
+  /**
+   * One layer holding {@code first} and then {@code copies}; a later entry for the same path wins,
+   * as with successive COPY instructions.
+   */
+  private static LayerInput layer(List<LayerEntry> first, List<CopyToRoot> copies) {
     Map<String, LayerEntry> byPath = new LinkedHashMap<>();
+    first.forEach(entry -> byPath.put(entry.path(), entry));
     List<String> targets = new ArrayList<>();
     for (CopyToRoot copy : copies) {
       targets.add(copy.target());

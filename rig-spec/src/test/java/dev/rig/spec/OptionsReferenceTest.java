@@ -1,0 +1,133 @@
+package dev.rig.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.pkl.core.ModuleSchema;
+import org.pkl.core.PClass;
+
+class OptionsReferenceTest {
+
+  /** Every property of every class of the schema, read independently of the reference. */
+  private static List<String> schemaProperties() {
+    try (SpecEvaluator evaluator = SpecEvaluator.forSchema()) {
+      ModuleSchema schema = evaluator.schema();
+      List<PClass> classes = new ArrayList<>(schema.getClasses().values());
+      classes.add(schema.getModuleClass());
+      List<String> properties = new ArrayList<>();
+      for (PClass pclass : classes) {
+        pclass.getProperties().values().stream()
+            .filter(property -> !property.isHidden())
+            .forEach(
+                property ->
+                    properties.add(pclass.getSimpleName() + "." + property.getSimpleName()));
+      }
+      return properties;
+    }
+  }
+
+  @Test
+  void everyOptionOfTheSchemaIsDocumentedWithATypeAndADefaultOrRequired() {
+    List<OptionDoc> options = OptionsReference.options();
+    List<String> properties = schemaProperties();
+
+    assertEquals(properties.size(), options.size(), () -> properties + " vs " + options);
+    for (String property : properties) {
+      String name = property.substring(property.indexOf('.') + 1);
+      Optional<OptionDoc> option =
+          options.stream()
+              .filter(o -> o.path().equals(name) || o.path().endsWith("." + name))
+              .findFirst();
+      assertTrue(option.isPresent(), "no reference entry for " + property);
+      assertFalse(option.get().doc().isBlank(), "no doc comment on " + property);
+      assertFalse(option.get().type().isBlank(), "no type for " + property);
+    }
+  }
+
+  @Test
+  void onlyTheCopySourceAndTargetAreRequired() {
+    Set<String> required =
+        OptionsReference.options().stream()
+            .filter(OptionDoc::required)
+            .map(OptionDoc::path)
+            .collect(Collectors.toSet());
+
+    assertEquals(
+        Set.of("images.<name>.copyToRoot[].source", "images.<name>.copyToRoot[].target"), required);
+  }
+
+  @Test
+  void everyNamedTypeIsDocumented() {
+    assertFalse(OptionsReference.types().isEmpty());
+    OptionsReference.types()
+        .forEach(
+            (name, doc) ->
+                assertFalse(
+                    doc.startsWith("\n") || doc.startsWith("Defined as"), name + ": " + doc));
+  }
+
+  @Test
+  void optionsAreListedWithPathTypeDefaultAndDoc() {
+    List<String> paths = OptionsReference.options().stream().map(OptionDoc::path).toList();
+    assertEquals(
+        List.of(
+            "images",
+            "images.<name>.tag",
+            "images.<name>.env",
+            "images.<name>.extraEnv",
+            "images.<name>.labels",
+            "images.<name>.extraLabels",
+            "images.<name>.exposedPorts",
+            "images.<name>.user",
+            "images.<name>.workingDir",
+            "images.<name>.entrypoint",
+            "images.<name>.cmd",
+            "images.<name>.copyToRoot",
+            "images.<name>.copyToRoot[].source",
+            "images.<name>.copyToRoot[].target",
+            "images.<name>.copyToRoot[].mode",
+            "images.<name>.copyToRoot[].uid",
+            "images.<name>.copyToRoot[].gid",
+            "images.<name>.maxLayers",
+            "images.<name>.registries",
+            "images.<name>.from"),
+        paths);
+    OptionDoc ports =
+        OptionsReference.options().stream()
+            .filter(o -> o.path().equals("images.<name>.exposedPorts"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("Listing<Port>", ports.type());
+    assertEquals(Optional.of("new { \"22/tcp\" }"), ports.defaultValue());
+    assertTrue(ports.doc().startsWith("The ports the image declares"), ports.doc());
+  }
+
+  @Test
+  void markdownHoldsEveryOption() {
+    String markdown = OptionsReference.markdown();
+
+    for (OptionDoc option : OptionsReference.options()) {
+      assertTrue(markdown.contains("## `" + option.path() + "`\n"), option.path());
+    }
+    assertTrue(markdown.contains("- Type: `Int(isBetween(1, 127))`\n- Default: `50`\n"));
+    assertTrue(markdown.contains("- Type: `HostPath`\n- Default: none (required)\n"));
+    assertTrue(markdown.contains("    [\"LANG\"] = \"C.UTF-8\"\n"), "multi-line defaults");
+    assertTrue(markdown.contains("### `Port`\n"));
+    assertTrue(markdown.endsWith("\n") && !markdown.endsWith("\n\n"));
+  }
+
+  @Test
+  void plainTextHoldsEveryOption() {
+    String text = OptionsReference.text();
+
+    assertTrue(text.contains("images.<name>.tag: Tag = \"latest\"\n    The image tag"), text);
+    assertTrue(text.contains("images.<name>.copyToRoot[].target: AbsolutePath (required)\n"));
+  }
+}
