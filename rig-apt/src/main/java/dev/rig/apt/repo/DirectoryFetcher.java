@@ -1,0 +1,31 @@
+package dev.rig.apt.repo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** A repository on the local disk (a mirror copy, a test fixture, a {@code file:} source). */
+public record DirectoryFetcher(Path root) implements RepositoryFetcher {
+  public DirectoryFetcher {
+    root = root.toAbsolutePath().normalize();
+  }
+
+  @Override
+  public Optional<byte[]> fetch(String relativePath) throws IOException {
+    Path file = root.resolve(relativePath).normalize();
+    if (!file.startsWith(root)) {
+      // Paths come from signed metadata, but a path that leaves the root is never legitimate.
+      throw new IOException(relativePath + " points outside the repository " + root);
+    }
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    return Optional.of(Files.readAllBytes(file));
+  }
+
+  @Override
+  public String describe() {
+    return root.toString();
+  }
+}

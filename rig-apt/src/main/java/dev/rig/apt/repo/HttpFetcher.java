@@ -1,0 +1,55 @@
+package dev.rig.apt.repo;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** A repository over HTTP(S); integrity comes from the signed Release file, not from TLS. */
+public final class HttpFetcher implements RepositoryFetcher {
+  private final URI base;
+  private final HttpClient client;
+
+  public HttpFetcher(URI base, HttpClient client) {
+    String s = base.toString();
+    this.base = URI.create(s.endsWith("/") ? s : s + "/");
+    this.client = client;
+  }
+
+  public static HttpFetcher of(URI base) {
+    return new HttpFetcher(
+        base,
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(20))
+            .build());
+  }
+
+  @Override
+  public Optional<byte[]> fetch(String relativePath) throws IOException {
+    URI uri = base.resolve(relativePath);
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build();
+    try {
+      HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      int status = response.statusCode();
+      if (status == 404 || status == 410) {
+        return Optional.empty();
+      }
+      if (status != 200) {
+        throw new IOException("GET " + uri + " answered HTTP " + status);
+      }
+      return Optional.of(response.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while fetching " + uri, e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return base.toString();
+  }
+}

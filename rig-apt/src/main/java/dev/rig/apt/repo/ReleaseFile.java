@@ -1,0 +1,67 @@
+package dev.rig.apt.repo;
+
+import dev.rig.apt.control.ControlFileException;
+import dev.rig.apt.control.ControlParser;
+import dev.rig.apt.control.Stanza;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The (already signature-checked) text of a Release / InRelease file.
+ *
+ * @param files SHA256 entries by path relative to the Release file's directory
+ */
+public record ReleaseFile(
+    Optional<String> suite,
+    Optional<String> codename,
+    List<String> architectures,
+    List<String> components,
+    boolean acquireByHash,
+    Map<String, FileEntry> files) {
+
+  /** One line of the SHA256 list: the digest and size that a downloaded index must match. */
+  public record FileEntry(String path, String sha256, long size) {}
+
+  public ReleaseFile {
+    architectures = List.copyOf(architectures);
+    components = List.copyOf(components);
+    files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
+  }
+
+  /** Parses Release text; only the SHA256 list is read, since MD5 and SHA1 prove nothing. */
+  public static ReleaseFile parse(String source, String text) {
+    List<Stanza> stanzas = ControlParser.parse(source, text);
+    if (stanzas.size() != 1) {
+      throw new ControlFileException(
+          source + ": expected one stanza in a Release file, found " + stanzas.size());
+    }
+    Stanza s = stanzas.get(0);
+    Map<String, FileEntry> files = new LinkedHashMap<>();
+    for (String line : s.get("SHA256").orElse("").split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] parts = line.strip().split("\\s+");
+      if (parts.length != 3 || !parts[0].matches("[0-9a-fA-F]{64}")) {
+        throw new ControlFileException(source + ": bad SHA256 line '" + line.strip() + "'");
+      }
+      files.put(
+          parts[2], new FileEntry(parts[2], parts[0].toLowerCase(), Long.parseLong(parts[1])));
+    }
+    return new ReleaseFile(
+        s.get("Suite").map(String::strip),
+        s.get("Codename").map(String::strip),
+        new ArrayList<>(s.words("Architectures")),
+        new ArrayList<>(s.words("Components")),
+        s.get("Acquire-By-Hash").map(v -> v.strip().equalsIgnoreCase("yes")).orElse(false),
+        files);
+  }
+
+  public Optional<FileEntry> entry(String path) {
+    return Optional.ofNullable(files.get(path));
+  }
+}

@@ -1,0 +1,89 @@
+package dev.rig.apt.repo;
+
+import dev.rig.apt.control.PackageRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads one suite of a repository ({@code dists/SUITE}) and yields verified package lists: the
+ * Release file is checked against the keyring, then each index against the Release file.
+ */
+public final class SuiteReader {
+  /** Compressions tried in this order; xz is smallest, plain is the last resort. */
+  private static final List<String> SUFFIXES = List.of(".xz", ".gz", "");
+
+  private final RepositoryFetcher fetcher;
+  private final String suite;
+  private final SignatureVerifier verifier;
+
+  public SuiteReader(RepositoryFetcher fetcher, String suite, Keyring keyring) {
+    this.fetcher = fetcher;
+    this.suite = suite;
+    this.verifier = new SignatureVerifier(keyring);
+  }
+
+  private String dists() {
+    return "dists/" + suite + "/";
+  }
+
+  /** Fetches InRelease (or Release + Release.gpg), verifies it, and parses the signed text. */
+  public ReleaseFile release() throws IOException {
+    String inReleasePath = dists() + "InRelease";
+    Optional<byte[]> inRelease = fetcher.fetch(inReleasePath);
+    if (inRelease.isPresent()) {
+      String text = verifier.verifyClearsigned(where(inReleasePath), inRelease.get());
+      return ReleaseFile.parse(where(inReleasePath), text);
+    }
+    String releasePath = dists() + "Release";
+    byte[] release =
+        fetcher
+            .fetch(releasePath)
+            .orElseThrow(
+                () -> new IOException(where(dists()) + " has neither InRelease nor Release"));
+    byte[] signature =
+        fetcher
+            .fetch(releasePath + ".gpg")
+            .orElseThrow(
+                () ->
+                    new SignatureException(
+                        where(releasePath) + " is unsigned (no InRelease, no Release.gpg)"));
+    verifier.verifyDetached(where(releasePath), release, signature);
+    return ReleaseFile.parse(where(releasePath), new String(release, StandardCharsets.UTF_8));
+  }
+
+  /** The verified, parsed {@code COMPONENT/binary-ARCH/Packages} index of this suite. */
+  public List<PackageRecord> packages(ReleaseFile release, String component, String arch)
+      throws IOException {
+    String base = component + "/binary-" + arch + "/Packages";
+    for (String suffix : SUFFIXES) {
+      String path = base + suffix;
+      Optional<ReleaseFile.FileEntry> entry = release.entry(path);
+      if (entry.isEmpty()) {
+        continue;
+      }
+      // By-hash paths never change under a reader, which avoids a race with a mirror update.
+      String fetchPath =
+          release.acquireByHash()
+              ? component + "/binary-" + arch + "/by-hash/SHA256/" + entry.get().sha256()
+              : path;
+      Optional<byte[]> bytes = fetcher.fetch(dists() + fetchPath);
+      if (bytes.isEmpty() && release.acquireByHash()) {
+        bytes = fetcher.fetch(dists() + path);
+      }
+      if (bytes.isEmpty()) {
+        continue;
+      }
+      byte[] ok = IndexFiles.verified(release, where(dists() + "InRelease"), path, bytes.get());
+      String text = new String(IndexFiles.decompress(path, ok), StandardCharsets.UTF_8);
+      return PackageRecord.parseIndex(where(dists() + path), text);
+    }
+    throw new IOException(
+        where(dists() + base) + ": no index listed in the Release file could be fetched");
+  }
+
+  private String where(String path) {
+    return fetcher.describe() + "/" + path;
+  }
+}

@@ -1,0 +1,98 @@
+package dev.rig.apt.resolve;
+
+import dev.rig.apt.control.PackageRecord;
+import dev.rig.apt.control.PackageRef;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * All installable packages for one native architecture, indexed by name and by provided name.
+ * Packages of other architectures are left out: this first resolver installs native and {@code all}
+ * packages only.
+ */
+public final class Universe {
+  /** A package offering a virtual name, with the version it provides (if versioned). */
+  public record Provider(PackageRecord pkg, PackageRef provided) {}
+
+  private final String nativeArch;
+  private final Map<String, List<PackageRecord>> byName;
+  private final Map<String, List<Provider>> providers;
+
+  private Universe(
+      String nativeArch,
+      Map<String, List<PackageRecord>> byName,
+      Map<String, List<Provider>> providers) {
+    this.nativeArch = nativeArch;
+    this.byName = byName;
+    this.providers = providers;
+  }
+
+  /**
+   * Builds the index. The same name, version and architecture seen twice (the same package in two
+   * suites) counts once, keeping the first, so earlier sources win deterministically.
+   */
+  public static Universe of(String nativeArch, Collection<PackageRecord> packages) {
+    Map<String, List<PackageRecord>> byName = new HashMap<>();
+    Map<String, List<Provider>> providers = new HashMap<>();
+    Set<String> seen = new HashSet<>();
+    for (PackageRecord p : packages) {
+      if (!p.architecture().equals(nativeArch) && !p.architecture().equals("all")) {
+        continue;
+      }
+      if (!seen.add(p.name() + "\0" + p.version() + "\0" + p.architecture())) {
+        continue;
+      }
+      byName.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(p);
+      for (PackageRef provided : p.provides()) {
+        providers
+            .computeIfAbsent(provided.name(), k -> new ArrayList<>())
+            .add(new Provider(p, provided));
+      }
+    }
+    // Highest version first; equal versions keep source order (a stable sort).
+    Comparator<PackageRecord> newestFirst =
+        Comparator.comparing(PackageRecord::version, Comparator.reverseOrder());
+    Map<String, List<PackageRecord>> frozen = new HashMap<>();
+    byName.forEach((k, v) -> frozen.put(k, v.stream().sorted(newestFirst).toList()));
+    Map<String, List<Provider>> frozenProviders = new HashMap<>();
+    providers.forEach(
+        (k, v) ->
+            frozenProviders.put(
+                k,
+                v.stream()
+                    .sorted(
+                        Comparator.comparing((Provider pr) -> pr.pkg().name())
+                            .thenComparing(pr -> pr.pkg().version(), Comparator.reverseOrder()))
+                    .toList()));
+    return new Universe(nativeArch, Map.copyOf(frozen), Map.copyOf(frozenProviders));
+  }
+
+  public String nativeArch() {
+    return nativeArch;
+  }
+
+  /** Every version of a real package, newest first. */
+  public List<PackageRecord> versions(String name) {
+    return byName.getOrDefault(name, List.of());
+  }
+
+  /** Packages that provide {@code name}, by provider name then newest first. */
+  public List<Provider> providers(String name) {
+    return providers.getOrDefault(name, List.of());
+  }
+
+  /** The newest version of every package marked Essential: yes, by name. */
+  public List<PackageRecord> essential() {
+    return byName.values().stream()
+        .map(v -> v.get(0))
+        .filter(PackageRecord::essential)
+        .sorted(Comparator.comparing(PackageRecord::name))
+        .toList();
+  }
+}

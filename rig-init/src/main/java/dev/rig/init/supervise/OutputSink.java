@@ -1,0 +1,45 @@
+package dev.rig.init.supervise;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one place service output and rig-init's own messages are written. Whole lines are written
+ * under a lock so lines from different services never interleave mid-line. Bytes pass through
+ * untouched (no charset decoding, no re-levelling as nimi does), only a prefix is put in front.
+ */
+public final class OutputSink {
+  private final OutputStream out;
+
+  public OutputSink(OutputStream out) {
+    this.out = out;
+  }
+
+  /** Writes {@code prefix + bytes[off, off+len) + '\n'} as one unit. */
+  public synchronized void line(byte[] prefix, byte[] bytes, int off, int len) {
+    try {
+      out.write(prefix);
+      out.write(bytes, off, len);
+      out.write('\n');
+      out.flush();
+    } catch (IOException e) {
+      // Nobody to tell when stdout is gone; a broken log must not take services down.
+    }
+  }
+
+  /** A message from rig-init itself. */
+  public void say(String message) {
+    byte[] b = message.getBytes(StandardCharsets.UTF_8);
+    line("[rig-init] ".getBytes(StandardCharsets.UTF_8), b, 0, b.length);
+  }
+
+  public static OutputSink stdout() {
+    return new OutputSink(System.out);
+  }
+
+  static UncheckedIOException unchecked(IOException e) {
+    return new UncheckedIOException(e);
+  }
+}

@@ -1,0 +1,8 @@
+package dev.rig.registry;
+
+/** The registry refused our credentials (or needs some and none were found). */
+public final class RegistryAuthException extends RegistryException {
+  public RegistryAuthException(String message, int status) {
+    super(message, status, null);
+  }
+}

@@ -1,0 +1,83 @@
+package dev.rig.registry;
+
+import dev.rig.registry.auth.CredentialChain;
+import dev.rig.registry.auth.Scopes;
+import dev.rig.registry.endpoint.ApiPing;
+import dev.rig.registry.http.Authorizer;
+import dev.rig.registry.http.HttpClients;
+import dev.rig.registry.http.RegistryCaller;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Entry point for talking to registries: holds the options, credentials and listener, finds each
+ * registry's base URL once (https, or http where allowed) and makes {@link RegistryCaller}s for
+ * repositories.
+ */
+public final class RegistryClient {
+  private final RegistryOptions options;
+  private final CredentialChain credentials;
+  private final RegistryListener listener;
+  private final HttpClient http;
+  private final Map<String, URI> bases = new ConcurrentHashMap<>();
+
+  public RegistryClient(
+      RegistryOptions options, CredentialChain credentials, RegistryListener listener)
+      throws IOException {
+    this.options = options;
+    this.credentials = credentials;
+    this.listener = listener;
+    this.http = HttpClients.create(options);
+  }
+
+  public RegistryOptions options() {
+    return options;
+  }
+
+  public RegistryListener listener() {
+    return listener;
+  }
+
+  /** A caller for {@code repository} on {@code registry} with the access {@code scopes} need. */
+  public RegistryCaller caller(String registry, Scopes scopes) throws IOException {
+    URI base = base(registry);
+    return new RegistryCaller(
+        registry,
+        scopes.repository(),
+        base,
+        http,
+        options.retry(),
+        options.requestTimeout(),
+        Optional.of(new Authorizer(registry, http, credentials, scopes, listener)),
+        listener);
+  }
+
+  /** A caller for pushing to {@code target}, able to mount from {@code mountFrom}. */
+  public RegistryCaller pushCaller(ImageReference target, List<String> mountFrom)
+      throws IOException {
+    return caller(target.apiHost(), Scopes.push(target.repository(), mountFrom));
+  }
+
+  public RegistryCaller pullCaller(ImageReference source) throws IOException {
+    return caller(source.apiHost(), Scopes.pull(source.repository()));
+  }
+
+  private URI base(String registry) throws IOException {
+    URI known = bases.get(registry);
+    if (known != null) {
+      return known;
+    }
+    boolean preferHttp = options.plainHttp() || ImageReference.isLoopbackHost(registry);
+    URI base =
+        new ApiPing(http, options.retry(), listener)
+            .resolve(registry, preferHttp, options.insecure());
+    bases.put(registry, base);
+    listener.onEvent(new RegistryEvent.Connected(registry, base.toString()));
+    return base;
+  }
+}

@@ -1,0 +1,8 @@
+package dev.rig.registry;
+
+/** The repository, manifest or blob does not exist on the registry. */
+public final class RegistryNotFoundException extends RegistryException {
+  public RegistryNotFoundException(String message) {
+    super(message, 404, null);
+  }
+}

@@ -1,0 +1,296 @@
+package dev.rig.registry.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rig.registry.DigestMismatchException;
+import dev.rig.registry.RegistryAuthException;
+import dev.rig.registry.RegistryEvent;
+import dev.rig.registry.RegistryException;
+import dev.rig.registry.RegistryListener;
+import dev.rig.registry.RegistryNotFoundException;
+import dev.rig.registry.RegistryTlsException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLException;
+
+/**
+ * The one place requests to a registry are sent: adds authorization, retries what may pass on a
+ * later try (I/O errors, 408, 429, 5xx) with backoff, answers 401 by renewing authorization once,
+ * follows redirects of GET/HEAD, and turns every other failure into a typed exception whose message
+ * names the registry, the repository and what to do.
+ */
+public final class RegistryCaller {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+  private static final int MAX_SMALL_BODY = 16 << 20;
+
+  private final String registry;
+  private final String repository;
+  private final URI base;
+  private final HttpClient client;
+  private final RetryPolicy retry;
+  private final Duration timeout;
+  private final Optional<Authorizer> authorizer;
+  private final RegistryListener listener;
+
+  public RegistryCaller(
+      String registry,
+      String repository,
+      URI base,
+      HttpClient client,
+      RetryPolicy retry,
+      Duration timeout,
+      Optional<Authorizer> authorizer,
+      RegistryListener listener) {
+    this.registry = registry;
+    this.repository = repository;
+    this.base = base;
+    this.client = client;
+    this.retry = retry;
+    this.timeout = timeout;
+    this.authorizer = authorizer;
+    this.listener = listener;
+  }
+
+  public String registry() {
+    return registry;
+  }
+
+  public String repository() {
+    return repository;
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  /** Sends {@code call} and reads the whole (small) body. */
+  public Response call(Call call) throws IOException {
+    HttpResponse<InputStream> response = open(call);
+    try (InputStream in = response.body()) {
+      byte[] body = in.readNBytes(MAX_SMALL_BODY + 1);
+      if (body.length > MAX_SMALL_BODY) {
+        throw new RegistryException(failure(call) + ": the response is larger than 16 MiB");
+      }
+      return new Response(response.statusCode(), response.headers(), body, response.uri());
+    }
+  }
+
+  /** Sends {@code call}; on success the caller must read and close the body stream. */
+  public HttpResponse<InputStream> open(Call call) throws IOException {
+    URI uri = call.resolve(base);
+    boolean renewed = false;
+    int redirects = 0;
+    for (int attempt = 1; ; attempt++) {
+      Optional<String> auth =
+          sameOrigin(uri) ? authorizer.flatMap(Authorizer::header) : Optional.empty();
+      HttpResponse<InputStream> response;
+      try {
+        response = client.send(request(call, uri, auth), HttpResponse.BodyHandlers.ofInputStream());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted during " + call.what() + " on " + registry);
+      } catch (SSLException e) {
+        throw tlsFailure(e);
+      } catch (IOException e) {
+        if (attempt >= retry.maxAttempts()) {
+          throw new RegistryException(
+              failure(call)
+                  + " after "
+                  + attempt
+                  + " tries: "
+                  + e
+                  + "; check the network and that the registry is up",
+              e);
+        }
+        pause(call, attempt, retry.backoff(attempt), e.toString());
+        continue;
+      }
+      int status = response.statusCode();
+      if (call.expected().contains(status)) {
+        return response;
+      }
+      byte[] errorBody = drain(response);
+      if (REDIRECTS.contains(status)
+          && (call.method().equals("GET") || call.method().equals("HEAD"))
+          && response.headers().firstValue("Location").isPresent()
+          && redirects++ < 5) {
+        uri = uri.resolve(response.headers().firstValue("Location").get());
+        attempt--;
+        continue;
+      }
+      if (status == 401 && authorizer.isPresent() && !renewed) {
+        renewed = true;
+        if (authorizer.get().renew(auth.orElse(null), response.headers())) {
+          attempt--;
+          continue;
+        }
+      }
+      if (status == 401) {
+        throw authFailure(call, auth.isPresent());
+      }
+      if (retry.isRetryable(status) && attempt < retry.maxAttempts()) {
+        int tried = attempt;
+        Duration delay = retry.retryAfter(response.headers()).orElseGet(() -> retry.backoff(tried));
+        pause(call, attempt, delay, "HTTP " + status);
+        continue;
+      }
+      throw statusFailure(call, status, errorBody, attempt);
+    }
+  }
+
+  private boolean sameOrigin(URI uri) {
+    // Credentials go only to the registry itself, never to a storage redirect target.
+    return uri.getHost() != null
+        && uri.getHost().equalsIgnoreCase(base.getHost())
+        && uri.getPort() == base.getPort()
+        && uri.getScheme().equals(base.getScheme());
+  }
+
+  private HttpRequest request(Call call, URI uri, Optional<String> auth) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout);
+    call.headers().forEach(builder::header);
+    auth.ifPresent(a -> builder.header("Authorization", a));
+    HttpRequest.BodyPublisher body =
+        call.body().map(s -> s.get()).orElseGet(HttpRequest.BodyPublishers::noBody);
+    builder.method(call.method(), body);
+    return builder.build();
+  }
+
+  private void pause(Call call, int attempt, Duration delay, String reason) throws IOException {
+    listener.onEvent(
+        new RegistryEvent.Retrying(call.what() + " on " + registry, attempt, delay, reason));
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting to retry " + call.what());
+    }
+  }
+
+  private static byte[] drain(HttpResponse<InputStream> response) {
+    try (InputStream in = response.body()) {
+      return in.readNBytes(64 * 1024);
+    } catch (IOException e) {
+      return new byte[0];
+    }
+  }
+
+  private String failure(Call call) {
+    return "registry " + registry + ": " + call.what() + " in repository " + repository + " failed";
+  }
+
+  private RegistryException tlsFailure(SSLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CertificateException) {
+        return new RegistryTlsException(
+            "registry "
+                + registry
+                + ": its TLS certificate is not trusted ("
+                + t.getMessage()
+                + "); pass the CA that signed it with --registry-ca-file, or --insecure to skip"
+                + " verification (only for a registry you control)",
+            e);
+      }
+    }
+    return new RegistryTlsException(
+        "registry " + registry + ": TLS handshake failed (" + e.getMessage() + ")", e);
+  }
+
+  private RegistryException authFailure(Call call, boolean sentCredentials) throws IOException {
+    Authorizer a = authorizer.orElseThrow();
+    String who =
+        a.credential()
+            .map(c -> "refused the credentials of user '" + c.username() + "' from " + c.source())
+            .orElse("requires credentials and none were found for it");
+    return new RegistryAuthException(
+        "registry "
+            + registry
+            + " "
+            + who
+            + " ("
+            + call.what()
+            + " in repository "
+            + repository
+            + ", HTTP 401). Looked for credentials in: "
+            + a.searched()
+            + ". Log in with `podman login "
+            + registry
+            + "` or `docker login "
+            + registry
+            + "`, or set RIG_REGISTRY_USER and RIG_REGISTRY_PASSWORD.",
+        401);
+  }
+
+  private RegistryException statusFailure(Call call, int status, byte[] body, int attempts) {
+    List<String> codes = new ArrayList<>();
+    String detail = errorDetail(body, codes);
+    String prefix = failure(call) + ": HTTP " + status + (detail.isEmpty() ? "" : " " + detail);
+    if (attempts > 1) {
+      prefix += " (after " + attempts + " tries)";
+    }
+    if (status == 404) {
+      return new RegistryNotFoundException(
+          prefix + "; check the repository name and tag (or that the blob was pushed)");
+    }
+    if (status == 403 || codes.contains("DENIED")) {
+      return new RegistryAuthException(
+          prefix
+              + "; the account has no "
+              + (call.method().equals("GET") || call.method().equals("HEAD") ? "pull" : "push")
+              + " right on "
+              + repository
+              + ": check the repository name or ask its owner for access",
+          status);
+    }
+    if (codes.contains("DIGEST_INVALID")) {
+      return new DigestMismatchException(
+          prefix + "; the bytes sent do not match their digest (a corrupt local blob?); rebuild");
+    }
+    if (status == 413) {
+      return new RegistryException(
+          prefix + "; the request is too large: lower the chunk size", status, null);
+    }
+    if (retry.isRetryable(status)) {
+      return new RegistryException(
+          prefix + "; the registry kept failing, try again later", status, null);
+    }
+    return new RegistryException(prefix, status, null);
+  }
+
+  /** The registry's error codes and messages ({"errors":[{"code":..,"message":..}]}), if any. */
+  private static String errorDetail(byte[] body, List<String> codes) {
+    if (body.length == 0) {
+      return "";
+    }
+    try {
+      JsonNode errors = JSON.readTree(body).path("errors");
+      List<String> parts = new ArrayList<>();
+      for (JsonNode e : errors) {
+        codes.add(e.path("code").asText());
+        parts.add(e.path("code").asText() + ": " + e.path("message").asText());
+      }
+      if (!parts.isEmpty()) {
+        return "(" + String.join("; ", parts) + ")";
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not the registry's JSON error format: show the start of the text instead.
+    }
+    String text = new String(body, StandardCharsets.UTF_8).strip();
+    return text.isEmpty()
+        ? ""
+        : "(" + (text.length() > 200 ? text.substring(0, 200) + "..." : text) + ")";
+  }
+}

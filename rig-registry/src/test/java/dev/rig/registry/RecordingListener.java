@@ -1,0 +1,18 @@
+package dev.rig.registry;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Keeps every event, for assertions. */
+final class RecordingListener implements RegistryListener {
+  final List<RegistryEvent> events = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void onEvent(RegistryEvent event) {
+    events.add(event);
+  }
+
+  <T extends RegistryEvent> List<T> of(Class<T> type) {
+    return events.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+}
