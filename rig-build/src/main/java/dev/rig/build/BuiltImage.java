@@ -1,15 +1,29 @@
 package dev.rig.build;
 
 import dev.rig.oci.image.AssembledImage;
+import dev.rig.registry.ImageReference;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * An image ready to be written out.
  *
  * @param layersReused new layers that came from the cache with no tar or compression work
  * @param layersBuilt new layers that were tarred (and compressed, unless an identical one existed)
+ * @param baseSource the registry image the base came from, pinned by digest (for mounting)
+ * @param registries the repositories the spec pushes this image to, without tag
  */
 public record BuiltImage(
-    String name, String tag, AssembledImage image, int layersReused, int layersBuilt) {
+    String name,
+    String tag,
+    AssembledImage image,
+    int layersReused,
+    int layersBuilt,
+    Optional<ImageReference> baseSource,
+    List<String> registries) {
+  public BuiltImage {
+    registries = List.copyOf(registries);
+  }
 
   /** {@code NAME:TAG}, the ref name the image carries in outputs. */
   public String reference() {

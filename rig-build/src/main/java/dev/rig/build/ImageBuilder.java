@@ -9,7 +9,6 @@ import dev.rig.oci.cache.BuiltLayer;
 import dev.rig.oci.cache.LayerBuilder;
 import dev.rig.oci.event.OciEvent;
 import dev.rig.oci.image.AssembledImage;
-import dev.rig.oci.image.BaseImage;
 import dev.rig.oci.image.ImageAssembler;
 import dev.rig.oci.image.ImageConfig;
 import dev.rig.oci.layer.LayerInput;
@@ -19,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,12 +32,19 @@ public final class ImageBuilder {
   private final BuildSettings settings;
   private final BuildListener listener;
   private final LayerBuilder layers;
+  private final BaseImages bases;
 
   /** Set on the building thread while a layer's inputs turn out to be cached. */
   private final ThreadLocal<boolean[]> cacheHit = ThreadLocal.withInitial(() -> new boolean[1]);
 
   public ImageBuilder(BuildSettings settings, BuildListener listener) throws IOException {
+    this(settings, listener, BaseImages.localOnly());
+  }
+
+  public ImageBuilder(BuildSettings settings, BuildListener listener, BaseImages bases)
+      throws IOException {
     this.settings = settings;
+    this.bases = bases;
     this.listener = listener;
     BlobCache cache = BlobCache.open(settings.cacheDir(), event -> {});
     this.layers =
@@ -55,22 +60,33 @@ public final class ImageBuilder {
 
   public BuiltImage build(ImageSpec spec) throws IOException {
     long start = System.nanoTime();
-    Optional<BaseImage> base = BaseImages.load(spec);
-    ImagePlan plan = Planner.plan(spec, base.map(b -> b.layers().size()).orElse(0));
+    ResolvedBase base = bases.load(spec);
+    ImagePlan plan = Planner.plan(spec, base.layerCount());
     listener.on(new BuildEvent.ImageStarted(plan.name(), plan.layers().size()));
     List<LayerOutcome> outcomes = buildLayers(plan);
     List<BuiltLayer> built = outcomes.stream().map(LayerOutcome::layer).toList();
-    AssembledImage image = ImageAssembler.assemble(base, built, config(plan));
+    AssembledImage image =
+        ImageAssembler.assemble(
+            base.image(), built, config(plan, BaseImages.platform(spec.platform())));
     int reused = (int) outcomes.stream().filter(LayerOutcome::reused).count();
     BuiltImage result =
-        new BuiltImage(plan.name(), plan.tag(), image, reused, outcomes.size() - reused);
+        new BuiltImage(
+            plan.name(),
+            plan.tag(),
+            image,
+            reused,
+            outcomes.size() - reused,
+            base.registrySource(),
+            spec.registries());
     listener.on(
         new BuildEvent.ImageDone(plan.name(), result.reference(), result.digest(), since(start)));
     return result;
   }
 
-  private ImageConfig config(ImagePlan plan) {
+  private ImageConfig config(ImagePlan plan, dev.rig.oci.image.Platform platform) {
     return ImageConfig.builder(settings.created())
+        .os(platform.os())
+        .architecture(platform.architecture())
         .env(plan.env())
         .entrypoint(plan.entrypoint())
         .cmd(plan.cmd())

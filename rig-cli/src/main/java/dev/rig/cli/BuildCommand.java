@@ -3,21 +3,20 @@ package dev.rig.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rig.build.BuildSettings;
 import dev.rig.build.BuiltImage;
-import dev.rig.build.ImageBuilder;
 import dev.rig.build.event.BuildListener;
 import dev.rig.build.output.ImageExporter;
 import dev.rig.build.output.OutputTarget;
-import dev.rig.oci.compress.Compression;
-import dev.rig.spec.ImageSpec;
-import dev.rig.spec.Project;
+import dev.rig.registry.PushResult;
+import dev.rig.registry.RegistryClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -31,13 +30,11 @@ final class BuildCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec command;
 
-  @Option(
-      names = {"-f", "--file"},
-      paramLabel = "FILE",
-      description = "The spec (default: rig.pkl, rig.yaml, rig.yml or rig.json here).")
-  Path file;
+  @Mixin ProjectOptions project;
 
-  @Parameters(paramLabel = "NAME", arity = "0..*", description = "Images to build (default: all).")
+  @Mixin RegistryFlags registry;
+
+  @Parameters(paramLabel = "NAME", arity = "0..*", description = "Images (default: all).")
   List<String> names = new ArrayList<>();
 
   @Option(
@@ -51,55 +48,47 @@ final class BuildCommand implements Callable<Integer> {
   boolean json;
 
   @Option(
-      names = "--compression",
-      paramLabel = "ALGORITHM",
-      description = "Layer compression: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-      defaultValue = "gzip",
-      converter = CompressionOption.class)
-  Compression compression;
+      names = "--push",
+      description = "Also push each image to the repositories in its `registries`.")
+  boolean push;
 
   @Option(
-      names = "--cache",
-      paramLabel = "DIR",
-      description = "Cache directory (default: $RIG_CACHE or ~/.cache/rig).")
-  Path cache;
-
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "Print no progress, only the results.")
-  boolean quiet;
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "oci",
+      description =
+          "Manifest format for --push: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Pushes.Format format;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = command.commandLine().getErr();
     PrintWriter out = command.commandLine().getOut();
-    Project project = Specs.load(file);
-    List<ImageSpec> selected = Specs.select(project, names);
     OutputTarget target =
         this.out == null
             ? new OutputTarget.OciLayout(Path.of("out").toAbsolutePath())
             : OutputTarget.parse(this.out, Path.of("").toAbsolutePath());
-    BuildSettings settings =
-        new BuildSettings(CacheDir.resolve(cache), compression, SourceDateEpoch.fromEnvironment());
-    BuildListener progress = quiet || json ? Progress.silent() : Progress.to(err);
-    List<BuiltImage> images = new ArrayList<>();
-    ImageBuilder builder = new ImageBuilder(settings, progress);
-    for (ImageSpec image : selected) {
-      images.add(builder.build(image));
-    }
+    boolean quiet = project.quiet || json;
+    BuildListener progress = quiet ? Progress.silent() : Progress.to(err);
+    RegistryClient client = registry.client(new RegistryProgress(err, quiet));
+    List<BuiltImage> images = ProjectBuild.run(project, names, client, progress);
     new ImageExporter(progress).write(target, images);
+    List<PushResult> pushed =
+        push ? Pushes.push(client, Pushes.targets(images, Optional.empty()), format) : List.of();
     if (json) {
-      out.println(toJson(images, target));
+      out.println(toJson(images, target, pushed));
     } else {
       for (BuiltImage image : images) {
         out.println(image.reference() + " " + image.digest());
       }
+      Pushes.print(out, pushed);
     }
     out.flush();
     return 0;
   }
 
-  private static String toJson(List<BuiltImage> images, OutputTarget target) throws Exception {
+  private static String toJson(
+      List<BuiltImage> images, OutputTarget target, List<PushResult> pushed) throws Exception {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode root = mapper.createObjectNode();
     root.put("output", target.describe());
@@ -115,6 +104,9 @@ final class BuildCommand implements Callable<Integer> {
       layers.put("total", image.layerCount());
       layers.put("reused", image.layersReused());
       layers.put("built", image.layersBuilt());
+    }
+    if (!pushed.isEmpty()) {
+      Pushes.json(root.putArray("pushed"), pushed);
     }
     return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
   }

@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Builds GPU container images from a declarative spec, without Docker.",
-    subcommands = {BuildCommand.class, OptionsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      BuildCommand.class,
+      PushCommand.class,
+      LoadCommand.class,
+      ShellCommand.class,
+      OptionsCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
 
   public static void main(String[] args) {

@@ -18,6 +18,7 @@ import dev.rig.registry.endpoint.BlobFetcher;
 import dev.rig.registry.endpoint.FetchedManifest;
 import dev.rig.registry.endpoint.ManifestFetcher;
 import dev.rig.registry.http.RegistryCaller;
+import dev.rig.registry.remote.PlatformChoice;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +49,8 @@ public final class ImagePuller {
     ManifestFetcher manifests = new ManifestFetcher(caller);
     FetchedManifest fetched = manifests.fetch(source.manifestReference());
     if (MediaTypes.isIndex(fetched.mediaType())) {
-      Descriptor chosen = choose(ImageIndex.parse(fetched.bytes()), platform, source);
+      Descriptor chosen =
+          PlatformChoice.choose(ImageIndex.parse(fetched.bytes()), platform, source.toString());
       fetched = manifests.fetch(chosen.digest().toString());
     }
     if (!MediaTypes.isManifest(fetched.mediaType())) {
@@ -118,27 +120,6 @@ public final class ImagePuller {
     new OciLayoutWriter(OciEventListener.NONE)
         .write(layout, List.of(new TaggedImage(refName, image)));
     return new PullResult(source, fetched.digest(), layout, refName, downloaded, present, bytes);
-  }
-
-  private static Descriptor choose(ImageIndex index, Platform platform, ImageReference source)
-      throws RegistryException {
-    for (Descriptor d : index.manifests()) {
-      if (d.platform().isPresent()
-          && d.platform().get().os().equals(platform.os())
-          && d.platform().get().architecture().equals(platform.architecture())
-          && (platform.variant().isEmpty()
-              || platform.variant().equals(d.platform().get().variant()))) {
-        return d;
-      }
-    }
-    throw new RegistryException(
-        source
-            + " has no image for platform "
-            + platform
-            + "; it has: "
-            + index.manifests().stream()
-                .map(d -> d.platform().map(Platform::toString).orElse("?"))
-                .toList());
   }
 
   /** Marks the directory as a layout before blobs go in, so the layout writer accepts it. */

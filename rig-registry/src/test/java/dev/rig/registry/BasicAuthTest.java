@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.oci.image.AssembledImage;
 import dev.rig.registry.auth.CredentialChain;
 import dev.rig.testkit.Exec;
+import dev.rig.testkit.LocalRegistry;
 import dev.rig.testkit.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

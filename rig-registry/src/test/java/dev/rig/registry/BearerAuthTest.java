@@ -8,6 +8,7 @@ import dev.rig.oci.image.AssembledImage;
 import dev.rig.registry.auth.CredentialChain;
 import dev.rig.registry.auth.ExplicitCredentials;
 import dev.rig.testkit.Exec;
+import dev.rig.testkit.LocalRegistry;
 import dev.rig.testkit.Tools;
 import java.nio.file.Path;
 import java.util.List;
@@ -108,6 +109,6 @@ class BearerAuthTest {
                 new ImagePusher(client("wrong", new RecordingListener()))
                     .push(image, ImageReference.parse(registry.host() + "/rig/bearer:2")));
     assertTrue(e.getMessage().contains(registry.host()), e.getMessage());
-    assertTrue(e.getMessage().contains("explicit"), e.getMessage());
+    assertTrue(e.getMessage().contains("--creds"), e.getMessage());
   }
 }

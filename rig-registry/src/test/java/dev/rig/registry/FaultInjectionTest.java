@@ -9,6 +9,7 @@ import dev.rig.oci.image.AssembledImage;
 import dev.rig.registry.FaultyProxy.Fault;
 import dev.rig.registry.auth.CredentialChain;
 import dev.rig.registry.http.RetryPolicy;
+import dev.rig.testkit.LocalRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -14,6 +14,7 @@ import dev.rig.oci.image.Platform;
 import dev.rig.oci.layout.LayoutImage;
 import dev.rig.oci.layout.OciLayoutReader;
 import dev.rig.registry.auth.CredentialChain;
+import dev.rig.testkit.LocalRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

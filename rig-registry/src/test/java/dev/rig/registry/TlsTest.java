@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rig.oci.image.AssembledImage;
 import dev.rig.registry.auth.CredentialChain;
 import dev.rig.testkit.Exec;
+import dev.rig.testkit.LocalRegistry;
 import dev.rig.testkit.Tools;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ class TlsTest {
     assertTrue(e.getMessage().contains(registry.host()), e.getMessage());
     assertTrue(e.getMessage().contains("not trusted"), e.getMessage());
     System.out.println("[message] " + e.getMessage());
-    assertTrue(e.getMessage().contains("--registry-ca-file"), e.getMessage());
+    assertTrue(e.getMessage().contains("--ca-file"), e.getMessage());
   }
 
   @Test

@@ -14,4 +14,12 @@ public sealed interface BaseImageRef {
    *     empty when the spec gave none, meaning the layout's only image
    */
   record OciLayoutRef(Path dir, String tag) implements BaseImageRef {}
+
+  /**
+   * An image in a registry, written {@code [HOST[:PORT]/]PATH[:TAG][@sha256:DIGEST]} in a spec; the
+   * schema guarantees a tag, a digest or both.
+   *
+   * @param reference the reference as written
+   */
+  record RegistryRef(String reference) implements BaseImageRef {}
 }

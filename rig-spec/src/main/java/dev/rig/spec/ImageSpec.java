@@ -25,6 +25,7 @@ import java.util.TreeMap;
  * @param maxLayers the most layers the image may have, base layers included
  * @param registries repositories to push to (no tag)
  * @param from the base image, if any
+ * @param platform {@code os/architecture}, e.g. {@code linux/amd64}
  */
 public record ImageSpec(
     String name,
@@ -39,7 +40,8 @@ public record ImageSpec(
     List<CopyToRoot> copyToRoot,
     int maxLayers,
     List<String> registries,
-    Optional<BaseImageRef> from) {
+    Optional<BaseImageRef> from,
+    String platform) {
   public ImageSpec {
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     labels = Collections.unmodifiableMap(new TreeMap<>(labels));

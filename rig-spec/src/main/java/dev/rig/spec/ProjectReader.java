@@ -58,7 +58,8 @@ final class ProjectReader {
         copies,
         ((Long) image.getProperty("maxLayers")).intValue(),
         list(image.getProperty("registries")),
-        from);
+        from,
+        (String) image.getProperty("platform"));
   }
 
   private static CopyToRoot copyToRoot(PObject copy, Path specDir) {
@@ -73,6 +74,9 @@ final class ProjectReader {
 
   /** {@code oci:DIR[:REF]}, split at the first colon after DIR as skopeo does. */
   private static BaseImageRef baseImage(String ref, Path specDir) {
+    if (!ref.startsWith("oci:")) {
+      return new BaseImageRef.RegistryRef(ref);
+    }
     String rest = ref.substring("oci:".length());
     int colon = rest.indexOf(':');
     String dir = colon < 0 ? rest : rest.substring(0, colon);

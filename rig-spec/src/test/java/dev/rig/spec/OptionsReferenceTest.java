@@ -97,7 +97,8 @@ class OptionsReferenceTest {
             "images.<name>.copyToRoot[].gid",
             "images.<name>.maxLayers",
             "images.<name>.registries",
-            "images.<name>.from"),
+            "images.<name>.from",
+            "images.<name>.platform"),
         paths);
     OptionDoc ports =
         OptionsReference.options().stream()

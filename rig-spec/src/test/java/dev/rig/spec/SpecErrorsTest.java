@@ -518,14 +518,31 @@ class SpecErrorsTest {
   }
 
   @Test
-  void registryBaseImagesAreNotSupportedYet() {
+  void aRegistryBaseImageNeedsATagOrADigest() {
     assertError(
-        load("rig.yaml", "images:\n  foo:\n    from: docker.io/library/ubuntu:24.04\n"),
+        load("rig.yaml", "images:\n  foo:\n    from: docker.io/library/ubuntu\n"),
         "rig.yaml",
         3,
         "images.foo.from",
-        "base image \"docker.io/library/ubuntu:24.04\" is not supported",
-        "use a local OCI image layout, \"oci:DIR:REF\"; registry references are not supported yet");
+        "base image \"docker.io/library/ubuntu\" has neither a tag nor a digest",
+        "add one, e.g. \"docker.io/library/ubuntu:latest\" or \"docker.io/library/ubuntu@sha256:...\","
+            + " so the build does not depend on what a registry calls latest by accident");
+  }
+
+  @Test
+  void aMalformedRegistryBaseImageIsRejected() {
+    SpecException e =
+        load("rig.pkl", AMENDS + "images { [\"foo\"] { from = \"Docker.io/Ubuntu:24.04\" } }\n");
+    assertTrue(e.getMessage().contains("is not an image reference"), e.getMessage());
+  }
+
+  @Test
+  void anUnknownPlatformIsRejected() {
+    SpecException e = load("rig.yaml", "images:\n  foo:\n    platform: windows/amd64\n");
+    assertTrue(
+        e.getMessage()
+            .contains("rig.yaml:3: images.foo.platform: expected \"linux/amd64\"|\"linux/arm64\""),
+        e.getMessage());
   }
 
   // --- names and references --------------------------------------------------------------------

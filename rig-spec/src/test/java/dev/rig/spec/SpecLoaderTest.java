@@ -158,6 +158,15 @@ class SpecLoaderTest {
   }
 
   @Test
+  void aRegistryBaseImageIsKeptAsWritten() throws Exception {
+    String ref = "127.0.0.1:5000/base/os:1.0@sha256:" + "ab".repeat(32);
+    Project project =
+        SpecLoader.load(
+            write(dir, "rig.pkl", AMENDS + "images { [\"x\"] { from = \"" + ref + "\" } }\n"));
+    assertEquals(Optional.of(new BaseImageRef.RegistryRef(ref)), project.images().get("x").from());
+  }
+
+  @Test
   void anImageWithNoOptionsGetsTheDefaults() throws Exception {
     Project project = SpecLoader.load(write(dir, "rig.pkl", AMENDS + "images { [\"x\"] {} }\n"));
 
@@ -189,7 +198,8 @@ class SpecLoaderTest {
             List.of(),
             50,
             List.of(),
-            Optional.empty()),
+            Optional.empty(),
+            "linux/amd64"),
         x);
     assertEquals(
         x, SpecLoader.load(write(dir, "rig.yaml", "images:\n  x: {}\n")).images().get("x"));

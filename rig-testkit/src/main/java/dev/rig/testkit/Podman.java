@@ -18,10 +18,12 @@ import java.util.Map;
 public final class Podman {
   private final Path podman;
   private final Path confFile;
+  private final Path launcher;
 
-  private Podman(Path podman, Path confFile) {
+  private Podman(Path podman, Path confFile, Path launcher) {
     this.podman = podman;
     this.confFile = confFile;
+    this.launcher = launcher;
   }
 
   /** Prepares podman's configuration under {@code workDir}; fails if podman or crun is missing. */
@@ -44,6 +46,8 @@ public final class Podman {
           conf,
           "[containers]\n"
               + "cgroups = \"disabled\"\n"
+              // Containers in tests share the host's network (servers bind 127.0.0.1 only).
+              + "netns = \"host\"\n"
               + "default_ulimits = [\"nofile=1024:1024\", \"nproc=4096:4096\"]\n"
               + "[engine]\n"
               + "runtime = \"crun\"\n"
@@ -51,7 +55,11 @@ public final class Podman {
               + "crun = [\""
               + wrapper
               + "\"]\n");
-      return new Podman(podman, conf);
+      Path launcher = workDir.resolve("podman");
+      Files.writeString(
+          launcher, "#!/bin/sh\nCONTAINERS_CONF=" + conf + " exec " + podman + " \"$@\"\n");
+      Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+      return new Podman(podman, conf, launcher);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -64,6 +72,14 @@ public final class Podman {
 
   public Path confFile() {
     return confFile;
+  }
+
+  /**
+   * An executable named {@code podman} that runs podman with this configuration: for code under
+   * test that starts podman itself (e.g. {@code rig load --runtime PATH}).
+   */
+  public Path launcher() {
+    return launcher;
   }
 
   /** Runs {@code podman ARGS...} and returns its result (not checked). */

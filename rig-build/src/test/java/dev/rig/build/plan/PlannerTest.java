@@ -52,7 +52,8 @@ class PlannerTest {
         copies,
         maxLayers,
         List.of(),
-        from);
+        from,
+        "linux/amd64");
   }
 
   @Test

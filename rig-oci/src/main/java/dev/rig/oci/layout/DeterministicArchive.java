@@ -43,6 +43,13 @@ final class DeterministicArchive {
         });
   }
 
+  /** Streams the archive (for a pipe into {@code podman load}); the caller closes the stream. */
+  void writeTo(OutputStream out) throws IOException {
+    OutputStream buffered = new BufferedOutputStream(out, 64 * 1024);
+    write(buffered);
+    buffered.flush();
+  }
+
   private void write(OutputStream out) throws IOException {
     TarStreamWriter tar = new TarStreamWriter(out, 0);
     TreeSet<String> directories = new TreeSet<>(ImagePaths.TAR_ORDER);

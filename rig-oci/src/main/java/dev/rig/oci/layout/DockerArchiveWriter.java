@@ -9,6 +9,7 @@ import dev.rig.oci.image.AssembledImage;
 import dev.rig.oci.image.ImageLayer;
 import dev.rig.oci.image.Json;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +41,18 @@ public final class DockerArchiveWriter {
    */
   public void write(Path file, List<TaggedImage> images) throws IOException {
     long start = System.nanoTime();
+    archive(images).writeTo(file);
+    listener.onEvent(
+        new OciEvent.OutputWritten(
+            file, images.size(), Duration.ofNanos(System.nanoTime() - start)));
+  }
+
+  /** Streams the same archive to {@code out}, e.g. the stdin of {@code podman load}. */
+  public void write(OutputStream out, List<TaggedImage> images) throws IOException {
+    archive(images).writeTo(out);
+  }
+
+  private static DeterministicArchive archive(List<TaggedImage> images) {
     DeterministicArchive archive = new DeterministicArchive();
     List<TaggedImage> tagged = new ArrayList<>();
     for (TaggedImage image : images) {
@@ -53,10 +66,7 @@ public final class DockerArchiveWriter {
     }
     archive.addBytes("manifest.json", manifestJson(tagged));
     archive.addBytes("repositories", repositoriesJson(tagged));
-    archive.writeTo(file);
-    listener.onEvent(
-        new OciEvent.OutputWritten(
-            file, images.size(), Duration.ofNanos(System.nanoTime() - start)));
+    return archive;
   }
 
   static String repoTag(String refName) {

@@ -21,7 +21,8 @@ public record CredentialChain(List<CredentialSource> sources) {
   /**
    * The usual order: explicit user and password (when given), RIG_REGISTRY_USER/PASSWORD, Docker's
    * config.json ($DOCKER_CONFIG or ~/.docker), then podman's auth.json ($REGISTRY_AUTH_FILE,
-   * $XDG_RUNTIME_DIR/containers, ~/.config/containers).
+   * $XDG_RUNTIME_DIR/containers, ~/.config/containers), and for ghcr.io GITHUB_TOKEN or the GitHub
+   * CLI's token.
    */
   public static CredentialChain standard(
       Optional<ExplicitCredentials> explicit, Map<String, String> env, Path home) {
@@ -44,6 +45,7 @@ public record CredentialChain(List<CredentialSource> sources) {
       sources.add(new AuthFileCredentials(Path.of(runtime, "containers", "auth.json"), helper));
     }
     sources.add(new AuthFileCredentials(home.resolve(".config/containers/auth.json"), helper));
+    sources.add(new GithubTokenCredentials(env, helper.searchPath()));
     return new CredentialChain(sources);
   }
 

@@ -11,7 +11,7 @@ public record ExplicitCredentials(String username, String password) implements C
 
   @Override
   public String describe() {
-    return "explicit --registry-user/--registry-password";
+    return "--creds";
   }
 
   @Override

@@ -200,7 +200,7 @@ public final class RegistryCaller {
                 + registry
                 + ": its TLS certificate is not trusted ("
                 + t.getMessage()
-                + "); pass the CA that signed it with --registry-ca-file, or --insecure to skip"
+                + "); pass the CA that signed it with --ca-file, or --tls-verify=false to skip"
                 + " verification (only for a registry you control)",
             e);
       }
@@ -230,7 +230,7 @@ public final class RegistryCaller {
             + registry
             + "` or `docker login "
             + registry
-            + "`, or set RIG_REGISTRY_USER and RIG_REGISTRY_PASSWORD.",
+            + "`, pass --creds USER:PASSWORD, or set RIG_REGISTRY_USER and RIG_REGISTRY_PASSWORD.",
         401);
   }
 

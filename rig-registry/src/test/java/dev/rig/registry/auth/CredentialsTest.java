@@ -74,6 +74,28 @@ class CredentialsTest {
   }
 
   @Test
+  void ghcrTakesGithubTokenThenTheGithubCli() throws IOException {
+    GithubTokenCredentials fromEnv =
+        new GithubTokenCredentials(
+            Map.of("GITHUB_TOKEN", "ghs_x", "GITHUB_ACTOR", "octo"), List.of());
+    Credential token = fromEnv.find("ghcr.io").orElseThrow();
+    assertEquals("octo", token.username());
+    assertEquals("ghs_x", token.password());
+    assertFalse(token.toString().contains("ghs_x"));
+    assertTrue(fromEnv.find("docker.io").isEmpty(), "a GitHub token is only for ghcr.io");
+
+    Path bin = Files.createDirectories(temp.resolve("ghbin"));
+    Path gh = bin.resolve("gh");
+    Files.writeString(gh, "#!/bin/sh\n[ \"$1 $2\" = \"auth token\" ] && echo gho_cli\n");
+    Files.setPosixFilePermissions(gh, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Credential cli =
+        new GithubTokenCredentials(Map.of(), List.of(bin)).find("ghcr.io").orElseThrow();
+    assertEquals("gho_cli", cli.password());
+    assertEquals("gh auth token", cli.source());
+    assertTrue(new GithubTokenCredentials(Map.of(), List.of()).find("ghcr.io").isEmpty());
+  }
+
+  @Test
   void chainOrderAndDescription() throws IOException {
     Path home = temp.resolve("home");
     Path podman = home.resolve(".config/containers/auth.json");

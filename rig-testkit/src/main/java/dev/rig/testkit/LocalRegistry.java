@@ -1,6 +1,5 @@
-package dev.rig.registry;
+package dev.rig.testkit;
 
-import dev.rig.testkit.Tools;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,7 +16,7 @@ import java.util.List;
  * A real distribution registry (Debian's docker-registry) on a free 127.0.0.1 port, with its own
  * config in a temp directory; stopped by its PID.
  */
-final class LocalRegistry implements AutoCloseable {
+public final class LocalRegistry implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path dir;
@@ -29,25 +28,25 @@ final class LocalRegistry implements AutoCloseable {
   }
 
   /** Options for the config file. */
-  record Setup(Path htpasswd, Path cert, Path key, boolean relativeUrls, String tokenAuth) {
-    static Setup plain() {
+  public record Setup(Path htpasswd, Path cert, Path key, boolean relativeUrls, String tokenAuth) {
+    public static Setup plain() {
       return new Setup(null, null, null, false, null);
     }
 
-    Setup withBasicAuth(Path file) {
+    public Setup withBasicAuth(Path file) {
       return new Setup(file, cert, key, relativeUrls, tokenAuth);
     }
 
-    Setup withTls(Path certFile, Path keyFile) {
+    public Setup withTls(Path certFile, Path keyFile) {
       return new Setup(htpasswd, certFile, keyFile, relativeUrls, tokenAuth);
     }
 
-    Setup withRelativeUrls() {
+    public Setup withRelativeUrls() {
       return new Setup(htpasswd, cert, key, true, tokenAuth);
     }
 
     /** Bearer tokens from {@code realm}, signed by the key of {@code rootCert}. */
-    Setup withTokenAuth(String realm, Path rootCert) {
+    public Setup withTokenAuth(String realm, Path rootCert) {
       return new Setup(
           htpasswd,
           cert,
@@ -61,11 +60,11 @@ final class LocalRegistry implements AutoCloseable {
     }
   }
 
-  static LocalRegistry start(Path dir) throws IOException {
+  public static LocalRegistry start(Path dir) throws IOException {
     return start(dir, Setup.plain());
   }
 
-  static LocalRegistry start(Path dir, Setup setup) throws IOException {
+  public static LocalRegistry start(Path dir, Setup setup) throws IOException {
     Path program = Tools.require("docker-registry", "docker-registry");
     Files.createDirectories(dir);
     int port = freePort();
@@ -134,22 +133,22 @@ final class LocalRegistry implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** {@code 127.0.0.1:PORT}. */
-  String host() {
+  public String host() {
     return "127.0.0.1:" + port;
   }
 
-  Path dir() {
+  public Path dir() {
     return dir;
   }
 

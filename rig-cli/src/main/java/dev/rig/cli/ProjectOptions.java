@@ -1,0 +1,33 @@
+package dev.rig.cli;
+
+import dev.rig.oci.compress.Compression;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** What every command that builds takes: the spec, compression, cache, quiet. */
+final class ProjectOptions {
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "FILE",
+      description = "The spec (default: rig.pkl, rig.yaml, rig.yml or rig.json here).")
+  Path file;
+
+  @Option(
+      names = "--compression",
+      paramLabel = "ALGORITHM",
+      description = "Layer compression: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+      defaultValue = "gzip",
+      converter = CompressionOption.class)
+  Compression compression;
+
+  @Option(
+      names = "--cache",
+      paramLabel = "DIR",
+      description = "Cache directory (default: $RIG_CACHE or ~/.cache/rig).")
+  Path cache;
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print no progress, only the results.")
+  boolean quiet;
+}

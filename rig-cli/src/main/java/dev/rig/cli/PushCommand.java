@@ -1,0 +1,74 @@
+package dev.rig.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rig.build.BuiltImage;
+import dev.rig.build.event.BuildListener;
+import dev.rig.registry.PushResult;
+import dev.rig.registry.RegistryClient;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code rig push}: builds (from the cache) and pushes images to their registries. */
+@Command(
+    name = "push",
+    mixinStandardHelpOptions = true,
+    description =
+        "Pushes images to every repository in their `registries`, or to --to REF. Blobs the"
+            + " registry has are skipped, blobs in another repository of it are mounted.")
+final class PushCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec command;
+
+  @Mixin ProjectOptions project;
+
+  @Mixin RegistryFlags registry;
+
+  @Parameters(paramLabel = "NAME", arity = "0..*", description = "Images (default: all).")
+  List<String> names = new ArrayList<>();
+
+  @Option(
+      names = "--to",
+      paramLabel = "REF",
+      description = "Push the one selected image here, REGISTRY/REPO[:TAG], instead.")
+  String to;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "oci",
+      description = "Manifest format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Pushes.Format format;
+
+  @Option(names = "--json", description = "Print the results as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = command.commandLine().getErr();
+    PrintWriter out = command.commandLine().getOut();
+    boolean quiet = project.quiet || json;
+    BuildListener progress = quiet ? Progress.silent() : Progress.to(err);
+    RegistryClient client = registry.client(new RegistryProgress(err, quiet));
+    List<BuiltImage> images = ProjectBuild.run(project, names, client, progress);
+    List<PushResult> results =
+        Pushes.push(client, Pushes.targets(images, Optional.ofNullable(to)), format);
+    if (json) {
+      ObjectMapper mapper = new ObjectMapper();
+      ObjectNode root = mapper.createObjectNode();
+      Pushes.json(root.putArray("pushed"), results);
+      out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+    } else {
+      Pushes.print(out, results);
+    }
+    out.flush();
+    return 0;
+  }
+}

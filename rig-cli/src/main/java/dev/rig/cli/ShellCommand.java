@@ -1,0 +1,130 @@
+package dev.rig.cli;
+
+import dev.rig.build.BuiltImage;
+import dev.rig.build.event.BuildListener;
+import dev.rig.registry.RegistryClient;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code rig shell}: loads an image and runs it interactively with the current directory. */
+@Command(
+    name = "shell",
+    mixinStandardHelpOptions = true,
+    description =
+        "Loads NAME into podman or docker and runs it with GPUs and the current directory at"
+            + " /workspace; prints the command it runs. Arguments after NAME (or after --) replace"
+            + " the image's command.")
+final class ShellCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec command;
+
+  @Mixin ProjectOptions project;
+
+  @Mixin RegistryFlags registry;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "The image.")
+  String name;
+
+  @Parameters(index = "1..*", paramLabel = "COMMAND", description = "What to run instead of CMD.")
+  List<String> run = new ArrayList<>();
+
+  @Option(
+      names = "--runtime",
+      paramLabel = "RUNTIME",
+      description = "podman, docker or a path to either (default: podman, else docker).")
+  String runtime;
+
+  @Option(
+      names = "--gpus",
+      paramLabel = "WHICH",
+      defaultValue = "auto",
+      description =
+          "${COMPLETION-CANDIDATES}: auto passes GPUs when the machine has NVIDIA devices"
+              + " (default: ${DEFAULT-VALUE}).")
+  ShellInvocation.Gpus gpus;
+
+  @Option(
+      names = "--workspace",
+      paramLabel = "DIR",
+      description = "The directory mounted at /workspace (default: the current directory).")
+  Path workspace;
+
+  @Option(names = "--dry-run", description = "Only print the command; load and run nothing.")
+  boolean dryRun;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = command.commandLine().getErr();
+    PrintWriter out = command.commandLine().getOut();
+    ContainerRuntime engine = ContainerRuntime.find(runtime, System.getenv("PATH"));
+    BuildListener progress = project.quiet ? Progress.silent() : Progress.to(err);
+    RegistryClient client = registry.client(new RegistryProgress(err, project.quiet));
+    List<BuiltImage> images = ProjectBuild.run(project, List.of(name), client, progress);
+    BuiltImage image = images.get(0);
+    boolean terminal = System.console() != null;
+    ShellInvocation shell =
+        ShellInvocation.of(
+            engine,
+            engine.loadedName(image.reference()),
+            (workspace == null ? Path.of("") : workspace).toAbsolutePath(),
+            terminal,
+            gpus,
+            ShellInvocation.Host.probe(),
+            run);
+    shell.gpuNote().ifPresent(note -> err.println("rig: " + note));
+    err.println("+ " + shell.display());
+    err.flush();
+    if (dryRun) {
+      out.println(shell.display());
+      out.flush();
+      return 0;
+    }
+    new ImageLoader(engine).load(images);
+    ProcessBuilder builder = new ProcessBuilder(shell.argv());
+    if (terminal) {
+      return builder.inheritIO().start().waitFor();
+    }
+    // No terminal (a script, a test): pass the container's output through this command's writers.
+    Process process = builder.redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+    Thread errors = pump(process.getErrorStream(), err);
+    pumpInto(process.getInputStream(), out);
+    errors.join();
+    return process.waitFor();
+  }
+
+  private static Thread pump(InputStream in, PrintWriter to) {
+    Thread thread = new Thread(() -> pumpInto(in, to), "rig-shell-stderr");
+    thread.start();
+    return thread;
+  }
+
+  private static void pumpInto(InputStream in, PrintWriter to) {
+    try (in) {
+      in.transferTo(
+          new OutputStream() {
+            @Override
+            public void write(int b) {
+              to.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+              to.write(new String(b, off, len, StandardCharsets.UTF_8));
+              to.flush();
+            }
+          });
+    } catch (java.io.IOException e) {
+      // The container ended; nothing more to pass on.
+    }
+  }
+}
