@@ -26,6 +26,7 @@ import java.util.TreeMap;
  * @param registries repositories to push to (no tag)
  * @param from the base image, if any
  * @param platform {@code os/architecture}, e.g. {@code linux/amd64}
+ * @param packages what the image installs from apt repositories
  */
 public record ImageSpec(
     String name,
@@ -41,7 +42,8 @@ public record ImageSpec(
     int maxLayers,
     List<String> registries,
     Optional<BaseImageRef> from,
-    String platform) {
+    String platform,
+    PackagesSpec packages) {
   public ImageSpec {
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     labels = Collections.unmodifiableMap(new TreeMap<>(labels));

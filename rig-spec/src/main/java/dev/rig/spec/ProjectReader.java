@@ -59,7 +59,32 @@ final class ProjectReader {
         ((Long) image.getProperty("maxLayers")).intValue(),
         list(image.getProperty("registries")),
         from,
-        (String) image.getProperty("platform"));
+        (String) image.getProperty("platform"),
+        packages(image, specDir));
+  }
+
+  private static PackagesSpec packages(PObject image, Path specDir) {
+    List<AptRepositorySpec> repositories = new ArrayList<>();
+    for (Object repo : (List<?>) image.getProperty("repositories")) {
+      PObject r = (PObject) repo;
+      String key = (String) r.getProperty("signedBy");
+      repositories.add(
+          new AptRepositorySpec(
+              (String) r.getProperty("uri"),
+              list(r.getProperty("suites")),
+              list(r.getProperty("components")),
+              key.startsWith("-----BEGIN") ? key : HostPaths.resolve(specDir, key).toString()));
+    }
+    PObject slim = (PObject) image.getProperty("slim");
+    return new PackagesSpec(
+        list(image.getProperty("packages")),
+        list(image.getProperty("distributions")),
+        repositories,
+        (Boolean) image.getProperty("installRecommends"),
+        new SlimSpec(
+            (Boolean) slim.getProperty("docs"),
+            (Boolean) slim.getProperty("manPages"),
+            (Boolean) slim.getProperty("locales")));
   }
 
   private static CopyToRoot copyToRoot(PObject copy, Path specDir) {

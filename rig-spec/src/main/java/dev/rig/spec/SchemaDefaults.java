@@ -16,7 +16,10 @@ final class SchemaDefaults {
     try {
       return Optional.of(PklSyntax.value(evaluator.evaluateInSchema(expression), ""));
     } catch (PklException e) {
-      if (e.getMessage().contains("but its value is undefined")) {
+      // No value, or an implicit one (an empty listing) that the option's constraint refuses:
+      // either way the user must write it.
+      if (e.getMessage().contains("but its value is undefined")
+          || e.getMessage().contains("Type constraint")) {
         return Optional.empty();
       }
       throw new IllegalStateException("cannot evaluate the default of " + property, e);

@@ -52,7 +52,7 @@ class OptionsReferenceTest {
   }
 
   @Test
-  void onlyTheCopySourceAndTargetAreRequired() {
+  void onlyCopySourcesAndTargetsAndRepositoryEssentialsAreRequired() {
     Set<String> required =
         OptionsReference.options().stream()
             .filter(OptionDoc::required)
@@ -60,7 +60,13 @@ class OptionsReferenceTest {
             .collect(Collectors.toSet());
 
     assertEquals(
-        Set.of("images.<name>.copyToRoot[].source", "images.<name>.copyToRoot[].target"), required);
+        Set.of(
+            "images.<name>.copyToRoot[].source",
+            "images.<name>.copyToRoot[].target",
+            "images.<name>.repositories[].uri",
+            "images.<name>.repositories[].suites",
+            "images.<name>.repositories[].signedBy"),
+        required);
   }
 
   @Test
@@ -98,7 +104,19 @@ class OptionsReferenceTest {
             "images.<name>.maxLayers",
             "images.<name>.registries",
             "images.<name>.from",
-            "images.<name>.platform"),
+            "images.<name>.platform",
+            "images.<name>.packages",
+            "images.<name>.distributions",
+            "images.<name>.repositories",
+            "images.<name>.repositories[].uri",
+            "images.<name>.repositories[].suites",
+            "images.<name>.repositories[].components",
+            "images.<name>.repositories[].signedBy",
+            "images.<name>.installRecommends",
+            "images.<name>.slim",
+            "images.<name>.slim.docs",
+            "images.<name>.slim.manPages",
+            "images.<name>.slim.locales"),
         paths);
     OptionDoc ports =
         OptionsReference.options().stream()

@@ -545,6 +545,32 @@ class SpecErrorsTest {
         e.getMessage());
   }
 
+  @Test
+  void aBadPackageRequestSaysHowToWriteOne() {
+    SpecException e = load("rig.yaml", "images:\n  foo:\n    packages: [python3, \"Py Thon\"]\n");
+    assertTrue(
+        e.getMessage().contains("rig.yaml:3: images.foo.packages[1]: \"Py Thon\" is not a package"),
+        e.getMessage());
+  }
+
+  @Test
+  void anUnknownDistributionPointsAtRepositories() {
+    SpecException e =
+        load("rig.pkl", AMENDS + "images { [\"foo\"] { distributions { \"fedora:40\" } } }\n");
+    assertTrue(e.getMessage().contains("\"fedora:40\" is not a distribution"), e.getMessage());
+    assertTrue(e.getMessage().contains("`repositories`"), e.getMessage());
+  }
+
+  @Test
+  void aMissingKeyringIsReported() {
+    SpecException e =
+        load(
+            "rig.yaml",
+            "images:\n  foo:\n    repositories:\n      - uri: https://example.invalid/r\n"
+                + "        suites: [stable]\n        signedBy: nokey.gpg\n");
+    assertTrue(e.getMessage().contains("nokey.gpg does not exist"), e.getMessage());
+  }
+
   // --- names and references --------------------------------------------------------------------
 
   @Test

@@ -3,6 +3,7 @@ package dev.rig.spec;
 import static dev.rig.spec.SpecFiles.AMENDS;
 import static dev.rig.spec.SpecFiles.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -167,6 +168,37 @@ class SpecLoaderTest {
   }
 
   @Test
+  void packagesAndRepositoriesAreReadFromPklAndYaml() throws Exception {
+    Path key = write(dir, "cuda.gpg", "not checked here");
+    String pkl =
+        AMENDS
+            + "images { [\"x\"] {\n"
+            + "  packages { \"python3\"; \"openssh-server=1:10.0p1-7\" }\n"
+            + "  repositories { new { uri = \"https://example.invalid/cuda\"; suites { \"/\" };"
+            + " components = new Listing {}; signedBy = \"cuda.gpg\" } }\n"
+            + "  slim { docs = true }\n"
+            + "} }\n";
+    PackagesSpec fromPkl = SpecLoader.load(write(dir, "rig.pkl", pkl)).images().get("x").packages();
+    assertEquals(List.of("python3", "openssh-server=1:10.0p1-7"), fromPkl.requests());
+    assertEquals(List.of("debian:trixie"), fromPkl.distributions());
+    assertEquals(
+        List.of(
+            new AptRepositorySpec(
+                "https://example.invalid/cuda", List.of("/"), List.of(), key.toString())),
+        fromPkl.repositories());
+    assertEquals(new SlimSpec(true, false, false), fromPkl.slim());
+    assertFalse(fromPkl.installRecommends());
+
+    String yaml =
+        "images:\n  x:\n    packages: [python3, \"openssh-server=1:10.0p1-7\"]\n"
+            + "    repositories:\n      - uri: https://example.invalid/cuda\n"
+            + "        suites: [\"/\"]\n        components: []\n        signedBy: cuda.gpg\n"
+            + "    slim: { docs: true }\n";
+    assertEquals(
+        fromPkl, SpecLoader.load(write(dir, "rig.yaml", yaml)).images().get("x").packages());
+  }
+
+  @Test
   void anImageWithNoOptionsGetsTheDefaults() throws Exception {
     Project project = SpecLoader.load(write(dir, "rig.pkl", AMENDS + "images { [\"x\"] {} }\n"));
 
@@ -199,7 +231,8 @@ class SpecLoaderTest {
             50,
             List.of(),
             Optional.empty(),
-            "linux/amd64"),
+            "linux/amd64",
+            PackagesSpec.NONE),
         x);
     assertEquals(
         x, SpecLoader.load(write(dir, "rig.yaml", "images:\n  x: {}\n")).images().get("x"));

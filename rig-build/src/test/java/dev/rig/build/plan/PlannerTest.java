@@ -9,6 +9,7 @@ import dev.rig.oci.layer.LayerInput;
 import dev.rig.spec.BaseImageRef;
 import dev.rig.spec.CopyToRoot;
 import dev.rig.spec.ImageSpec;
+import dev.rig.spec.PackagesSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,8 @@ class PlannerTest {
         maxLayers,
         List.of(),
         from,
-        "linux/amd64");
+        "linux/amd64",
+        PackagesSpec.NONE);
   }
 
   @Test
