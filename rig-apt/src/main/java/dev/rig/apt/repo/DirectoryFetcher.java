@@ -1,6 +1,7 @@
 package dev.rig.apt.repo;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -22,6 +23,18 @@ public record DirectoryFetcher(Path root) implements RepositoryFetcher {
       return Optional.empty();
     }
     return Optional.of(Files.readAllBytes(file));
+  }
+
+  @Override
+  public Optional<InputStream> open(String relativePath) throws IOException {
+    Path file = root.resolve(relativePath).normalize();
+    if (!file.startsWith(root)) {
+      throw new IOException(relativePath + " points outside the repository " + root);
+    }
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    return Optional.of(Files.newInputStream(file));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.rig.apt.repo;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +40,28 @@ public final class HttpFetcher implements RepositoryFetcher {
         return Optional.empty();
       }
       if (status != 200) {
+        throw new IOException("GET " + uri + " answered HTTP " + status);
+      }
+      return Optional.of(response.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while fetching " + uri, e);
+    }
+  }
+
+  @Override
+  public Optional<InputStream> open(String relativePath) throws IOException {
+    URI uri = base.resolve(relativePath);
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build();
+    try {
+      HttpResponse<InputStream> response =
+          client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      int status = response.statusCode();
+      if (status != 200) {
+        response.body().close();
+        if (status == 404 || status == 410) {
+          return Optional.empty();
+        }
         throw new IOException("GET " + uri + " answered HTTP " + status);
       }
       return Optional.of(response.body());

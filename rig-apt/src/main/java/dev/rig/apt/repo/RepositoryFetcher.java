@@ -1,6 +1,8 @@
 package dev.rig.apt.repo;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 
 /** Reads files of one apt repository by path relative to its root (the URI in sources.list). */
@@ -10,6 +12,14 @@ public interface RepositoryFetcher {
    * back from {@code Packages.xz} to {@code Packages.gz}); other failures throw.
    */
   Optional<byte[]> fetch(String relativePath) throws IOException;
+
+  /**
+   * Opens the file as a stream, or empty when the repository does not have it. Packages can be
+   * gigabytes (CUDA), so downloads stream to disk instead of going through {@link #fetch}.
+   */
+  default Optional<InputStream> open(String relativePath) throws IOException {
+    return fetch(relativePath).map(ByteArrayInputStream::new);
+  }
 
   /** Where the repository is, for messages. */
   String describe();

@@ -53,9 +53,27 @@ public final class SuiteReader {
     return ReleaseFile.parse(where(releasePath), new String(release, StandardCharsets.UTF_8));
   }
 
+  /**
+   * A verified index and where it came from, so that rig.lock can record exactly which index bytes
+   * a resolution used.
+   *
+   * @param url where the index was read (repository location and path)
+   * @param sha256 the SHA-256 of the index file as signed in the Release file
+   */
+  public record Index(String url, String sha256, List<PackageRecord> packages) {
+    public Index {
+      packages = List.copyOf(packages);
+    }
+  }
+
   /** The verified, parsed {@code COMPONENT/binary-ARCH/Packages} index of this suite. */
   public List<PackageRecord> packages(ReleaseFile release, String component, String arch)
       throws IOException {
+    return index(release, component, arch).packages();
+  }
+
+  /** Like {@link #packages}, with the index's location and hash. */
+  public Index index(ReleaseFile release, String component, String arch) throws IOException {
     String base = component + "/binary-" + arch + "/Packages";
     for (String suffix : SUFFIXES) {
       String path = base + suffix;
@@ -77,7 +95,10 @@ public final class SuiteReader {
       }
       byte[] ok = IndexFiles.verified(release, where(dists() + "InRelease"), path, bytes.get());
       String text = new String(IndexFiles.decompress(path, ok), StandardCharsets.UTF_8);
-      return PackageRecord.parseIndex(where(dists() + path), text);
+      return new Index(
+          where(dists() + path),
+          entry.get().sha256(),
+          PackageRecord.parseIndex(where(dists() + path), text));
     }
     throw new IOException(
         where(dists() + base) + ": no index listed in the Release file could be fetched");

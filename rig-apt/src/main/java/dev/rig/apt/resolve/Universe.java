@@ -67,7 +67,9 @@ public final class Universe {
                 k,
                 v.stream()
                     .sorted(
-                        Comparator.comparing((Provider pr) -> pr.pkg().name())
+                        Comparator.comparing((Provider pr) -> !pr.pkg().essential())
+                            .thenComparingInt(pr -> priorityRank(pr.pkg().priority()))
+                            .thenComparing(pr -> pr.pkg().name())
                             .thenComparing(pr -> pr.pkg().version(), Comparator.reverseOrder()))
                     .toList()));
     return new Universe(nativeArch, Map.copyOf(frozen), Map.copyOf(frozenProviders));
@@ -82,7 +84,28 @@ public final class Universe {
     return byName.getOrDefault(name, List.of());
   }
 
-  /** Packages that provide {@code name}, by provider name then newest first. */
+  /**
+   * Priority as apt ranks providers of a virtual package: required first, extra (and anything
+   * unknown) last.
+   */
+  public static int priorityRank(String priority) {
+    return switch (priority.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "required" -> 0;
+      case "important" -> 1;
+      case "standard" -> 2;
+      case "optional" -> 3;
+      case "extra" -> 4;
+      default -> 5;
+    };
+  }
+
+  /**
+   * Packages that provide {@code name}, in apt's order of preference (its CompareProviders):
+   * Essential ones first, then by Priority, then by provider name, then newest first. apt's last
+   * tie-break is its cache's internal package id, which rig replaces with the name so that the
+   * choice does not depend on index order. (A real package of the name itself is preferred before
+   * any provider; that is the resolver's job, since it is not in this list.)
+   */
   public List<Provider> providers(String name) {
     return providers.getOrDefault(name, List.of());
   }

@@ -1,21 +1,64 @@
 package dev.rig.init.config;
 
+import java.time.Duration;
+import java.util.List;
+
 /**
- * Settings for the startup steps that run before services. Placeholders for now: the steps
- * themselves (sshd, secrets, the user's script) are wired in later.
+ * Settings for the startup steps that run before services, and for the built-in sshd.
  *
- * @param sshd whether to prepare and run sshd
+ * @param sshd whether to prepare and run sshd as a built-in service
  * @param sshPort the port sshd listens on
+ * @param sshListenAddress the address sshd binds; null binds every address (IPv4 and IPv6)
+ * @param sshdPath absolute path of sshd (sshd re-executes itself and insists on an absolute path)
+ * @param sshHostKeyTypes host key types generated at start when missing
+ * @param skipSshdWhenPortBusy when rig-init is not PID 1 (vast.ai's on-start) and something already
+ *     listens on sshPort, leave SSH to the platform instead of failing to bind
  * @param secretsDir where secrets are decrypted at run time, never stored in a layer
- * @param extraStartupScript a shell script run once before services start
+ * @param extraStartupScript a bash script run once, last, before services start
+ * @param shmMinBytes /dev/shm smaller than this gets a warning (PyTorch DataLoader, NCCL need it)
+ * @param cudaVersion the image's CUDA version (major.minor); the CUDA_VERSION variable when null
+ * @param mainStopTimeout how long the main command gets after SIGTERM before SIGKILL
  */
 public record StartupSettings(
-    Boolean sshd, Integer sshPort, String secretsDir, String extraStartupScript) {
-  public static final StartupSettings DEFAULT = new StartupSettings(null, null, null, null);
+    Boolean sshd,
+    Integer sshPort,
+    String sshListenAddress,
+    String sshdPath,
+    List<String> sshHostKeyTypes,
+    Boolean skipSshdWhenPortBusy,
+    String secretsDir,
+    String extraStartupScript,
+    Long shmMinBytes,
+    String cudaVersion,
+    Duration mainStopTimeout) {
+  public static final StartupSettings DEFAULT =
+      new StartupSettings(null, null, null, null, null, null, null, null, null, null, null);
 
   public StartupSettings {
     sshd = sshd == null ? Boolean.FALSE : sshd;
     sshPort = sshPort == null ? 22 : sshPort;
+    sshdPath = sshdPath == null ? "/usr/sbin/sshd" : sshdPath;
+    sshHostKeyTypes =
+        sshHostKeyTypes == null ? List.of("ed25519", "rsa") : List.copyOf(sshHostKeyTypes);
+    skipSshdWhenPortBusy = skipSshdWhenPortBusy == null ? Boolean.TRUE : skipSshdWhenPortBusy;
     secretsDir = secretsDir == null ? "/run/secrets" : secretsDir;
+    shmMinBytes = shmMinBytes == null ? 1L << 30 : shmMinBytes;
+    mainStopTimeout = mainStopTimeout == null ? Duration.ofSeconds(10) : mainStopTimeout;
+  }
+
+  /** A copy with sshd switched on at {@code port} bound to {@code address}; for tests and tools. */
+  public StartupSettings withSshd(int port, String address) {
+    return new StartupSettings(
+        true,
+        port,
+        address,
+        sshdPath,
+        sshHostKeyTypes,
+        skipSshdWhenPortBusy,
+        secretsDir,
+        extraStartupScript,
+        shmMinBytes,
+        cudaVersion,
+        mainStopTimeout);
   }
 }

@@ -39,13 +39,20 @@ public final class ProcessGroups {
     if (pgid <= 1) {
       throw new IllegalArgumentException("refusing to signal process group " + pgid);
     }
+    return kill(signal, "-" + pgid);
+  }
+
+  /** Sends {@code signal} to the one process {@code pid} (a reload must not reach sessions). */
+  public static boolean signalProcess(long pid, String signal) {
+    if (pid <= 1) {
+      throw new IllegalArgumentException("refusing to signal process " + pid);
+    }
+    return kill(signal, Long.toString(pid));
+  }
+
+  private static boolean kill(String signal, String target) {
     ProcessBuilder pb =
-        new ProcessBuilder(
-                "/bin/sh",
-                "-c",
-                "kill -s \"$0\" -- \"-$1\" 2>/dev/null",
-                signal,
-                Long.toString(pgid))
+        new ProcessBuilder("/bin/sh", "-c", "kill -s \"$0\" -- \"$1\" 2>/dev/null", signal, target)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     try {

@@ -143,7 +143,7 @@ public final class BlobCache {
   }
 
   private Path compressedPath(Digest diffId, Compression compression) {
-    return root.resolve("layers").resolve(compression.id()).resolve(diffId.hex());
+    return root.resolve("layers").resolve(compression.cacheKey()).resolve(diffId.hex());
   }
 
   private Optional<SizedDigest> readMapping(Path path) throws IOException {

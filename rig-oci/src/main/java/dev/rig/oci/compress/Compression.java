@@ -11,7 +11,10 @@ import java.io.OutputStream;
 public enum Compression {
   /** Uncompressed tar. */
   NONE("application/vnd.oci.image.layer.v1.tar", "application/vnd.docker.image.rootfs.diff.tar"),
-  /** gzip by jzlib (pure Java), level {@link PinnedCompressors#GZIP_LEVEL}. */
+  /**
+   * gzip by jzlib (pure Java), level {@link PinnedCompressors#GZIP_LEVEL}, deflated in 1 MiB blocks
+   * on every core and joined into one gzip member.
+   */
   GZIP(
       "application/vnd.oci.image.layer.v1.tar+gzip",
       "application/vnd.docker.image.rootfs.diff.tar.gzip"),
@@ -38,9 +41,17 @@ public enum Compression {
     return dockerMediaType;
   }
 
-  /** A short lowercase name ("gzip") for cache paths and messages. */
+  /** A short lowercase name ("gzip") for messages and options. */
   public String id() {
     return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * The name of this compressor's output format in cache paths: it changes whenever the bytes for a
+   * given tar change (a level, a block size, a library version), so a cache never mixes the two.
+   */
+  public String cacheKey() {
+    return this == GZIP ? "gzip-blocks1m" : id();
   }
 
   /**

@@ -1,13 +1,11 @@
 package dev.rig.oci.compress;
 
 import com.github.luben.zstd.ZstdOutputStream;
-import com.jcraft.jzlib.Deflater;
-import com.jcraft.jzlib.GZIPException;
-import com.jcraft.jzlib.GZIPOutputStream;
-import com.jcraft.jzlib.JZlib;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Opens the compressors with fixed settings. Changing a level or a library version changes every
@@ -20,18 +18,8 @@ final class PinnedCompressors {
    */
   static final int GZIP_LEVEL = 6;
 
-  /** zlib's defaults: 32 KiB window, memLevel 8. */
-  private static final int GZIP_WINDOW_BITS = 15;
-
-  private static final int GZIP_MEM_LEVEL = 8;
-
-  /** gzip header OS byte: 3 = Unix, fixed whatever the host is. */
-  private static final int GZIP_OS_UNIX = 3;
-
   /** zstd level 3, the zstd command's default; fast, and smaller than gzip -6. */
   static final int ZSTD_LEVEL = 3;
-
-  private static final int BUFFER = 64 * 1024;
 
   private PinnedCompressors() {}
 
@@ -49,14 +37,24 @@ final class PinnedCompressors {
     };
   }
 
-  private static OutputStream gzip(OutputStream out) throws GZIPException, IOException {
-    Deflater deflater =
-        new Deflater(GZIP_LEVEL, GZIP_WINDOW_BITS, GZIP_MEM_LEVEL, JZlib.WrapperType.GZIP);
-    GZIPOutputStream gzip = new GZIPOutputStream(out, deflater, BUFFER, true);
-    // Fixed header: no file name, mtime 0, fixed OS byte.
-    gzip.setModifiedTime(0);
-    gzip.setOS(GZIP_OS_UNIX);
-    return gzip;
+  /**
+   * Threads that deflate gzip blocks, shared by every layer; daemons, so they never keep the JVM
+   * alive.
+   */
+  private static final int GZIP_THREADS = Runtime.getRuntime().availableProcessors();
+
+  private static final ExecutorService GZIP_POOL =
+      Executors.newFixedThreadPool(
+          GZIP_THREADS,
+          task -> {
+            Thread thread = new Thread(task, "rig-gzip");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  /** gzip in 1 MiB blocks deflated in parallel (see {@link ParallelGzipOutputStream}). */
+  private static OutputStream gzip(OutputStream out) throws IOException {
+    return new ParallelGzipOutputStream(out, GZIP_POOL, GZIP_THREADS);
   }
 
   private static OutputStream zstd(OutputStream out) throws IOException {

@@ -1,0 +1,259 @@
+package dev.rig.apt.deb;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rig.oci.layer.ImagePaths;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Unpacks a package's data archive into {@code CACHE/unpacked/SHA256/tree}, once per .deb. The work
+ * happens in a temp directory that is renamed into place only when complete, so a crash never
+ * leaves a half-unpacked package that a later build would trust. Every path is checked before
+ * anything is written: no {@code ..}, no absolute names, no writing through a symlink the package
+ * itself created, no hardlink to anything but an earlier regular file of the same package.
+ */
+public final class DebUnpacker {
+  private static final String MANIFEST = "entries.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path unpackedRoot;
+
+  public DebUnpacker(Path cacheRoot) {
+    this.unpackedRoot = cacheRoot.toAbsolutePath().normalize().resolve("unpacked");
+  }
+
+  /** Unpacks (or reuses) a .deb, computing its SHA-256 first. */
+  public UnpackedDeb unpack(Path deb) throws IOException {
+    return unpack(deb, sha256(deb));
+  }
+
+  /**
+   * Unpacks (or reuses) a .deb whose SHA-256 the caller has already verified (the downloader has).
+   */
+  public UnpackedDeb unpack(Path deb, String sha256) throws IOException {
+    if (!sha256.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("not a SHA-256 hex digest: " + sha256);
+    }
+    DebArchive archive = DebArchive.open(deb);
+    Path dir = unpackedRoot.resolve(sha256);
+    if (Files.isRegularFile(dir.resolve(MANIFEST))) {
+      return load(archive, sha256, dir);
+    }
+    Files.createDirectories(unpackedRoot);
+    Path temp = Files.createTempDirectory(unpackedRoot, ".tmp-" + sha256.substring(0, 12) + "-");
+    try {
+      Path tree = Files.createDirectory(temp.resolve("tree"));
+      List<UnpackedEntry> entries = extract(archive, tree);
+      JSON.writeValue(temp.resolve(MANIFEST).toFile(), entries);
+      try {
+        Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+        // Another build unpacked the same .deb first; its result is identical.
+        deleteTree(temp);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("cannot rename " + temp + " atomically into " + dir, e);
+      }
+      return load(archive, sha256, dir);
+    } catch (IOException | RuntimeException e) {
+      deleteTree(temp);
+      throw e;
+    }
+  }
+
+  private static UnpackedDeb load(DebArchive archive, String sha256, Path dir) throws IOException {
+    List<UnpackedEntry> entries =
+        JSON.readValue(dir.resolve(MANIFEST).toFile(), new TypeReference<List<UnpackedEntry>>() {});
+    return new UnpackedDeb(sha256, archive, dir.resolve("tree"), entries);
+  }
+
+  private static List<UnpackedEntry> extract(DebArchive archive, Path tree) throws IOException {
+    String pkg = archive.packageName() + " " + archive.version();
+    List<UnpackedEntry> out = new ArrayList<>();
+    Map<String, DataEntry.Type> seen = new HashMap<>();
+    Map<Path, Integer> dirModes = new HashMap<>();
+    archive.forEachDataEntry(
+        (e, in) -> {
+          String path = imagePath(pkg, e.name(), "entry");
+          if (path == null) {
+            return; // the archive's root "./"
+          }
+          for (String parent : ImagePaths.parents(path)) {
+            DataEntry.Type t = seen.get(parent);
+            if (t == DataEntry.Type.SYMLINK) {
+              throw new UnsafePackageException(
+                  "package "
+                      + pkg
+                      + ": data.tar entry '"
+                      + e.name()
+                      + "' lies under "
+                      + parent
+                      + ", a symlink in the same package; refusing to write through it");
+            }
+            if (t != null && t != DataEntry.Type.DIRECTORY) {
+              throw new UnsafePackageException(
+                  "package " + pkg + ": data.tar entry '" + e.name() + "' lies under a file");
+            }
+          }
+          DataEntry.Type previous = seen.get(path);
+          if (previous != null) {
+            if (previous == DataEntry.Type.DIRECTORY && e.type() == DataEntry.Type.DIRECTORY) {
+              return;
+            }
+            throw new UnsafePackageException(
+                "package " + pkg + ": data.tar has '" + e.name() + "' twice");
+          }
+          Path host = tree.resolve(path.substring(1)).normalize();
+          if (!host.startsWith(tree) || host.equals(tree)) {
+            throw new UnsafePackageException(
+                "package " + pkg + ": data.tar entry '" + e.name() + "' escapes the root");
+          }
+          Files.createDirectories(host.getParent());
+          String link = "";
+          switch (e.type()) {
+            case FILE -> {
+              Files.copy(in, host);
+              Files.setPosixFilePermissions(host, perms(e.mode() | 0600));
+            }
+            case DIRECTORY -> {
+              Files.createDirectories(host);
+              dirModes.put(host, e.mode());
+            }
+            case SYMLINK -> {
+              link = e.linkTarget();
+              if (link.isEmpty() || link.indexOf('\0') >= 0) {
+                throw new UnsafePackageException(
+                    "package " + pkg + ": symlink '" + e.name() + "' has an empty target");
+              }
+              Files.createSymbolicLink(host, Path.of(link));
+            }
+            case HARDLINK -> {
+              link = imagePath(pkg, e.linkTarget(), "hardlink target");
+              if (link == null || seen.get(link) != DataEntry.Type.FILE) {
+                throw new UnsafePackageException(
+                    "package "
+                        + pkg
+                        + ": hardlink '"
+                        + e.name()
+                        + "' points to '"
+                        + e.linkTarget()
+                        + "', which is no earlier regular file of the package");
+              }
+              Files.createLink(host, tree.resolve(link.substring(1)));
+            }
+            case OTHER ->
+                throw new UnsafePackageException(
+                    "package "
+                        + pkg
+                        + ": data.tar entry '"
+                        + e.name()
+                        + "' is a device or fifo, which rig does not install");
+          }
+          seen.put(path, e.type());
+          out.add(
+              new UnpackedEntry(
+                  path, e.type(), e.mode(), e.uname(), e.gname(), e.uid(), e.gid(), link));
+        });
+    // Directory modes last: a read-only directory must still receive its files first.
+    for (Map.Entry<Path, Integer> d : dirModes.entrySet()) {
+      Files.setPosixFilePermissions(d.getKey(), perms(d.getValue() | 0700));
+    }
+    return out;
+  }
+
+  /**
+   * The absolute image path of an archive name, or null for the root itself. Archive names are
+   * relative ({@code ./usr/bin/x}); an absolute name or a {@code ..} segment is refused rather than
+   * reinterpreted, since no package built by dpkg-deb has one.
+   */
+  private static String imagePath(String pkg, String name, String what)
+      throws UnsafePackageException {
+    if (name.startsWith("/")) {
+      throw new UnsafePackageException(
+          "package " + pkg + ": data.tar " + what + " '" + name + "' is an absolute path");
+    }
+    if (name.indexOf('\0') >= 0) {
+      throw new UnsafePackageException(
+          "package " + pkg + ": data.tar " + what + " '" + name + "' contains NUL");
+    }
+    StringBuilder out = new StringBuilder();
+    for (String segment : name.split("/")) {
+      if (segment.isEmpty() || segment.equals(".")) {
+        continue;
+      }
+      if (segment.equals("..")) {
+        throw new UnsafePackageException(
+            "package " + pkg + ": data.tar " + what + " '" + name + "' contains '..'");
+      }
+      out.append('/').append(segment);
+    }
+    return out.isEmpty() ? null : out.toString();
+  }
+
+  private static Set<PosixFilePermission> perms(int mode) {
+    Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = {
+      PosixFilePermission.OTHERS_EXECUTE,
+      PosixFilePermission.OTHERS_WRITE,
+      PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE,
+      PosixFilePermission.GROUP_WRITE,
+      PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE,
+      PosixFilePermission.OWNER_WRITE,
+      PosixFilePermission.OWNER_READ
+    };
+    for (int i = 0; i < order.length; i++) {
+      if ((mode & (1 << i)) != 0) {
+        set.add(order[i]);
+      }
+    }
+    return set;
+  }
+
+  /** SHA-256 of a file, streamed. */
+  public static String sha256(Path file) throws IOException {
+    try (DigestInputStream in =
+        new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(OutputStream.nullOutputStream());
+      return HexFormat.of().formatHex(in.getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Removes a directory tree without following symlinks (they may point anywhere). */
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+}

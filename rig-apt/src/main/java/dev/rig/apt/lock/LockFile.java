@@ -1,0 +1,119 @@
+package dev.rig.apt.lock;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * {@code rig.lock}: for each image, the exact packages (and the indexes they came from) that a
+ * build installs, so that builds are repeatable until the user asks for an update. JSON with sorted
+ * keys and lists and '\n' line ends, so the file diffs cleanly in version control.
+ */
+public record LockFile(int version, Map<String, ImageLock> images) {
+  public static final int CURRENT_VERSION = 1;
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectWriter WRITER =
+      JSON.writer(
+          new DefaultPrettyPrinter()
+              .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+              .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+
+  public LockFile {
+    images = Collections.unmodifiableMap(new TreeMap<>(images));
+  }
+
+  public static LockFile empty() {
+    return new LockFile(CURRENT_VERSION, Map.of());
+  }
+
+  /** This lock with one image's entry replaced. */
+  public LockFile with(String image, ImageLock lock) {
+    Map<String, ImageLock> copy = new TreeMap<>(images);
+    copy.put(image, lock);
+    return new LockFile(version, copy);
+  }
+
+  public Optional<ImageLock> image(String name) {
+    return Optional.ofNullable(images.get(name));
+  }
+
+  /**
+   * Checks an image's lock against the spec's current input; an image missing from the lock is a
+   * change too.
+   */
+  public LockCheck check(String image, LockInput current) {
+    ImageLock lock = images.get(image);
+    if (lock == null) {
+      return new LockCheck(List.of("image " + image + " is not in rig.lock"));
+    }
+    return lock.check(current);
+  }
+
+  public String toJson() {
+    try {
+      return WRITER.writeValueAsString(this) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static LockFile parse(String source, String json) throws IOException {
+    LockFile lock;
+    try {
+      lock = JSON.readValue(json, LockFile.class);
+    } catch (JsonProcessingException e) {
+      throw new IOException(source + ": not a valid rig.lock: " + e.getOriginalMessage(), e);
+    }
+    if (lock.version() != CURRENT_VERSION) {
+      throw new IOException(
+          source
+              + ": rig.lock version "
+              + lock.version()
+              + " is not supported (this rig writes "
+              + CURRENT_VERSION
+              + "); run `rig lock` again");
+    }
+    return lock;
+  }
+
+  public static LockFile read(Path file) throws IOException {
+    return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Writes to a temp file beside {@code file}, then renames: readers see old or new, never half.
+   */
+  public void write(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path temp = Files.createTempFile(dir, ".tmp-rig.lock-", ".part");
+    try {
+      Files.writeString(temp, toJson(), StandardCharsets.UTF_8);
+      try {
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.rig.apt.lock;
+
+import dev.rig.apt.resolve.Request;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The part of the spec that decides an image's install set. A lock is valid while this stays the
+ * same; {@link #changesSince} says in words what differs, so a user knows why a re-lock is needed.
+ *
+ * @param packages requests as written ({@code name} or {@code name=version}); stored sorted
+ * @param repositories in declaration order (precedence)
+ */
+public record LockInput(
+    String architecture,
+    List<String> packages,
+    List<LockedRepository> repositories,
+    boolean installRecommends,
+    boolean addEssential) {
+
+  public LockInput {
+    Objects.requireNonNull(architecture, "architecture");
+    packages = packages.stream().map(String::strip).distinct().sorted().toList();
+    repositories = List.copyOf(repositories);
+  }
+
+  /** What changed from {@code locked} to this input; empty when they match. */
+  public List<String> changesSince(LockInput locked) {
+    List<String> changes = new ArrayList<>();
+    if (!architecture.equals(locked.architecture)) {
+      changes.add("architecture changed from " + locked.architecture + " to " + architecture);
+    }
+    Map<String, Optional<String>> was = requests(locked.packages);
+    Map<String, Optional<String>> now = requests(packages);
+    for (Map.Entry<String, Optional<String>> e : now.entrySet()) {
+      if (!was.containsKey(e.getKey())) {
+        changes.add("package added: " + e.getKey() + e.getValue().map(v -> "=" + v).orElse(""));
+      } else if (!was.get(e.getKey()).equals(e.getValue())) {
+        changes.add(
+            "pin of "
+                + e.getKey()
+                + " changed from "
+                + was.get(e.getKey()).map(v -> "=" + v).orElse("(none)")
+                + " to "
+                + e.getValue().map(v -> "=" + v).orElse("(none)"));
+      }
+    }
+    for (String name : was.keySet()) {
+      if (!now.containsKey(name)) {
+        changes.add("package removed: " + name);
+      }
+    }
+    if (!repositories.equals(locked.repositories)) {
+      for (LockedRepository r : repositories) {
+        if (!locked.repositories.contains(r)) {
+          changes.add("repository added or changed: " + r);
+        }
+      }
+      for (LockedRepository r : locked.repositories) {
+        if (!repositories.contains(r)) {
+          changes.add("repository removed or changed: " + r);
+        }
+      }
+      if (changes.isEmpty()) {
+        changes.add("repository order changed (it decides which source wins)");
+      }
+    }
+    if (installRecommends != locked.installRecommends) {
+      changes.add("installRecommends changed to " + installRecommends);
+    }
+    if (addEssential != locked.addEssential) {
+      changes.add("addEssential changed to " + addEssential);
+    }
+    return List.copyOf(changes);
+  }
+
+  private static Map<String, Optional<String>> requests(List<String> texts) {
+    Map<String, Optional<String>> out = new LinkedHashMap<>();
+    for (String t : texts) {
+      Request r = Request.parse(t);
+      out.put(r.name(), r.pin().map(Object::toString));
+    }
+    return out;
+  }
+}

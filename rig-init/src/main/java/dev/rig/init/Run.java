@@ -1,0 +1,203 @@
+package dev.rig.init;
+
+import dev.rig.init.config.RuntimeConfig;
+import dev.rig.init.config.ServiceSpec;
+import dev.rig.init.config.StartupSettings;
+import dev.rig.init.report.Event;
+import dev.rig.init.report.Reporter;
+import dev.rig.init.startup.HostKeys;
+import dev.rig.init.startup.SshdConfig;
+import dev.rig.init.startup.Startup;
+import dev.rig.init.startup.StepContext;
+import dev.rig.init.startup.StepResult;
+import dev.rig.init.supervise.MainProgram;
+import dev.rig.init.supervise.OutputSink;
+import dev.rig.init.supervise.ProcessGroups;
+import dev.rig.init.supervise.StatusFile;
+import dev.rig.init.supervise.StopSignals;
+import dev.rig.init.supervise.Supervisor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The {@code run} command: startup steps, then services, then either the main command's life or a
+ * stop signal, then services stopped in reverse dependency order.
+ *
+ * <p>Zombies: Java cannot waitpid(-1), so rig-init cannot reap orphans re-parented to it. Images
+ * run it under tini (PID 1, which reaps); when rig-init finds itself PID 1 anyway it says so.
+ */
+final class Run {
+  private static final String SELF = "run";
+
+  private final RuntimeConfig config;
+  private final Path root;
+  private final Map<String, String> env;
+  private final List<String> mainArgv;
+  private final OutputSink sink;
+  private final Reporter reporter;
+  private final long startNanos;
+
+  Run(
+      RuntimeConfig config,
+      Path root,
+      Map<String, String> env,
+      List<String> mainArgv,
+      OutputSink sink,
+      Reporter reporter,
+      long startNanos) {
+    this.config = config;
+    this.root = root;
+    this.env = env;
+    this.mainArgv = mainArgv;
+    this.sink = sink;
+    this.reporter = reporter;
+    this.startNanos = startNanos;
+  }
+
+  int execute() {
+    // Handlers first: a SIGTERM during startup must still end in an orderly stop.
+    CompletableFuture<String> stop = StopSignals.install();
+    StartupSettings settings = config.startup();
+    boolean pid1 = ProcessHandle.current().pid() == 1;
+    if (pid1) {
+      reporter.report(
+          Event.warn(
+              SELF,
+              "rig-init is PID 1: orphaned processes will not be reaped; run it under tini"
+                  + " (ENTRYPOINT [\"tini\", \"--\", \"rig-init\"])"));
+    }
+    StepContext ctx = new StepContext(root, env, settings, sink);
+    HostKeys hostKeys = new HostKeys();
+    List<StepResult> results = Startup.standard(hostKeys).run(ctx, reporter);
+    if (results.stream().anyMatch(StepResult::fatal)) {
+      reporter.report(Event.error(SELF, "a startup step failed fatally; exiting"));
+      return 1;
+    }
+    Map<String, ServiceSpec> services = new LinkedHashMap<>();
+    if (settings.sshd()) {
+      sshd(ctx, pid1).ifPresent(spec -> services.put("sshd", spec));
+    }
+    services.putAll(config.services());
+    Supervisor supervisor =
+        new Supervisor(
+            services, root.resolve("run/rig/config"), sink, reporter, StatusFile.under(root));
+    supervisor.start();
+    reportWhenAllReady(supervisor, services);
+    if (services.containsKey("sshd")) {
+      reloadSshdWhenKeysArrive(ctx, hostKeys, supervisor);
+    }
+
+    MainProgram main = null;
+    CompletableFuture<Integer> mainExit = new CompletableFuture<>();
+    if (!mainArgv.isEmpty()) {
+      try {
+        main = MainProgram.start(mainArgv);
+        reporter.report(Event.info("main", "started " + mainArgv + " (pid " + main.pid() + ")"));
+        main.exit().thenAccept(mainExit::complete);
+      } catch (IOException e) {
+        reporter.report(Event.error("main", "cannot start " + mainArgv + ": " + e.getMessage()));
+        mainExit.complete(127);
+      }
+    }
+    CompletableFuture.anyOf(stop, mainExit, supervisor.essentialFailure()).join();
+    int code;
+    if (mainExit.isDone() && !stop.isDone()) {
+      code = mainExit.join();
+      reporter.report(Event.info("main", "exited with code " + code + "; stopping services"));
+    } else if (stop.isDone()) {
+      code = 0;
+      reporter.report(Event.info(SELF, "SIG" + stop.join() + " received; stopping services"));
+      if (main != null) {
+        main.stop(settings.mainStopTimeout());
+      }
+    } else {
+      code = 1;
+      reporter.report(
+          Event.error(
+              SELF,
+              "essential service '"
+                  + supervisor.essentialFailure().join()
+                  + "' failed; stopping the container"));
+      if (main != null) {
+        main.stop(settings.mainStopTimeout());
+      }
+    }
+    supervisor.stopAll();
+    reporter.report(Event.info(SELF, "all services stopped; exit " + code));
+    return code;
+  }
+
+  /** The sshd service, or empty when the platform already serves SSH on the port. */
+  private java.util.Optional<ServiceSpec> sshd(StepContext ctx, boolean pid1) {
+    StartupSettings s = ctx.settings();
+    String host = s.sshListenAddress() == null ? "127.0.0.1" : s.sshListenAddress();
+    if (!pid1 && s.skipSshdWhenPortBusy() && Ports.accepting(host, s.sshPort())) {
+      reporter.report(
+          Event.info(
+              "sshd",
+              "port "
+                  + s.sshPort()
+                  + " already accepts connections (the platform's sshd, e.g. vast.ai);"
+                  + " not starting rig's sshd"));
+      return java.util.Optional.empty();
+    }
+    try {
+      Path file = SshdConfig.write(ctx);
+      return java.util.Optional.of(SshdConfig.service(s, file));
+    } catch (Exception e) {
+      reporter.report(Event.error("sshd", "cannot write " + SshdConfig.FILE + ": " + e));
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * Once background host keys (RSA) exist: rewrite sshd_config to list them and SIGHUP sshd, which
+   * re-executes itself with the new keys. Only after sshd is ready, so the HUP never meets an sshd
+   * that has not installed its handler yet.
+   */
+  private void reloadSshdWhenKeysArrive(StepContext ctx, HostKeys keys, Supervisor supervisor) {
+    keys.background()
+        .thenAcceptAsync(
+            types -> {
+              if (types.isEmpty() || !supervisor.awaitReady("sshd")) {
+                return;
+              }
+              try {
+                SshdConfig.write(ctx);
+              } catch (Exception e) {
+                reporter.report(Event.warn("sshd", "cannot rewrite " + SshdConfig.FILE + ": " + e));
+                return;
+              }
+              Long pid = supervisor.status("sshd").pid();
+              if (pid != null && ProcessGroups.signalProcess(pid, "HUP")) {
+                reporter.report(
+                    Event.info(
+                        "sshd", String.join(", ", types) + " host key ready; sshd reloaded"));
+              }
+            });
+  }
+
+  private void reportWhenAllReady(Supervisor supervisor, Map<String, ServiceSpec> services) {
+    Thread t =
+        new Thread(
+            () -> {
+              for (String name : services.keySet()) {
+                if (!supervisor.awaitReady(name)) {
+                  return;
+                }
+              }
+              long ms = (System.nanoTime() - startNanos) / 1_000_000;
+              reporter.report(
+                  Event.info(
+                      SELF,
+                      "all " + services.size() + " services ready " + ms + " ms after start"));
+            },
+            "ready-report");
+    t.setDaemon(true);
+    t.start();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.rig.init.startup;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Writes the container's environment to /etc/environment and /etc/profile.d/rig-env.sh so SSH, tmux
+ * and Jupyter sessions see CUDA_*, NVIDIA_*, market and user variables (a login session does not
+ * inherit PID 1's environment). rig's sshd_config also passes them with SetEnv, which covers {@code
+ * ssh host cmd} where no profile is read.
+ *
+ * <p>Decision on secrets: a variable whose name contains KEY, TOKEN, SECRET, PASSWORD, PASS,
+ * PASSWD, CREDENTIAL or AUTH is left out, with no exceptions. That drops the public-key variables
+ * too (PUBLIC_KEY, SSH_PUBLIC_KEY(S)); they are not secret but are already in authorized_keys and
+ * are useless in a session, and a simple rule without exceptions is one users can predict.
+ * Per-session variables (HOME, PWD, TERM, …) are left out because sessions set their own.
+ */
+public final class EnvExport implements StartupStep {
+  static final String ENVIRONMENT = "/etc/environment";
+  static final String PROFILE = "/etc/profile.d/rig-env.sh";
+  private static final List<String> SECRET_WORDS =
+      List.of("KEY", "TOKEN", "SECRET", "PASSWORD", "PASS", "PASSWD", "CREDENTIAL", "AUTH");
+  private static final List<String> PER_SESSION =
+      List.of(
+          "HOME",
+          "PWD",
+          "OLDPWD",
+          "SHLVL",
+          "_",
+          "TERM",
+          "USER",
+          "LOGNAME",
+          "SHELL",
+          "MAIL",
+          "HOSTNAME",
+          "SSH_CLIENT",
+          "SSH_CONNECTION",
+          "SSH_TTY");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  @Override
+  public String name() {
+    return "environment";
+  }
+
+  /** Whether a variable name marks a secret. */
+  public static boolean isSecret(String name) {
+    String n = name.toUpperCase(Locale.ROOT);
+    return SECRET_WORDS.stream().anyMatch(n::contains);
+  }
+
+  /** The variables to export, sorted by name. */
+  public static Map<String, String> exported(Map<String, String> env) {
+    Map<String, String> out = new TreeMap<>();
+    env.forEach(
+        (k, v) -> {
+          if (NAME.matcher(k).matches() && !isSecret(k) && !PER_SESSION.contains(k)) {
+            out.put(k, v);
+          }
+        });
+    return out;
+  }
+
+  @Override
+  public StepResult run(StepContext ctx) throws Exception {
+    Map<String, String> vars = exported(ctx.env());
+    int secrets = (int) ctx.env().keySet().stream().filter(EnvExport::isSecret).count();
+    // /etc/environment is read by pam_env, not a shell: KEY="value", no escapes, one line each.
+    Path environment = ctx.path(ENVIRONMENT);
+    List<String> lines = new ArrayList<>();
+    if (Files.exists(environment)) {
+      for (String line : Files.readAllLines(environment)) {
+        String key = line.contains("=") ? line.substring(0, line.indexOf('=')).strip() : "";
+        if (!vars.containsKey(key)) {
+          lines.add(line); // the image's own lines stay unless we set the same name
+        }
+      }
+    }
+    int skipped = 0;
+    for (Map.Entry<String, String> e : vars.entrySet()) {
+      String v = e.getValue();
+      if (v.contains("\n") || v.contains("\"") || v.contains("\\")) {
+        skipped++;
+        continue;
+      }
+      lines.add(e.getKey() + "=\"" + v + "\"");
+    }
+    AtomicFiles.replace(
+        environment, String.join("\n", lines) + "\n", PosixFilePermissions.fromString("rw-r--r--"));
+    StringBuilder sh =
+        new StringBuilder("# written by rig-init at start: the container's environment\n");
+    vars.forEach(
+        (k, v) ->
+            sh.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));
+    AtomicFiles.replace(
+        ctx.path(PROFILE), sh.toString(), PosixFilePermissions.fromString("rw-r--r--"));
+    return StepResult.ok(
+        name(),
+        vars.size()
+            + " variables to "
+            + ENVIRONMENT
+            + " and "
+            + PROFILE
+            + "; "
+            + secrets
+            + " secret-looking ones left out"
+            + (skipped > 0
+                ? "; " + skipped + " multi-line or quoted values only in the profile"
+                : ""));
+  }
+}

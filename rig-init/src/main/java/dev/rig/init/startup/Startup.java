@@ -1,0 +1,58 @@
+package dev.rig.init.startup;
+
+import dev.rig.init.report.Reporter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the startup steps in order and reports each as it finishes. A step that throws is reported
+ * as failed and the rest still run: a broken GPU glue must not keep SSH from coming up.
+ */
+public final class Startup {
+  private final List<StartupStep> steps;
+
+  public Startup(List<StartupStep> steps) {
+    this.steps = List.copyOf(steps);
+  }
+
+  /** The standard order: the environment is exported after everything that may add to it. */
+  public static Startup standard() {
+    return standard(new HostKeys());
+  }
+
+  /** The standard order with a given host-key step, whose background keys the caller awaits. */
+  public static Startup standard(HostKeys hostKeys) {
+    return new Startup(
+        List.of(
+            new RuntimeDirs(),
+            new TunCheck(),
+            new GpuLibraries(),
+            new GpuDriver(),
+            new ShmCheck(),
+            new RootPassword(),
+            new SshKeys(),
+            hostKeys,
+            new MarketStep(),
+            new EnvExport(),
+            new ExtraStartupScript()));
+  }
+
+  /** Runs every step (stopping only after a fatal one) and returns their results. */
+  public List<StepResult> run(StepContext ctx, Reporter reporter) {
+    List<StepResult> results = new ArrayList<>();
+    for (StartupStep step : steps) {
+      StepResult r;
+      try {
+        r = step.run(ctx);
+      } catch (Exception e) {
+        r = StepResult.failed(step.name(), "failed unexpectedly: " + e);
+      }
+      results.add(r);
+      reporter.report(r.toEvent());
+      if (r.fatal()) {
+        break;
+      }
+    }
+    return results;
+  }
+}

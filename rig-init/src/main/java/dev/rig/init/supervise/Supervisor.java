@@ -1,0 +1,118 @@
+package dev.rig.init.supervise;
+
+import dev.rig.init.config.DependencyOrder;
+import dev.rig.init.config.ServiceSpec;
+import dev.rig.init.report.Event;
+import dev.rig.init.report.Reporter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Starts every service (each waits for its own dependencies, so independent services start in
+ * parallel), keeps status.json current, and stops them in reverse dependency order.
+ */
+public final class Supervisor {
+  private final Map<String, ServiceSpec> services;
+  private final Map<String, ServiceRunner> runners = new LinkedHashMap<>();
+  private final Reporter reporter;
+  private final StatusFile statusFile;
+  private final CompletableFuture<String> essentialFailed = new CompletableFuture<>();
+  private final AtomicBoolean statusWarned = new AtomicBoolean();
+  private volatile String state = "starting";
+
+  /**
+   * @param configRoot parent of each service's private config directory
+   */
+  public Supervisor(
+      Map<String, ServiceSpec> services,
+      Path configRoot,
+      OutputSink sink,
+      Reporter reporter,
+      StatusFile statusFile) {
+    this.services = Map.copyOf(services);
+    this.reporter = reporter;
+    this.statusFile = statusFile;
+    for (String name : DependencyOrder.startOrder(services)) {
+      ServiceSpec spec = services.get(name);
+      runners.put(
+          name,
+          new ServiceRunner(
+              name,
+              spec,
+              configRoot.resolve(name),
+              sink,
+              reporter,
+              this::writeStatus,
+              failed -> {
+                if (spec.essential()) {
+                  essentialFailed.complete(failed);
+                }
+              }));
+    }
+  }
+
+  public void start() {
+    for (ServiceRunner r : runners.values()) {
+      Map<String, ServiceRunner> deps = new LinkedHashMap<>();
+      for (String d : services.get(r.name()).dependsOn()) {
+        deps.put(d, runners.get(d));
+      }
+      r.start(deps);
+    }
+    state = "running";
+    writeStatus();
+  }
+
+  /** Completes with a service's name when an essential service has failed for good. */
+  public CompletableFuture<String> essentialFailure() {
+    return essentialFailed;
+  }
+
+  /** Stops services in reverse dependency order, each within its own stop timeout. */
+  public void stopAll() {
+    state = "stopping";
+    writeStatus();
+    for (String name : DependencyOrder.stopOrder(services)) {
+      runners.get(name).stop();
+    }
+    state = "stopped";
+    writeStatus();
+  }
+
+  public List<ServiceStatus> statuses() {
+    List<ServiceStatus> rows = new ArrayList<>();
+    for (ServiceRunner r : runners.values()) {
+      rows.add(r.status());
+    }
+    return rows;
+  }
+
+  /** The current status of one service. */
+  public ServiceStatus status(String name) {
+    return runners.get(name).status();
+  }
+
+  /** Waits until {@code name} is ready; false when it never will be. For tests and tools. */
+  public boolean awaitReady(String name) {
+    return runners.get(name).firstReady().join();
+  }
+
+  private void writeStatus() {
+    try {
+      statusFile.write(new StatusFile.Document(ProcessHandle.current().pid(), state, statuses()));
+    } catch (IOException e) {
+      if (statusWarned.compareAndSet(false, true)) {
+        reporter.report(
+            Event.warn(
+                "status",
+                "cannot write " + statusFile.path() + ": " + e + "; status is unavailable"));
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.rig.init;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rig.testkit.Exec;
+import dev.rig.testkit.Tools;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DoctorTest {
+  @Test
+  void doctorReportsTheFakeDriverNoDeviceShmSshAndMarket(@TempDir Path root) throws Exception {
+    Tools.require("gcc", "gcc");
+    Path lib = root.resolve("usr/local/nvidia/lib64");
+    Files.createDirectories(lib);
+    Path src = Files.writeString(root.resolve("f.c"), "int cuInit(int f) { return 0; }\n");
+    Exec.run(
+            List.of(
+                "gcc",
+                "-shared",
+                "-fPIC",
+                "-Wl,-soname,libcuda.so.1",
+                "-o",
+                lib.resolve("libcuda.so.535.54.03").toString(),
+                src.toString()))
+        .ok();
+    Files.createDirectories(root.resolve("dev/shm"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+    int code =
+        Main.execute(
+            List.of(
+                "doctor", "--root", root.toString(), "--config", root.resolve("none").toString()),
+            ps,
+            ps,
+            Map.of("CUDA_VERSION", "12.4.1", "RUNPOD_POD_ID", "abc", "RUNPOD_PUBLIC_IP", "9.9.9.9"),
+            System.nanoTime());
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, text);
+    assertTrue(text.contains("rig-init: gpu: 1 driver libraries"), text);
+    assertTrue(text.contains("no device"), text);
+    assertTrue(
+        text.contains(
+            "gpu-driver: WARNING: driver 535.54.03 (from /usr/local/nvidia/lib64/libcuda.so.535.54.03)"
+                + " is older than 550.54.14"),
+        text);
+    assertTrue(text.contains("rig-init: shm: /dev/shm is"), text);
+    assertTrue(
+        text.contains("rig-init: ssh: WARNING: host keys none; 0 authorized keys; port 22"), text);
+    assertTrue(text.contains("rig-init: market: RunPod, public IP 9.9.9.9"), text);
+  }
+}

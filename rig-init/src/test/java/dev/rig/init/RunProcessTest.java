@@ -1,0 +1,152 @@
+package dev.rig.init;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rig.testkit.Tools;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** rig-init as a real process: exit codes, signals, reverse-order stop, status. */
+class RunProcessTest {
+  @Test
+  void mainCommandExitCodeBecomesRigInitsAfterServicesStop(@TempDir Path dir) throws Exception {
+    Path marker = dir.resolve("svc-stopped");
+    Path cfg =
+        Files.writeString(
+            dir.resolve("runtime.json"),
+            "{\"services\":{\"svc\":{\"argv\":[\"sh\",\"-c\",\"trap 'echo > "
+                + marker
+                + "; exit 0' TERM; while :; do sleep 0.1; done\"]}}}");
+    Path log = dir.resolve("log");
+    Process p =
+        RigInitProcess.start(
+            List.of(
+                "run",
+                "--config",
+                cfg.toString(),
+                "--root",
+                dir.resolve("root").toString(),
+                "--",
+                "sh",
+                "-c",
+                "sleep 0.5; exit 3"),
+            Map.of(),
+            log);
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS), "rig-init did not exit");
+    String out = Files.readString(log);
+    assertEquals(3, p.exitValue(), out);
+    assertTrue(Files.exists(marker), "service did not get SIGTERM:\n" + out);
+    assertTrue(out.contains("main: exited with code 3; stopping services"), out);
+  }
+
+  @Test
+  void sigtermStopsServicesInReverseOrderAndExitsZero(@TempDir Path dir) throws Exception {
+    Tools.require("perl", "perl-base");
+    int port = RigInitProcess.freePort();
+    Path order = dir.resolve("order");
+    String server =
+        "use IO::Socket::INET; $SIG{TERM}=sub{open(F,'>>"
+            + order
+            + "');print F \"db\\n\";close F;exit 0};"
+            + "my $s=IO::Socket::INET->new(LocalAddr=>'127.0.0.1',LocalPort=>"
+            + port
+            + ",Listen=>5,ReuseAddr=>1) or die; while(1){my $c=$s->accept; close $c if $c}";
+    String json =
+        "{\"services\":{"
+            + "\"web\":{\"argv\":[\"sh\",\"-c\",\"trap 'echo web >> "
+            + order
+            + "; exit 0' TERM; while :; do sleep 0.1; done\"],\"dependsOn\":[\"db\"]},"
+            + "\"stubborn\":{\"argv\":[\"sh\",\"-c\",\"trap '' TERM; while :; do sleep 0.1;"
+            + " done\"],\"stopTimeout\":\"500ms\"},"
+            + "\"db\":{\"argv\":[\"perl\",\"-e\","
+            + com.fasterxml.jackson.databind.node.TextNode.valueOf(server)
+            + "],\"readiness\":{\"tcp\":{\"port\":"
+            + port
+            + "}}}}}";
+    Path cfg = Files.writeString(dir.resolve("runtime.json"), json);
+    Path root = dir.resolve("root");
+    Path log = dir.resolve("log");
+    Process p =
+        RigInitProcess.start(
+            List.of("run", "--config", cfg.toString(), "--root", root.toString()), Map.of(), log);
+    Path status = root.resolve("run/rig/status.json");
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (!(Files.exists(status)
+        && Files.readString(status).contains("\"name\" : \"web\"")
+        && ready(status, 3))) {
+      assertTrue(System.currentTimeMillis() < deadline, "not ready:\n" + Files.readString(log));
+      Thread.sleep(50);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+    assertEquals(0, Main.execute(List.of("status", "--root", root.toString()), ps, ps));
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertTrue(table.contains("web") && table.contains("running") && table.contains("yes"), table);
+
+    long t0 = System.nanoTime();
+    new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+    assertTrue(p.waitFor(10, TimeUnit.SECONDS), "rig-init did not stop");
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    String text = Files.readString(log);
+    assertEquals(0, p.exitValue(), text);
+    assertEquals(List.of("web", "db"), Files.readAllLines(order), text);
+    assertTrue(text.contains("stubborn: WARNING: still running 500ms after SIGTERM"), text);
+    assertTrue(ms < 5000, "stop took " + ms + " ms");
+    assertTrue(Files.readString(status).contains("\"state\" : \"stopped\""));
+  }
+
+  @Test
+  void bareCmdIsTheMainCommandAndAFailedEssentialServiceEndsTheContainer(@TempDir Path dir)
+      throws Exception {
+    Path none = dir.resolve("none.json");
+    Path log = dir.resolve("log");
+    Process p =
+        RigInitProcess.start(
+            List.of(
+                "--config",
+                none.toString(),
+                "--root",
+                dir.resolve("r1").toString(),
+                "sh",
+                "-c",
+                "exit 4"),
+            Map.of(),
+            log);
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(4, p.exitValue(), Files.readString(log));
+
+    Path cfg =
+        Files.writeString(
+            dir.resolve("runtime.json"),
+            "{\"services\":{\"gpu-worker\":{\"argv\":[\"sh\",\"-c\",\"exit 1\"],\"essential\":true,"
+                + "\"restart\":{\"policy\":\"never\"}}}}");
+    Process q =
+        RigInitProcess.start(
+            List.of("run", "--config", cfg.toString(), "--root", dir.resolve("r2").toString()),
+            Map.of(),
+            log);
+    assertTrue(q.waitFor(20, TimeUnit.SECONDS));
+    String text = Files.readString(log);
+    assertEquals(1, q.exitValue(), text);
+    assertTrue(
+        text.contains("essential service 'gpu-worker' failed; stopping the container"), text);
+  }
+
+  private static boolean ready(Path status, int n) throws Exception {
+    String s = Files.readString(status);
+    int count = 0;
+    for (int i = s.indexOf("\"ready\" : true"); i >= 0; i = s.indexOf("\"ready\" : true", i + 1)) {
+      count++;
+    }
+    return count >= n;
+  }
+}

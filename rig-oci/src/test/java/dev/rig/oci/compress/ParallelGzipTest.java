@@ -1,0 +1,80 @@
+package dev.rig.oci.compress;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.rig.testkit.Exec;
+import dev.rig.testkit.Tools;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Block-parallel gzip: valid for gzip readers, and the same bytes whatever the thread count. */
+class ParallelGzipTest {
+  @TempDir Path dir;
+
+  /** Compressible but not trivial: words from a small vocabulary with random bytes between. */
+  private static byte[] sample(int size) {
+    Random random = new Random(42);
+    String[] words = {"layer ", "cuda ", "driver ", "tensor ", "image ", "registry\n"};
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    while (out.size() < size) {
+      out.writeBytes(words[random.nextInt(words.length)].getBytes());
+      if (random.nextInt(8) == 0) {
+        out.write(random.nextInt(256));
+      }
+    }
+    byte[] bytes = out.toByteArray();
+    return java.util.Arrays.copyOf(bytes, size);
+  }
+
+  private static byte[] compress(byte[] input, int threads, int chunk) throws IOException {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(out, pool, threads)) {
+        for (int off = 0; off < input.length; off += chunk) {
+          gzip.write(input, off, Math.min(chunk, input.length - off));
+        }
+      }
+      return out.toByteArray();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void theOutputDoesNotDependOnThreadsOrWriteSizes() throws IOException {
+    byte[] input = sample(5 * ParallelGzipOutputStream.BLOCK + 12345);
+    byte[] one = compress(input, 1, 100_000);
+    assertArrayEquals(one, compress(input, 4, 7));
+    assertArrayEquals(one, compress(input, 2, ParallelGzipOutputStream.BLOCK));
+  }
+
+  @Test
+  void javaAndTheGzipCommandReadItBack() throws IOException {
+    Tools.require("gzip", "gzip");
+    for (int size : new int[] {0, 1, ParallelGzipOutputStream.BLOCK, 3 * 1024 * 1024 + 7}) {
+      byte[] input = sample(size);
+      byte[] compressed = compress(input, 2, 65536);
+      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+        assertArrayEquals(input, in.readAllBytes(), "size " + size);
+      }
+      Path file = dir.resolve("layer-" + size + ".gz");
+      Files.write(file, compressed);
+      Exec.run(List.of("gzip", "-t", file.toString())).ok();
+      Exec.Result listed = Exec.run(List.of("gzip", "-l", file.toString())).ok();
+      assertEquals(
+          String.valueOf(size), listed.stdout().lines().toList().get(1).trim().split("\\s+")[1]);
+    }
+  }
+}
