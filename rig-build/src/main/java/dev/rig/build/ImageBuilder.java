@@ -2,6 +2,7 @@ package dev.rig.build;
 
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
+import dev.rig.build.packages.PackageStage;
 import dev.rig.build.plan.ImagePlan;
 import dev.rig.build.plan.Planner;
 import dev.rig.oci.cache.BlobCache;
@@ -18,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +35,7 @@ public final class ImageBuilder {
   private final BuildListener listener;
   private final LayerBuilder layers;
   private final BaseImages bases;
+  private final Optional<PackageStage> packages;
 
   /** Set on the building thread while a layer's inputs turn out to be cached. */
   private final ThreadLocal<boolean[]> cacheHit = ThreadLocal.withInitial(() -> new boolean[1]);
@@ -43,8 +46,21 @@ public final class ImageBuilder {
 
   public ImageBuilder(BuildSettings settings, BuildListener listener, BaseImages bases)
       throws IOException {
+    this(settings, listener, bases, Optional.empty());
+  }
+
+  /**
+   * @param packages installs the spec's packages; without it, a spec with packages is an error
+   */
+  public ImageBuilder(
+      BuildSettings settings,
+      BuildListener listener,
+      BaseImages bases,
+      Optional<PackageStage> packages)
+      throws IOException {
     this.settings = settings;
     this.bases = bases;
+    this.packages = packages;
     this.listener = listener;
     BlobCache cache = BlobCache.open(settings.cacheDir(), event -> {});
     this.layers =
@@ -61,7 +77,7 @@ public final class ImageBuilder {
   public BuiltImage build(ImageSpec spec) throws IOException {
     long start = System.nanoTime();
     ResolvedBase base = bases.load(spec);
-    ImagePlan plan = Planner.plan(spec, base.layerCount());
+    ImagePlan plan = Planner.plan(spec, base.layerCount(), packageLayers(spec, base));
     listener.on(new BuildEvent.ImageStarted(plan.name(), plan.layers().size()));
     List<LayerOutcome> outcomes = buildLayers(plan);
     List<BuiltLayer> built = outcomes.stream().map(LayerOutcome::layer).toList();
@@ -81,6 +97,26 @@ public final class ImageBuilder {
     listener.on(
         new BuildEvent.ImageDone(plan.name(), result.reference(), result.digest(), since(start)));
     return result;
+  }
+
+  private List<LayerInput> packageLayers(ImageSpec spec, ResolvedBase base) throws IOException {
+    if (spec.packages().isEmpty()) {
+      return List.of();
+    }
+    if (packages.isEmpty()) {
+      throw new IllegalStateException(
+          "image '" + spec.name() + "' lists packages, and this build was set up without them");
+    }
+    int budget = spec.maxLayers() - base.layerCount() - Planner.copyLayersReserved(spec);
+    if (budget < 1) {
+      throw new IllegalArgumentException(
+          "image '"
+              + spec.name()
+              + "': maxLayers "
+              + spec.maxLayers()
+              + " leaves no layer for packages (raise maxLayers)");
+    }
+    return packages.get().layers(spec, budget);
   }
 
   private ImageConfig config(ImagePlan plan, dev.rig.oci.image.Platform platform) {

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       PushCommand.class,
       LoadCommand.class,
       ShellCommand.class,
+      LockCommand.class,
+      UpdateCommand.class,
       OptionsCommand.class,
       CommandLine.HelpCommand.class
     })

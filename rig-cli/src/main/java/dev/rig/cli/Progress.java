@@ -39,6 +39,10 @@ final class Progress implements BuildListener {
     } else if (event instanceof BuildEvent.ImageDone done) {
       err.printf(
           "%s: %s %s (%s)%n", done.image(), done.reference(), done.digest(), seconds(done.took()));
+    } else if (event instanceof BuildEvent.PackagesStep step) {
+      err.printf(
+          "%s: packages: %s: %s (%s)%n",
+          step.image(), step.step(), step.detail(), seconds(step.took()));
     } else if (event instanceof BuildEvent.OutputWritten written) {
       err.printf("wrote %s (%s)%n", written.target(), seconds(written.took()));
     }

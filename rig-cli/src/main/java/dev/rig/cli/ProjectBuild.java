@@ -5,6 +5,9 @@ import dev.rig.build.BuildSettings;
 import dev.rig.build.BuiltImage;
 import dev.rig.build.ImageBuilder;
 import dev.rig.build.event.BuildListener;
+import dev.rig.build.packages.LockStore;
+import dev.rig.build.packages.PackageStage;
+import dev.rig.build.packages.RepoSources;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.registry.RegistryClient;
 import dev.rig.registry.remote.RemoteImages;
@@ -13,10 +16,13 @@ import dev.rig.spec.Project;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Builds the images a command names, the same way for build, push, load and shell: through the
- * cache (an unchanged image costs only lookups), with registry base images when a spec has them.
+ * cache (an unchanged image costs only lookups), with registry base images and packages from
+ * rig.lock when a spec has them.
  */
 final class ProjectBuild {
   private ProjectBuild() {}
@@ -26,17 +32,40 @@ final class ProjectBuild {
       throws Exception {
     Project loaded = Specs.load(project.file);
     List<ImageSpec> selected = Specs.select(loaded, names);
-    BuildSettings settings =
-        new BuildSettings(
-            CacheDir.resolve(project.cache),
-            project.compression,
-            SourceDateEpoch.fromEnvironment());
-    ImageBuilder builder = new ImageBuilder(settings, progress, bases(settings, registry));
+    BuildSettings settings = settings(project);
+    LockStore locks = locks(loaded, LockStore.Mode.USE, Set.of());
+    ImageBuilder builder =
+        new ImageBuilder(
+            settings,
+            progress,
+            bases(settings, registry),
+            Optional.of(packages(settings, locks, progress)));
     List<BuiltImage> images = new ArrayList<>();
-    for (ImageSpec image : selected) {
-      images.add(builder.build(image));
+    try {
+      for (ImageSpec image : selected) {
+        images.add(builder.build(image));
+      }
+    } finally {
+      // An image resolved for the first time is recorded even when a later one fails.
+      locks.save();
     }
     return images;
+  }
+
+  static BuildSettings settings(ProjectOptions project) {
+    return new BuildSettings(
+        CacheDir.resolve(project.cache), project.compression, SourceDateEpoch.fromEnvironment());
+  }
+
+  /** The project's rig.lock, next to the spec file. */
+  static LockStore locks(Project project, LockStore.Mode mode, Set<String> moving)
+      throws IOException {
+    return LockStore.open(project.file().getParent().resolve("rig.lock"), mode, moving);
+  }
+
+  static PackageStage packages(BuildSettings settings, LockStore locks, BuildListener progress) {
+    return new PackageStage(
+        settings.cacheDir(), settings.created(), RepoSources.ofSystem(), locks, progress);
   }
 
   private static BaseImages bases(BuildSettings settings, RegistryClient registry)

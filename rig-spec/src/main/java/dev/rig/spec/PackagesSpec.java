@@ -9,6 +9,7 @@ import java.util.List;
  * @param distributions shorthands such as {@code debian:trixie}
  * @param repositories fully written repositories
  * @param installRecommends whether Recommends are installed too
+ * @param includeApt whether apt is installed too, so packages can be added in a running container
  * @param slim what is left out of installed packages
  */
 public record PackagesSpec(
@@ -16,6 +17,7 @@ public record PackagesSpec(
     List<String> distributions,
     List<AptRepositorySpec> repositories,
     boolean installRecommends,
+    boolean includeApt,
     SlimSpec slim) {
   public PackagesSpec {
     requests = List.copyOf(requests);
@@ -25,9 +27,20 @@ public record PackagesSpec(
 
   /** No packages, from the default distribution. */
   public static final PackagesSpec NONE =
-      new PackagesSpec(List.of(), List.of("debian:trixie"), List.of(), false, SlimSpec.KEEP_ALL);
+      new PackagesSpec(
+          List.of(), List.of("debian:trixie"), List.of(), false, true, SlimSpec.KEEP_ALL);
 
   public boolean isEmpty() {
     return requests.isEmpty();
+  }
+
+  /** What the resolver is asked for: the requests, and apt when {@link #includeApt}. */
+  public List<String> resolverRequests() {
+    if (!includeApt || requests.stream().anyMatch(r -> r.equals("apt") || r.startsWith("apt="))) {
+      return requests;
+    }
+    List<String> all = new java.util.ArrayList<>(requests);
+    all.add("apt");
+    return List.copyOf(all);
   }
 }

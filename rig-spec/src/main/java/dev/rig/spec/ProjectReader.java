@@ -81,6 +81,7 @@ final class ProjectReader {
         list(image.getProperty("distributions")),
         repositories,
         (Boolean) image.getProperty("installRecommends"),
+        (Boolean) image.getProperty("includeApt"),
         new SlimSpec(
             (Boolean) slim.getProperty("docs"),
             (Boolean) slim.getProperty("manPages"),

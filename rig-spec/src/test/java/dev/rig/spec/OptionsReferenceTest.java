@@ -113,6 +113,7 @@ class OptionsReferenceTest {
             "images.<name>.repositories[].components",
             "images.<name>.repositories[].signedBy",
             "images.<name>.installRecommends",
+            "images.<name>.includeApt",
             "images.<name>.slim",
             "images.<name>.slim.docs",
             "images.<name>.slim.manPages",

@@ -107,6 +107,9 @@ public record LockFile(int version, Map<String, ImageLock> images) {
     Path temp = Files.createTempFile(dir, ".tmp-rig.lock-", ".part");
     try {
       Files.writeString(temp, toJson(), StandardCharsets.UTF_8);
+      // A lock is committed with the project: readable by everyone, like the spec beside it.
+      Files.setPosixFilePermissions(
+          temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       try {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

@@ -26,6 +26,13 @@ public sealed interface BuildEvent {
   record ImageDone(String image, String reference, String digest, Duration took)
       implements BuildEvent {}
 
+  /**
+   * A step of installing packages: resolving, downloading, running maintainer scripts, or reusing a
+   * cached result. {@code detail} is one human line.
+   */
+  record PackagesStep(String image, String step, String detail, Duration took)
+      implements BuildEvent {}
+
   /** The images were written to an output target. */
   record OutputWritten(String target, Duration took) implements BuildEvent {}
 }

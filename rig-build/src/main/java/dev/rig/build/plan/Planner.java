@@ -32,10 +32,27 @@ public final class Planner {
    * @throws IllegalArgumentException when the base alone uses up the layer budget
    */
   public static ImagePlan plan(ImageSpec spec, int baseLayers) {
-    boolean scratch = spec.from().isEmpty();
+    return plan(spec, baseLayers, List.of());
+  }
+
+  /**
+   * How many layers {@code copyToRoot} keeps for itself when packages share the budget: one per
+   * entry up to ten, so a project with many copies still leaves room for packages.
+   */
+  public static int copyLayersReserved(ImageSpec spec) {
+    return Math.min(spec.copyToRoot().size(), 10);
+  }
+
+  /**
+   * Plans {@code spec} with {@code packageLayers} (already split within the budget) between the
+   * base and the copies. Packages bring their own filesystem (base-files, base-passwd), so rig's
+   * small base layer is left out then.
+   */
+  public static ImagePlan plan(ImageSpec spec, int baseLayers, List<LayerInput> packageLayers) {
+    boolean scratch = spec.from().isEmpty() && packageLayers.isEmpty();
     List<CopyToRoot> copies = spec.copyToRoot();
-    int budget = spec.maxLayers() - baseLayers - (scratch ? 1 : 0);
-    List<LayerInput> layers = new ArrayList<>();
+    int budget = spec.maxLayers() - baseLayers - packageLayers.size() - (scratch ? 1 : 0);
+    List<LayerInput> layers = new ArrayList<>(packageLayers);
     if (scratch && budget < 1 && !copies.isEmpty()) {
       // maxLayers = 1: the base files and every copy share the image's only layer.
       layers.add(layer(BaseFilesystem.layer().entries(), copies));

@@ -1,0 +1,99 @@
+package dev.rig.build.packages;
+
+import dev.rig.apt.lock.ImageLock;
+import dev.rig.apt.lock.LockCheck;
+import dev.rig.apt.lock.LockFile;
+import dev.rig.apt.lock.LockInput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * A project's rig.lock and the policy for using it. A build uses the lock, creates the entry of an
+ * image that has none, and stops when the spec has moved away from it; {@code rig lock} resolves
+ * again; {@code rig update PKG...} resolves again with everything else held at its locked version.
+ */
+public final class LockStore {
+  /** How a build treats the lock. */
+  public enum Mode {
+    /** Use it; add missing images; refuse a stale entry. */
+    USE,
+    /** Resolve every selected image again. */
+    REFRESH,
+    /** Resolve again, holding all packages but {@link #moving} at their locked versions. */
+    UPDATE
+  }
+
+  /** Resolves an image's packages, with extra exact pins for {@link Mode#UPDATE}. */
+  @FunctionalInterface
+  public interface Resolve {
+    ImageLock resolve(java.util.List<String> extraPins) throws IOException;
+  }
+
+  private final Path file;
+  private final Mode mode;
+  private final Set<String> moving;
+  private LockFile lock;
+  private boolean changed;
+
+  private LockStore(Path file, Mode mode, Set<String> moving, LockFile lock) {
+    this.file = file;
+    this.mode = mode;
+    this.moving = Set.copyOf(moving);
+    this.lock = lock;
+  }
+
+  public static LockStore open(Path file, Mode mode, Set<String> moving) throws IOException {
+    LockFile lock = Files.isRegularFile(file) ? LockFile.read(file) : LockFile.empty();
+    return new LockStore(file, mode, moving, lock);
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public synchronized ImageLock lockFor(String image, LockInput input, Resolve resolver)
+      throws IOException {
+    var existing = lock.image(image);
+    if (mode == Mode.USE && existing.isPresent()) {
+      LockCheck check = existing.get().check(input);
+      if (check.matches()) {
+        return existing.get();
+      }
+      throw new PackageException(
+          file
+              + ": "
+              + check.message(image)
+              + "; run `rig lock "
+              + image
+              + "` to resolve it again (or `rig update PKG` to move single packages)");
+    }
+    java.util.List<String> pins = new java.util.ArrayList<>();
+    if (mode == Mode.UPDATE && existing.isPresent()) {
+      for (var p : existing.get().packages()) {
+        if (!moving.contains(p.name()) && !isRequested(input, p.name())) {
+          pins.add(p.name() + "=" + p.version());
+        }
+      }
+    }
+    ImageLock fresh = resolver.resolve(pins);
+    lock = lock.with(image, fresh);
+    changed = true;
+    return fresh;
+  }
+
+  private static boolean isRequested(LockInput input, String name) {
+    return input.packages().stream().anyMatch(r -> r.equals(name) || r.startsWith(name + "="));
+  }
+
+  /** Writes the lock when an entry was added or refreshed (atomically). */
+  public synchronized boolean save() throws IOException {
+    if (!changed) {
+      return false;
+    }
+    lock.write(file);
+    changed = false;
+    return true;
+  }
+}

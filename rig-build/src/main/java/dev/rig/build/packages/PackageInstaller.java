@@ -1,0 +1,282 @@
+package dev.rig.build.packages;
+
+import dev.rig.apt.control.MultiArch;
+import dev.rig.apt.control.PackageRecord;
+import dev.rig.apt.deb.DebDownloader;
+import dev.rig.apt.deb.DebUnpacker;
+import dev.rig.apt.deb.DownloadEvent;
+import dev.rig.apt.lock.ImageLock;
+import dev.rig.apt.lock.LockedPackage;
+import dev.rig.apt.version.DebianVersion;
+import dev.rig.build.event.BuildEvent;
+import dev.rig.build.event.BuildListener;
+import dev.rig.oci.digest.Digest;
+import dev.rig.spec.SlimSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Installs a locked package set into a root directory kept in the cache, as dpkg would on a real
+ * system: the packages are unpacked by rig (so the root holds a working dpkg and shell), then the
+ * image's own dpkg installs them again inside a bubblewrap sandbox, running every maintainer script
+ * (users, alternatives, CA bundle, ld.so cache, triggers). What varies from run to run (logs,
+ * backup files, host keys, password ages) is removed or pinned afterwards.
+ *
+ * <p>The result is keyed by the exact .deb hashes and options, so an unchanged lock reuses the
+ * directory without downloading or running anything.
+ */
+public final class PackageInstaller {
+  /** Bump when the way a root is made changes, so old roots are not reused. */
+  private static final String FORMAT = "rig-rootfs/1";
+
+  private static final String DEB_DIR = "/var/cache/rig-debs";
+
+  private final Path cacheRoot;
+  private final Instant created;
+  private final BuildListener listener;
+
+  public PackageInstaller(Path cacheRoot, Instant created, BuildListener listener) {
+    this.cacheRoot = cacheRoot.toAbsolutePath();
+    this.created = created;
+    this.listener = listener;
+  }
+
+  public InstalledSystem install(
+      String image, ImageLock lock, List<RepoSource> sources, SlimSpec slim) throws IOException {
+    Path roots = Files.createDirectories(cacheRoot.resolve("rootfs"));
+    Path root = roots.resolve(key(lock, slim));
+    if (Files.isDirectory(root)) {
+      listener.on(
+          new BuildEvent.PackagesStep(
+              image,
+              "install",
+              lock.packages().size() + " packages, cached (no download, no scripts)",
+              Duration.ZERO));
+      return InstalledSystem.read(root);
+    }
+    Map<LockedPackage, Path> debs = download(image, lock, sources);
+    long start = System.nanoTime();
+    Path work = roots.resolve(".tmp-" + UUID.randomUUID());
+    try {
+      bootstrap(work, debs);
+      configure(image, work, debs, slim);
+      Normalizer.clean(work, created);
+      try {
+        Files.move(work, root, StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.nio.file.FileAlreadyExistsException
+          | java.nio.file.DirectoryNotEmptyException e) {
+        // Another build made the same root at the same time; theirs is as good as ours.
+      }
+    } finally {
+      deleteTree(work);
+    }
+    listener.on(
+        new BuildEvent.PackagesStep(
+            image,
+            "install",
+            lock.packages().size() + " packages unpacked and configured by dpkg",
+            Duration.ofNanos(System.nanoTime() - start)));
+    return InstalledSystem.read(root);
+  }
+
+  private String key(ImageLock lock, SlimSpec slim) {
+    StringBuilder text = new StringBuilder(FORMAT).append('\n');
+    text.append("slim ").append(slim).append('\n');
+    text.append("epoch ").append(created.getEpochSecond()).append('\n');
+    lock.packages().stream()
+        .map(p -> p.name() + " " + p.architecture() + " " + p.sha256())
+        .sorted()
+        .forEach(line -> text.append(line).append('\n'));
+    return Digest.of(text.toString().getBytes(StandardCharsets.UTF_8)).hex();
+  }
+
+  private Map<LockedPackage, Path> download(String image, ImageLock lock, List<RepoSource> sources)
+      throws IOException {
+    long start = System.nanoTime();
+    AtomicLong fetched = new AtomicLong();
+    DebDownloader downloader =
+        new DebDownloader(
+            cacheRoot,
+            4,
+            event -> {
+              if (event instanceof DownloadEvent.Finished finished) {
+                fetched.addAndGet(finished.bytes());
+              }
+            });
+    List<DebDownloader.Request> requests = new ArrayList<>();
+    Map<PackageRecord, LockedPackage> byRecord = new LinkedHashMap<>();
+    for (LockedPackage p : lock.packages()) {
+      RepoSource source =
+          sources.stream()
+              .filter(s -> s.serves(p.repository().uri(), p.repository().suite()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new PackageException(
+                          "image '"
+                              + image
+                              + "': rig.lock takes "
+                              + p.name()
+                              + " from "
+                              + p.repository().uri()
+                              + " "
+                              + p.repository().suite()
+                              + ", which the spec no longer names; run `rig lock`"));
+      PackageRecord record = record(p);
+      byRecord.put(record, p);
+      requests.add(new DebDownloader.Request(record, source.fetcher()));
+    }
+    Map<PackageRecord, Path> files = downloader.downloadAll(requests);
+    Map<LockedPackage, Path> debs = new LinkedHashMap<>();
+    files.forEach((record, path) -> debs.put(byRecord.get(record), path));
+    listener.on(
+        new BuildEvent.PackagesStep(
+            image,
+            "download",
+            debs.size()
+                + " .debs verified, "
+                + (fetched.get() == 0
+                    ? "all from the cache"
+                    : fetched.get() / 1024 + " KiB fetched"),
+            Duration.ofNanos(System.nanoTime() - start)));
+    return debs;
+  }
+
+  /** Enough of an index record to download and verify one locked package. */
+  private static PackageRecord record(LockedPackage p) {
+    return new PackageRecord(
+        p.name(),
+        DebianVersion.parse(p.version()),
+        p.architecture(),
+        MultiArch.NO,
+        false,
+        "",
+        p.name(),
+        DebianVersion.parse(p.version()),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        p.filename(),
+        p.size(),
+        p.sha256(),
+        0);
+  }
+
+  /** Unpacks every package with rig, so the sandbox has dpkg, a shell and their libraries. */
+  private void bootstrap(Path work, Map<LockedPackage, Path> debs) throws IOException {
+    Files.createDirectories(work);
+    DebUnpacker unpacker = new DebUnpacker(cacheRoot);
+    RootfsWriter writer = new RootfsWriter(work);
+    for (Map.Entry<LockedPackage, Path> deb : debs.entrySet()) {
+      writer.write(unpacker.unpack(deb.getValue(), deb.getKey().sha256()));
+    }
+    Path admin = Files.createDirectories(work.resolve("var/lib/dpkg"));
+    Files.createDirectories(admin.resolve("info"));
+    Files.createDirectories(admin.resolve("updates"));
+    Files.writeString(admin.resolve("status"), "");
+    Files.writeString(admin.resolve("available"), "");
+    Files.writeString(admin.resolve("arch"), "amd64\n");
+  }
+
+  private void configure(String image, Path work, Map<LockedPackage, Path> debs, SlimSpec slim)
+      throws IOException {
+    Path dpkgConf = Files.createDirectories(work.resolve("etc/dpkg/dpkg.cfg.d"));
+    String excludes = SlimRules.dpkgExcludes(slim);
+    if (!excludes.isEmpty()) {
+      Files.writeString(dpkgConf.resolve("rig-slim"), excludes);
+    }
+    // No daemon may start while scripts run (invoke-rc.d asks policy-rc.d; 101 = not allowed).
+    Path policy = work.resolve("usr/sbin/policy-rc.d");
+    Files.createDirectories(policy.getParent());
+    Files.writeString(policy, "#!/bin/sh\nexit 101\n");
+    Files.setAttribute(policy, "unix:mode", 0755);
+    Path debDir = Files.createTempDirectory(cacheRoot, ".debs-");
+    try {
+      List<String> command = new ArrayList<>();
+      command.addAll(
+          List.of(
+              "dpkg",
+              "--install",
+              "--force-depends",
+              "--force-confdef",
+              "--force-confold",
+              "--no-triggers"));
+      List<Map.Entry<LockedPackage, Path>> ordered = new ArrayList<>(debs.entrySet());
+      ordered.sort(Comparator.comparing(e -> e.getKey().name()));
+      for (Map.Entry<LockedPackage, Path> deb : ordered) {
+        String name = deb.getKey().name() + "_" + deb.getKey().sha256().substring(0, 12) + ".deb";
+        Files.createLink(debDir.resolve(name), deb.getValue());
+        command.add(DEB_DIR + "/" + name);
+      }
+      Sandbox sandbox = Sandbox.of(work, created.getEpochSecond());
+      Sandbox.Result install = sandbox.run(command, Map.of(DEB_DIR, debDir), 1800);
+      Sandbox.Result finish =
+          install.exitCode() == 0
+              ? sandbox.run(List.of("dpkg", "--configure", "--pending"), Map.of(), 1800)
+              : install;
+      if (install.exitCode() != 0 || finish.exitCode() != 0) {
+        throw new PackageException(
+            "image '"
+                + image
+                + "': dpkg could not install the packages (exit "
+                + finish.exitCode()
+                + "); its last lines:\n"
+                + tail(finish.output(), 25));
+      }
+      Sandbox.Result audit = sandbox.run(List.of("dpkg", "--audit"), Map.of(), 300);
+      if (!audit.output().isBlank()) {
+        throw new PackageException(
+            "image '"
+                + image
+                + "': packages are left half-configured:\n"
+                + tail(audit.output(), 25));
+      }
+    } finally {
+      deleteTree(debDir);
+      Files.deleteIfExists(policy);
+      Files.deleteIfExists(work.resolve(DEB_DIR.substring(1)));
+    }
+  }
+
+  private static String tail(String text, int lines) {
+    List<String> all = text.lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.rig.build.packages;
+
+import dev.rig.apt.control.PackageRecord;
+import dev.rig.apt.lock.ImageLock;
+import dev.rig.apt.lock.LockInput;
+import dev.rig.apt.lock.LockedIndex;
+import dev.rig.apt.lock.LockedPackage;
+import dev.rig.apt.lock.LockedRepository;
+import dev.rig.apt.lock.PackageOrigin;
+import dev.rig.apt.repo.ReleaseFile;
+import dev.rig.apt.repo.SuiteReader;
+import dev.rig.apt.resolve.Request;
+import dev.rig.apt.resolve.Resolution;
+import dev.rig.apt.resolve.ResolutionException;
+import dev.rig.apt.resolve.ResolveOptions;
+import dev.rig.apt.resolve.Resolver;
+import dev.rig.apt.resolve.Universe;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the signed indexes of an image's sources and resolves its requests into a lock: exact
+ * packages with their hashes, and the index files that were used.
+ */
+public final class PackageResolver {
+  public static final String ARCHITECTURE = "amd64";
+
+  private PackageResolver() {}
+
+  /** What the lock must match: the spec's requests and sources, and the resolver options. */
+  public static LockInput input(
+      List<String> requests, List<RepoSource> sources, boolean recommends) {
+    List<LockedRepository> repositories = new ArrayList<>();
+    for (RepoSource source : sources) {
+      repositories.add(new LockedRepository(source.lockUri(), source.suite(), source.components()));
+    }
+    return new LockInput(ARCHITECTURE, requests, repositories, recommends, true);
+  }
+
+  public static ImageLock resolve(
+      String image, List<String> requests, List<RepoSource> sources, boolean recommends)
+      throws IOException {
+    Map<PackageRecord, PackageOrigin> origins = new IdentityHashMap<>();
+    List<PackageRecord> all = new ArrayList<>();
+    List<LockedIndex> indexes = new ArrayList<>();
+    for (RepoSource source : sources) {
+      SuiteReader reader = new SuiteReader(source.fetcher(), source.suite(), source.keyring());
+      ReleaseFile release = reader.release();
+      for (String component : source.components()) {
+        if (!release.components().isEmpty() && !release.components().contains(component)) {
+          continue;
+        }
+        SuiteReader.Index index = reader.index(release, component, ARCHITECTURE);
+        indexes.add(new LockedIndex(index.url(), index.sha256()));
+        PackageOrigin origin = new PackageOrigin(source.lockUri(), source.suite(), component);
+        for (PackageRecord record : index.packages()) {
+          origins.put(record, origin);
+          all.add(record);
+        }
+      }
+    }
+    Universe universe = Universe.of(ARCHITECTURE, all);
+    ResolveOptions options = ResolveOptions.DEFAULT.withRecommends(recommends).withEssential(true);
+    Resolution resolution;
+    try {
+      resolution =
+          new Resolver(universe, options).resolve(requests.stream().map(Request::parse).toList());
+    } catch (ResolutionException e) {
+      throw new PackageException("image '" + image + "': " + e.getMessage(), e);
+    }
+    List<LockedPackage> locked = new ArrayList<>();
+    for (PackageRecord record : resolution.packages()) {
+      PackageOrigin origin = origins.get(record);
+      if (origin == null) {
+        throw new IllegalStateException("resolved " + record.id() + " from no known index");
+      }
+      locked.add(LockedPackage.of(record, origin));
+    }
+    return new ImageLock(input(requests, sources, recommends), locked, indexes);
+  }
+}

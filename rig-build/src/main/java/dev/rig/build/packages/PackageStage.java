@@ -1,0 +1,106 @@
+package dev.rig.build.packages;
+
+import dev.rig.apt.dpkg.ImageAptSources;
+import dev.rig.apt.lock.ImageLock;
+import dev.rig.apt.lock.LockInput;
+import dev.rig.build.event.BuildEvent;
+import dev.rig.build.event.BuildListener;
+import dev.rig.oci.layer.LayerEntry;
+import dev.rig.oci.layer.LayerInput;
+import dev.rig.spec.ImageSpec;
+import dev.rig.spec.PackagesSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The packages part of a build: sources from the spec, the install set from rig.lock (resolving
+ * when the lock has no entry yet), the configured root from the cache or from dpkg, and layers.
+ */
+public final class PackageStage {
+  private final RepoSources repoSources;
+  private final LockStore locks;
+  private final PackageInstaller installer;
+  private final BuildListener listener;
+
+  public PackageStage(
+      Path cacheDir,
+      Instant created,
+      RepoSources repoSources,
+      LockStore locks,
+      BuildListener listener) {
+    this.repoSources = repoSources;
+    this.locks = locks;
+    this.installer = new PackageInstaller(cacheDir, created, listener);
+    this.listener = listener;
+  }
+
+  /** The image's package layers within {@code budget} layers; empty when it has no packages. */
+  public List<LayerInput> layers(ImageSpec spec, int budget) throws IOException {
+    PackagesSpec packages = spec.packages();
+    if (packages.isEmpty()) {
+      return List.of();
+    }
+    if (spec.from().isPresent()) {
+      throw new PackageException(
+          "image '"
+              + spec.name()
+              + "': packages on top of a base image (from) are not supported yet; drop `from`"
+              + " and list the packages the base gave, or drop `packages`");
+    }
+    List<RepoSource> sources = repoSources.sources(spec.name(), packages);
+    ImageLock lock = lock(spec, sources);
+    InstalledSystem system = installer.install(spec.name(), lock, sources, packages.slim());
+    return PackageLayers.split(system, budget, aptSources(sources));
+  }
+
+  /** The image's locked install set, resolved now when the lock store asks for it. */
+  public ImageLock lock(ImageSpec spec) throws IOException {
+    return lock(spec, repoSources.sources(spec.name(), spec.packages()));
+  }
+
+  private ImageLock lock(ImageSpec spec, List<RepoSource> sources) throws IOException {
+    PackagesSpec packages = spec.packages();
+    LockInput input =
+        PackageResolver.input(packages.resolverRequests(), sources, packages.installRecommends());
+    return locks.lockFor(
+        spec.name(),
+        input,
+        pins -> {
+          long start = System.nanoTime();
+          List<String> requests = new ArrayList<>(packages.resolverRequests());
+          requests.addAll(pins);
+          ImageLock fresh =
+              PackageResolver.resolve(spec.name(), requests, sources, packages.installRecommends());
+          fresh = new ImageLock(input, fresh.packages(), fresh.indexes());
+          listener.on(
+              new BuildEvent.PackagesStep(
+                  spec.name(),
+                  "resolve",
+                  packages.requests().size()
+                      + " requested, "
+                      + fresh.packages().size()
+                      + " to install (Essential set included)",
+                  Duration.ofNanos(System.nanoTime() - start)));
+          return fresh;
+        });
+  }
+
+  /** The image's own apt configuration for the same repositories, so apt works inside it. */
+  private static List<LayerEntry> aptSources(List<RepoSource> sources) {
+    List<ImageAptSources.Repository> repositories = new ArrayList<>();
+    for (RepoSource source : sources) {
+      repositories.add(
+          new ImageAptSources.Repository(
+              source.name() + "-" + source.suite().replaceAll("[^A-Za-z0-9_.-]", "_"),
+              source.uri(),
+              List.of(source.suite()),
+              source.components(),
+              source.keyringBytes()));
+    }
+    return new ImageAptSources(repositories).entries();
+  }
+}

@@ -1,0 +1,95 @@
+package dev.rig.build.packages;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a command with a directory as its root, through bubblewrap: no network, private /proc, /dev,
+ * /tmp and /run, a fixed environment. This is how maintainer scripts run at build time, inside the
+ * image's own files and with the image's own dpkg, never the host's.
+ */
+final class Sandbox {
+  private final Path bwrap;
+  private final Path root;
+  private final Map<String, String> env;
+
+  private Sandbox(Path bwrap, Path root, Map<String, String> env) {
+    this.bwrap = bwrap;
+    this.root = root;
+    this.env = env;
+  }
+
+  static Sandbox of(Path root, long sourceDateEpoch) throws PackageException {
+    Path bwrap = null;
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      Path candidate = Path.of(dir, "bwrap");
+      if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+        bwrap = candidate;
+        break;
+      }
+    }
+    if (bwrap == null) {
+      throw new PackageException(
+          "installing packages runs their maintainer scripts in a bubblewrap sandbox, and bwrap"
+              + " is not installed (apt-get install bubblewrap)");
+    }
+    Map<String, String> env = new TreeMap<>();
+    env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    env.put("DEBIAN_FRONTEND", "noninteractive");
+    env.put("DEBCONF_NONINTERACTIVE_SEEN", "true");
+    env.put("LC_ALL", "C");
+    env.put("LANG", "C");
+    env.put("HOME", "/root");
+    env.put("SOURCE_DATE_EPOCH", Long.toString(sourceDateEpoch));
+    return new Sandbox(bwrap, root, env);
+  }
+
+  /** Runs {@code command} inside; {@code binds} are host directories mounted read-only. */
+  Result run(List<String> command, Map<String, Path> binds, long timeoutSeconds)
+      throws IOException {
+    List<String> argv = new ArrayList<>();
+    argv.add(bwrap.toString());
+    argv.addAll(List.of("--bind", root.toString(), "/"));
+    argv.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"));
+    for (Map.Entry<String, Path> bind : new TreeMap<>(binds).entrySet()) {
+      Files.createDirectories(root.resolve(bind.getKey().substring(1)));
+      argv.addAll(List.of("--ro-bind", bind.getValue().toString(), bind.getKey()));
+    }
+    argv.addAll(
+        List.of(
+            "--unshare-net",
+            "--unshare-pid",
+            "--unshare-ipc",
+            "--unshare-uts",
+            "--hostname",
+            "rig-build",
+            "--die-with-parent",
+            "--clearenv"));
+    env.forEach((k, v) -> argv.addAll(List.of("--setenv", k, v)));
+    argv.addAll(command);
+    Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    byte[] output = process.getInputStream().readAllBytes();
+    try {
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new PackageException(
+            "sandboxed " + String.join(" ", command) + " ran past " + timeoutSeconds + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new java.io.InterruptedIOException("interrupted while running " + command.get(0));
+    }
+    return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+  }
+
+  record Result(int exitCode, String output) {}
+}
