@@ -10,6 +10,7 @@ import dev.rig.init.startup.SshdConfig;
 import dev.rig.init.startup.Startup;
 import dev.rig.init.startup.StepContext;
 import dev.rig.init.startup.StepResult;
+import dev.rig.init.startup.TailscaleServices;
 import dev.rig.init.supervise.MainProgram;
 import dev.rig.init.supervise.OutputSink;
 import dev.rig.init.supervise.ProcessGroups;
@@ -72,7 +73,7 @@ final class Run {
     }
     StepContext ctx = new StepContext(root, env, settings, sink);
     HostKeys hostKeys = new HostKeys();
-    List<StepResult> results = Startup.standard(hostKeys).run(ctx, reporter);
+    List<StepResult> results = Startup.standard(hostKeys, config).run(ctx, reporter);
     if (results.stream().anyMatch(StepResult::fatal)) {
       reporter.report(Event.error(SELF, "a startup step failed fatally; exiting"));
       return 1;
@@ -81,10 +82,20 @@ final class Run {
     if (settings.sshd()) {
       sshd(ctx, pid1).ifPresent(spec -> services.put("sshd", spec));
     }
+    try {
+      services.putAll(TailscaleServices.plan(ctx, config.tailscale(), reporter));
+    } catch (IOException e) {
+      reporter.report(Event.error("tailscale", "cannot prepare tailscaled: " + e.getMessage()));
+    }
     services.putAll(config.services());
     Supervisor supervisor =
         new Supervisor(
-            services, root.resolve("run/rig/config"), sink, reporter, StatusFile.under(root));
+            services,
+            root.resolve("run/rig/config"),
+            sink,
+            reporter,
+            StatusFile.under(root),
+            root.resolve(Supervisor.LOG_DIR.substring(1)));
     supervisor.start();
     reportWhenAllReady(supervisor, services);
     if (services.containsKey("sshd")) {

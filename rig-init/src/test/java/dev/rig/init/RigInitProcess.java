@@ -11,14 +11,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Starts rig-init as a real process, with the same classes and Jackson jars as this test. */
+/**
+ * Starts rig-init as a real process, with the same classes, Jackson and jagged jars as this test.
+ */
 final class RigInitProcess {
   private RigInitProcess() {}
 
   static String classpath() {
     List<String> parts = new ArrayList<>();
     for (Class<?> c :
-        List.of(Main.class, ObjectMapper.class, JsonParser.class, JsonInclude.class)) {
+        List.of(
+            Main.class,
+            ObjectMapper.class,
+            JsonParser.class,
+            JsonInclude.class,
+            com.exceptionfactory.jagged.FileKey.class,
+            com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFactory.class,
+            com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory.class,
+            com.exceptionfactory.jagged.bech32.Bech32.class)) {
       try {
         parts.add(
             Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());

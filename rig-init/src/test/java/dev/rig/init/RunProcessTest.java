@@ -49,6 +49,32 @@ class RunProcessTest {
   }
 
   @Test
+  void aSecretThatCannotBeDecryptedStopsStartupWithExitOne(@TempDir Path dir) throws Exception {
+    Path marker = dir.resolve("svc-ran");
+    Path cfg =
+        Files.writeString(
+            dir.resolve("runtime.json"),
+            "{\"secrets\":[{\"name\":\"api\",\"source\":\"/etc/rig/secrets/api.age\"}],"
+                + "\"services\":{\"svc\":{\"argv\":[\"touch\",\""
+                + marker
+                + "\"]}}}");
+    Path log = dir.resolve("log");
+    Process p =
+        RigInitProcess.start(
+            List.of("run", "--config", cfg.toString(), "--root", dir.resolve("root").toString()),
+            Map.of(),
+            log);
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS), "rig-init did not exit");
+    String out = Files.readString(log);
+    assertEquals(1, p.exitValue(), out);
+    assertTrue(
+        out.contains(
+            "rig-init: secrets: ERROR: secret 'api': /etc/rig/secrets/api.age does not exist"),
+        out);
+    assertTrue(!Files.exists(marker), "services must not start:\n" + out);
+  }
+
+  @Test
   void sigtermStopsServicesInReverseOrderAndExitsZero(@TempDir Path dir) throws Exception {
     Tools.require("perl", "perl-base");
     int port = RigInitProcess.freePort();

@@ -56,6 +56,9 @@ public final class ConfigValidator {
       if (r.initialDelay().isNegative() || r.maxDelay().compareTo(r.initialDelay()) < 0) {
         problems.add(where + ".restart: need 0 <= initialDelay <= maxDelay");
       }
+      if (s.log().maxBytes() < 1024 || s.log().keep() < 1) {
+        problems.add(where + ".log: need maxBytes >= 1024 and keep >= 1");
+      }
       if (s.readiness() != null) {
         for (String p : s.readiness().problems()) {
           problems.add(where + "." + p);
@@ -72,8 +75,47 @@ public final class ConfigValidator {
         }
       }
     }
+    problems.addAll(secretProblems(config));
     Optional<List<String>> cycle = DependencyOrder.findCycle(services);
     cycle.ifPresent(c -> problems.add("services: dependency cycle " + String.join(" -> ", c)));
     return List.copyOf(problems);
+  }
+
+  private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
+
+  private static List<String> secretProblems(RuntimeConfig config) {
+    List<String> problems = new ArrayList<>();
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (int i = 0; i < config.secrets().size(); i++) {
+      SecretSpec s = config.secrets().get(i);
+      String where = "secrets[" + i + "]";
+      if (s == null || s.name() == null || !NAME.matcher(s.name()).matches()) {
+        problems.add(
+            where
+                + ".name: a file name of letters, digits, '_', '.', '-' that starts alphanumeric");
+        continue;
+      }
+      if (!names.add(s.name())) {
+        problems.add(where + ".name: '" + s.name() + "' is declared twice");
+      }
+      if (s.source() == null || !s.source().startsWith("/")) {
+        problems.add(
+            where + ".source: an absolute path in the image, e.g. /etc/rig/secrets/NAME.age");
+      }
+      if (!MODE.matcher(s.mode()).matches()) {
+        problems.add(
+            where + ".mode: octal permission bits such as \"0400\", got '" + s.mode() + "'");
+      }
+    }
+    for (String id : config.secretIdentities()) {
+      if (id == null || !id.startsWith("/")) {
+        problems.add("secretIdentities: '" + id + "' is not an absolute path");
+      }
+    }
+    String key = config.tailscale().authKeySecret();
+    if (key != null && !names.contains(key)) {
+      problems.add("tailscale.authKeySecret: no secret named '" + key + "'; declared: " + names);
+    }
+    return problems;
   }
 }

@@ -17,16 +17,18 @@ import java.util.regex.Pattern;
  * ssh host cmd} where no profile is read.
  *
  * <p>Decision on secrets: a variable whose name contains KEY, TOKEN, SECRET, PASSWORD, PASS,
- * PASSWD, CREDENTIAL or AUTH is left out, with no exceptions. That drops the public-key variables
- * too (PUBLIC_KEY, SSH_PUBLIC_KEY(S)); they are not secret but are already in authorized_keys and
- * are useless in a session, and a simple rule without exceptions is one users can predict.
- * Per-session variables (HOME, PWD, TERM, …) are left out because sessions set their own.
+ * PASSWD, CREDENTIAL, AUTH or IDENTITY (RIG_AGE_IDENTITY holds an age private key) is left out,
+ * with no exceptions. That drops the public-key variables too (PUBLIC_KEY, SSH_PUBLIC_KEY(S)); they
+ * are not secret but are already in authorized_keys and are useless in a session, and a simple rule
+ * without exceptions is one users can predict. Per-session variables (HOME, PWD, TERM, …) are left
+ * out because sessions set their own.
  */
 public final class EnvExport implements StartupStep {
   static final String ENVIRONMENT = "/etc/environment";
   static final String PROFILE = "/etc/profile.d/rig-env.sh";
   private static final List<String> SECRET_WORDS =
-      List.of("KEY", "TOKEN", "SECRET", "PASSWORD", "PASS", "PASSWD", "CREDENTIAL", "AUTH");
+      List.of(
+          "KEY", "TOKEN", "SECRET", "PASSWORD", "PASS", "PASSWD", "CREDENTIAL", "AUTH", "IDENTITY");
   private static final List<String> PER_SESSION =
       List.of(
           "HOME",

@@ -49,8 +49,30 @@ public final class GpuDriver implements StartupStep {
       return StepResult.ok(name(), have + "; CUDA " + cuda + " is not in rig's table, not checked");
     }
     if (DriverVersion.compare(d.version(), min.get()) >= 0) {
-      return StepResult.ok(name(), have + "; CUDA " + cuda + " needs >= " + min.get() + ": ok");
+      String stale = CudaCompat.disable(ctx) ? "; removed a stale " + CudaCompat.CONF : "";
+      return StepResult.ok(
+          name(), have + "; CUDA " + cuda + " needs >= " + min.get() + ": ok" + stale);
     }
+    Optional<String> compat = CudaCompat.version(ctx);
+    if (compat.isPresent() && DriverVersion.compare(compat.get(), d.version()) > 0) {
+      String problem = CudaCompat.enable(ctx);
+      return StepResult.warning(
+          name(),
+          have
+              + " is older than "
+              + min.get()
+              + " that CUDA "
+              + cuda
+              + " asks for; enabled CUDA forward compatibility ("
+              + CudaCompat.DIR
+              + "/libcuda.so."
+              + compat.get()
+              + " first, via "
+              + CudaCompat.CONF
+              + "), which works on datacenter GPUs only"
+              + (problem == null ? "" : "; " + problem));
+    }
+    CudaCompat.disable(ctx);
     String floor = CudaDriverTable.majorFloor(cuda).orElse(min.get());
     if (DriverVersion.compare(d.version(), floor) >= 0) {
       return StepResult.warning(

@@ -22,6 +22,11 @@ public final class Startup {
 
   /** The standard order with a given host-key step, whose background keys the caller awaits. */
   public static Startup standard(HostKeys hostKeys) {
+    return standard(hostKeys, dev.rig.init.config.RuntimeConfig.EMPTY);
+  }
+
+  /** The standard order with the secrets and identities that {@code config} declares. */
+  public static Startup standard(HostKeys hostKeys, dev.rig.init.config.RuntimeConfig config) {
     return new Startup(
         List.of(
             new RuntimeDirs(),
@@ -32,6 +37,7 @@ public final class Startup {
             new RootPassword(),
             new SshKeys(),
             hostKeys,
+            new Secrets(config.secrets(), config.secretIdentities()),
             new MarketStep(),
             new EnvExport(),
             new ExtraStartupScript()));

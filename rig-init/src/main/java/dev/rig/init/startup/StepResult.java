@@ -30,6 +30,11 @@ public record StepResult(String step, Outcome outcome, String message, boolean f
     return new StepResult(step, Outcome.FAILED, message, false);
   }
 
+  /** A failure after which rig-init exits 1 instead of starting services. */
+  public static StepResult fatal(String step, String message) {
+    return new StepResult(step, Outcome.FAILED, message, true);
+  }
+
   public Event toEvent() {
     return switch (outcome) {
       case OK, SKIPPED -> Event.info(step, message);

@@ -6,9 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Copies a service's output to the sink line by line with {@code [name] } in front. A line longer
- * than {@link #MAX_LINE} bytes is cut into pieces so a service printing without newlines cannot
- * exhaust memory; a last line without a newline is still emitted.
+ * Copies a service's output to the sink line by line with {@code [name] } in front. When a {@link
+ * RotatingLog} is given, the same lines (without the prefix) go to it too. A line longer than
+ * {@link #MAX_LINE} bytes is cut into pieces so a service printing without newlines cannot exhaust
+ * memory; a last line without a newline is still emitted.
  */
 public final class LinePump implements Runnable {
   static final int MAX_LINE = 64 * 1024;
@@ -16,11 +17,29 @@ public final class LinePump implements Runnable {
   private final InputStream in;
   private final OutputSink sink;
   private final byte[] prefix;
+  private final RotatingLog file;
 
   public LinePump(InputStream in, OutputSink sink, String name, boolean withPrefix) {
+    this(in, sink, name, withPrefix, null);
+  }
+
+  /**
+   * @param file also receives every line, without the prefix (the file is the service's own); null
+   *     for stdout only
+   */
+  public LinePump(
+      InputStream in, OutputSink sink, String name, boolean withPrefix, RotatingLog file) {
     this.in = in;
     this.sink = sink;
     this.prefix = withPrefix ? ("[" + name + "] ").getBytes(StandardCharsets.UTF_8) : new byte[0];
+    this.file = file;
+  }
+
+  private void emit(byte[] line, int len) {
+    sink.line(prefix, line, 0, len);
+    if (file != null) {
+      file.line(line, 0, len);
+    }
   }
 
   @Override
@@ -34,13 +53,13 @@ public final class LinePump implements Runnable {
         for (int i = 0; i < n; i++) {
           byte b = chunk[i];
           if (b == '\n') {
-            sink.line(prefix, line, 0, len);
+            emit(line, len);
             len = 0;
             continue;
           }
           if (len == line.length) {
             if (len >= MAX_LINE) {
-              sink.line(prefix, line, 0, len);
+              emit(line, len);
               len = 0;
             } else {
               line = Arrays.copyOf(line, Math.min(MAX_LINE, line.length * 2));
@@ -53,7 +72,7 @@ public final class LinePump implements Runnable {
       // The pipe closes when the process and its group are gone; nothing more to copy.
     }
     if (len > 0) {
-      sink.line(prefix, line, 0, len);
+      emit(line, len);
     }
   }
 

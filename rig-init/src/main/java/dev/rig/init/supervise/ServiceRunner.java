@@ -29,6 +29,7 @@ public final class ServiceRunner {
   private final Reporter reporter;
   private final Runnable onChange;
   private final Consumer<String> onGaveUp;
+  private final RotatingLog fileLog; // null unless log.file is set; shared by all restarts
 
   /** Completes once: true the first time the service is ready, false if it never will be. */
   private final CompletableFuture<Boolean> firstReady = new CompletableFuture<>();
@@ -43,6 +44,7 @@ public final class ServiceRunner {
    * @param configDir where {@code configData} is written (the service's XDG_CONFIG_HOME)
    * @param onChange called after every status change (the supervisor rewrites status.json)
    * @param onGaveUp called with the name when the service has failed for good
+   * @param logDir where NAME.log is written when the service's {@code log.file} is set
    */
   public ServiceRunner(
       String name,
@@ -51,7 +53,8 @@ public final class ServiceRunner {
       OutputSink sink,
       Reporter reporter,
       Runnable onChange,
-      Consumer<String> onGaveUp) {
+      Consumer<String> onGaveUp,
+      Path logDir) {
     this.name = name;
     this.spec = spec;
     this.configDir = configDir;
@@ -59,6 +62,15 @@ public final class ServiceRunner {
     this.reporter = reporter;
     this.onChange = onChange;
     this.onGaveUp = onGaveUp;
+    this.fileLog =
+        spec.log().file()
+            ? new RotatingLog(
+                logDir.resolve(name + ".log"),
+                spec.log().maxBytes(),
+                spec.log().keep(),
+                reporter,
+                name)
+            : null;
     this.status = ServiceStatus.initial(name);
   }
 
@@ -115,7 +127,8 @@ public final class ServiceRunner {
       long startedAt = System.nanoTime();
       set(spec.readiness() == null ? ServiceState.RUNNING : ServiceState.STARTING, p.pid(), null);
       reporter.report(Event.info(name, "started (pid " + p.pid() + ")"));
-      Thread pump = new LinePump(p.getInputStream(), sink, name, spec.log().prefix()).start();
+      Thread pump =
+          new LinePump(p.getInputStream(), sink, name, spec.log().prefix(), fileLog).start();
       if (spec.readiness() == null) {
         markReady();
       } else {
@@ -272,6 +285,7 @@ public final class ServiceRunner {
   }
 
   private void giveUp(String why) {
+    closeLog();
     set(ServiceState.FAILED, null, why);
     reporter.report(Event.error(name, "failed: " + why));
     firstReady.complete(false);
@@ -279,8 +293,16 @@ public final class ServiceRunner {
   }
 
   private void finishStopped(String why) {
+    closeLog();
     set(ServiceState.STOPPED, null, why);
     firstReady.complete(false);
+  }
+
+  /** The pump has been joined by now, so no line is lost; a late one would reopen the file. */
+  private void closeLog() {
+    if (fileLog != null) {
+      fileLog.close();
+    }
   }
 
   private void set(ServiceState s, Long pid, String message) {

@@ -35,6 +35,23 @@ public final class Supervisor {
       OutputSink sink,
       Reporter reporter,
       StatusFile statusFile) {
+    this(services, configRoot, sink, reporter, statusFile, Path.of(LOG_DIR));
+  }
+
+  /** Where per-service log files go in a container. */
+  public static final String LOG_DIR = "/var/log/rig";
+
+  /**
+   * @param configRoot parent of each service's private config directory
+   * @param logDir where services with {@code log.file} write NAME.log
+   */
+  public Supervisor(
+      Map<String, ServiceSpec> services,
+      Path configRoot,
+      OutputSink sink,
+      Reporter reporter,
+      StatusFile statusFile,
+      Path logDir) {
     this.services = Map.copyOf(services);
     this.reporter = reporter;
     this.statusFile = statusFile;
@@ -53,7 +70,8 @@ public final class Supervisor {
                 if (spec.essential()) {
                   essentialFailed.complete(failed);
                 }
-              }));
+              },
+              logDir));
     }
   }
 

@@ -37,6 +37,46 @@ class ConfigTest {
   }
 
   @Test
+  void secretsLogFilesAndTailscaleParseWithDefaults() throws Exception {
+    RuntimeConfig c =
+        ConfigLoader.parse(
+            """
+            {"services": {"a": {"argv": ["x"], "log": {"file": true, "maxBytes": 4096}}},
+             "secrets": [{"name": "tskey", "source": "/etc/rig/secrets/tskey.age"}],
+             "tailscale": {"enable": true, "authKeySecret": "tskey", "hostname": "box"}}
+            """,
+            "runtime.json");
+    assertEquals(
+        List.of(new SecretSpec("tskey", "/etc/rig/secrets/tskey.age", "0400", "root")),
+        c.secrets());
+    assertEquals(RuntimeConfig.DEFAULT_IDENTITIES, c.secretIdentities());
+    assertEquals(new LogOptions(true, true, 4096L, 3), c.services().get("a").log());
+    assertEquals(new TailscaleSettings(true, "tskey", "box", List.of()), c.tailscale());
+    assertEquals(c, ConfigLoader.parse(ConfigLoader.write(c), "again"));
+    assertEquals(TailscaleSettings.DEFAULT, RuntimeConfig.EMPTY.tailscale());
+  }
+
+  @Test
+  void badSecretsAreReported() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.parse(
+                    """
+                    {"secrets": [{"name": "a", "source": "rel.age", "mode": "0999"},
+                                 {"name": "a", "source": "/a.age"}],
+                     "tailscale": {"enable": true, "authKeySecret": "nope"}}
+                    """,
+                    "f"));
+    String m = e.getMessage();
+    assertTrue(m.contains("secrets[0].source: an absolute path"), m);
+    assertTrue(m.contains("secrets[0].mode: octal permission bits"), m);
+    assertTrue(m.contains("secrets[1].name: 'a' is declared twice"), m);
+    assertTrue(m.contains("tailscale.authKeySecret: no secret named 'nope'"), m);
+  }
+
+  @Test
   void reportsUnknownFieldWithPlace() {
     ConfigException e =
         assertThrows(

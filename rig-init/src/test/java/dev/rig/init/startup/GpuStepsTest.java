@@ -1,6 +1,7 @@
 package dev.rig.init.startup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rig.init.config.StartupSettings;
@@ -27,8 +28,13 @@ class GpuStepsTest {
 
   /** Compiles a shared library with the given SONAME to root/LIBDIR/fileName. */
   static void fakeLibrary(Path root, String fileName, String soname) throws Exception {
+    fakeLibrary(root, LIBDIR, fileName, soname);
+  }
+
+  static void fakeLibrary(Path root, String libDir, String fileName, String soname)
+      throws Exception {
     Tools.require("gcc", "gcc");
-    Path dir = root.resolve(LIBDIR);
+    Path dir = root.resolve(libDir);
     Files.createDirectories(dir);
     Path src = root.resolve("fake.c");
     Files.writeString(src, "int cuDriverGetVersion(int *v) { *v = 12040; return 0; }\n");
@@ -77,6 +83,46 @@ class GpuStepsTest {
     assertTrue(
         old.message().contains("too old for CUDA 13.0, which needs driver >= 580.65.06. Fix:"),
         old.message());
+  }
+
+  @Test
+  void cudaCompatIsEnabledOnlyWhenTheDriverIsOlderAndCompatIsNewer(@TempDir Path root)
+      throws Exception {
+    fakeLibrary(root, "libcuda.so.550.54.14", "libcuda.so.1");
+    new GpuLibraries().run(ctx(root, Map.of()));
+    Path conf = root.resolve("etc/ld.so.conf.d/00-rig-cuda-compat.conf");
+    String compatDir = "usr/local/cuda/compat";
+
+    // Driver too old for 12.8, compat libcuda newer than the driver: enabled, sorted first.
+    fakeLibrary(root, compatDir, "libcuda.so.570.124.06", "libcuda.so.1");
+    StepResult on = new GpuDriver().run(ctx(root, Map.of("CUDA_VERSION", "12.8.0")));
+    assertEquals(StepResult.Outcome.WARNING, on.outcome(), on.message());
+    assertTrue(
+        on.message()
+            .contains(
+                "enabled CUDA forward compatibility (/usr/local/cuda/compat/libcuda.so.570.124.06"
+                    + " first, via /etc/ld.so.conf.d/00-rig-cuda-compat.conf)"),
+        on.message());
+    assertEquals(
+        "# written by rig-init: CUDA forward compatibility for an older host driver\n"
+            + "/usr/local/cuda/compat\n",
+        Files.readString(conf));
+    assertTrue(
+        conf.getFileName().toString().compareTo("rig-nvidia.conf") < 0,
+        "must sort before the driver's file");
+
+    // The driver is new enough for 12.4: compat is never used, and the stale file goes.
+    StepResult off = new GpuDriver().run(ctx(root, Map.of("CUDA_VERSION", "12.4")));
+    assertEquals(StepResult.Outcome.OK, off.outcome(), off.message());
+    assertTrue(off.message().endsWith("removed a stale " + CudaCompat.CONF), off.message());
+    assertFalse(Files.exists(conf));
+
+    // Compat libcuda no newer than the driver: it would not help, so not enabled.
+    Files.delete(root.resolve(compatDir).resolve("libcuda.so.570.124.06"));
+    fakeLibrary(root, compatDir, "libcuda.so.545.23.06", "libcuda.so.1");
+    StepResult older = new GpuDriver().run(ctx(root, Map.of("CUDA_VERSION", "12.8.0")));
+    assertTrue(older.message().contains("minor-version compatibility"), older.message());
+    assertFalse(Files.exists(conf));
   }
 
   @Test

@@ -123,13 +123,19 @@ class StartupStepsTest {
             "AWS_SECRET_ACCESS_KEY", "x",
             "ROOT_PASSWORD", "x",
             "PUBLIC_KEY", KEY_A,
+            "RIG_AGE_IDENTITY", "AGE-SECRET-KEY-1X",
             "HOME", "/root");
     StepResult r = new EnvExport().run(ctx(root, env));
-    assertTrue(r.message().contains("4 secret-looking ones left out"), r.message());
+    assertTrue(r.message().contains("5 secret-looking ones left out"), r.message());
     String etc = Files.readString(root.resolve("etc/environment"));
     assertTrue(
         etc.contains("KEEP=\"1\"") && etc.contains("PATH=\"/usr/local/cuda/bin:/usr/bin\""), etc);
-    assertFalse(etc.contains("hf_x") || etc.contains("AWS") || etc.contains("HOME"), etc);
+    assertFalse(
+        etc.contains("hf_x")
+            || etc.contains("AWS")
+            || etc.contains("HOME")
+            || etc.contains("AGE-SECRET"),
+        etc);
     Path profile = root.resolve("etc/profile.d/rig-env.sh");
     Exec.Result sh =
         Exec.run(
