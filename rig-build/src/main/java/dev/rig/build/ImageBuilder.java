@@ -5,6 +5,7 @@ import dev.rig.build.event.BuildListener;
 import dev.rig.build.packages.PackageStage;
 import dev.rig.build.plan.ImagePlan;
 import dev.rig.build.plan.Planner;
+import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.oci.cache.BuiltLayer;
 import dev.rig.oci.cache.LayerBuilder;
@@ -83,7 +84,7 @@ public final class ImageBuilder {
     List<BuiltLayer> built = outcomes.stream().map(LayerOutcome::layer).toList();
     AssembledImage image =
         ImageAssembler.assemble(
-            base.image(), built, config(plan, BaseImages.platform(spec.platform())));
+            base.image(), built, config(spec, plan, BaseImages.platform(spec.platform())));
     int reused = (int) outcomes.stream().filter(LayerOutcome::reused).count();
     BuiltImage result =
         new BuiltImage(
@@ -107,7 +108,9 @@ public final class ImageBuilder {
       throw new IllegalStateException(
           "image '" + spec.name() + "' lists packages, and this build was set up without them");
     }
-    int budget = spec.maxLayers() - base.layerCount() - Planner.copyLayersReserved(spec);
+    boolean runtime = RuntimeLayer.applies(spec);
+    int budget =
+        spec.maxLayers() - base.layerCount() - Planner.copyLayersReserved(spec) - (runtime ? 1 : 0);
     if (budget < 1) {
       throw new IllegalArgumentException(
           "image '"
@@ -116,15 +119,22 @@ public final class ImageBuilder {
               + spec.maxLayers()
               + " leaves no layer for packages (raise maxLayers)");
     }
-    return packages.get().layers(spec, budget);
+    List<LayerInput> layers = new ArrayList<>(packages.get().layers(spec, budget));
+    if (runtime) {
+      layers.add(RuntimeLayer.layer(spec));
+    }
+    return layers;
   }
 
-  private ImageConfig config(ImagePlan plan, dev.rig.oci.image.Platform platform) {
+  private ImageConfig config(ImageSpec spec, ImagePlan plan, dev.rig.oci.image.Platform platform) {
     return ImageConfig.builder(settings.created())
         .os(platform.os())
         .architecture(platform.architecture())
         .env(plan.env())
-        .entrypoint(plan.entrypoint())
+        .entrypoint(
+            plan.entrypoint().isEmpty() && RuntimeLayer.applies(spec)
+                ? RuntimeLayer.ENTRYPOINT
+                : plan.entrypoint())
         .cmd(plan.cmd())
         .workingDir(plan.workingDir())
         .user(plan.user())

@@ -27,6 +27,7 @@ import java.util.TreeMap;
  * @param from the base image, if any
  * @param platform {@code os/architecture}, e.g. {@code linux/amd64}
  * @param packages what the image installs from apt repositories
+ * @param runtime rig-init's settings
  */
 public record ImageSpec(
     String name,
@@ -43,7 +44,8 @@ public record ImageSpec(
     List<String> registries,
     Optional<BaseImageRef> from,
     String platform,
-    PackagesSpec packages) {
+    PackagesSpec packages,
+    RuntimeSpec runtime) {
   public ImageSpec {
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     labels = Collections.unmodifiableMap(new TreeMap<>(labels));

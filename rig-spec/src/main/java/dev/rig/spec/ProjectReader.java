@@ -60,7 +60,82 @@ final class ProjectReader {
         list(image.getProperty("registries")),
         from,
         (String) image.getProperty("platform"),
-        packages(image, specDir));
+        packages(image, specDir),
+        runtime((PObject) image.getProperty("runtime"), specDir));
+  }
+
+  private static RuntimeSpec runtime(PObject runtime, Path specDir) {
+    PObject sshd = (PObject) runtime.getProperty("sshd");
+    Map<String, RuntimeSpec.Service> services = new TreeMap<>();
+    map(runtime.getProperty("services"))
+        .forEach((name, value) -> services.put((String) name, service((PObject) value)));
+    Map<String, RuntimeSpec.Secret> secrets = new TreeMap<>();
+    map(runtime.getProperty("secrets"))
+        .forEach(
+            (name, value) -> {
+              PObject secret = (PObject) value;
+              secrets.put(
+                  (String) name,
+                  new RuntimeSpec.Secret(
+                      HostPaths.resolve(specDir, (String) secret.getProperty("file")),
+                      (String) secret.getProperty("mode"),
+                      (String) secret.getProperty("owner")));
+            });
+    PObject tailscale = (PObject) runtime.getProperty("tailscale");
+    return new RuntimeSpec(
+        (Boolean) runtime.getProperty("enable"),
+        (String) runtime.getProperty("javaPackage"),
+        new RuntimeSpec.Sshd(
+            (Boolean) sshd.getProperty("enable"),
+            ((Long) sshd.getProperty("port")).intValue(),
+            Optional.ofNullable(nullableString(sshd.getProperty("listenAddress")))),
+        services,
+        (String) runtime.getProperty("extraStartupScript"),
+        secrets,
+        list(runtime.getProperty("secretIdentities")),
+        new RuntimeSpec.Tailscale(
+            (Boolean) tailscale.getProperty("enable"),
+            Optional.ofNullable(nullableString(tailscale.getProperty("authKeySecret"))),
+            Optional.ofNullable(nullableString(tailscale.getProperty("hostname"))),
+            list(tailscale.getProperty("extraArgs"))),
+        ((Long) runtime.getProperty("shmMinimumMib")).intValue());
+  }
+
+  private static RuntimeSpec.Service service(PObject s) {
+    Object readiness = s.getProperty("readiness");
+    return new RuntimeSpec.Service(
+        list(s.getProperty("command")),
+        strings(s.getProperty("env")),
+        Optional.ofNullable(nullableString(s.getProperty("workingDir"))),
+        (String) s.getProperty("restart"),
+        ((Long) s.getProperty("maxRestarts")).intValue(),
+        ((Number) s.getProperty("restartDelay")).doubleValue(),
+        (String) s.getProperty("stopSignal"),
+        ((Number) s.getProperty("stopTimeout")).doubleValue(),
+        list(s.getProperty("dependsOn")),
+        readiness((PObject) readiness),
+        strings(s.getProperty("configData")),
+        (Boolean) s.getProperty("logFile"),
+        (Boolean) s.getProperty("essential"));
+  }
+
+  /** Empty when no check is set: the service is ready once it runs. */
+  private static Optional<RuntimeSpec.Readiness> readiness(PObject r) {
+    Object tcp = r.getProperty("tcpPort");
+    Object exec = r.getProperty("exec");
+    RuntimeSpec.Readiness readiness =
+        new RuntimeSpec.Readiness(
+            tcp instanceof Long port ? Optional.of(port.intValue()) : Optional.empty(),
+            Optional.ofNullable(nullableString(r.getProperty("httpUrl"))),
+            exec instanceof List<?> ? Optional.of(list(exec)) : Optional.empty(),
+            Optional.ofNullable(nullableString(r.getProperty("file"))),
+            ((Number) r.getProperty("timeout")).doubleValue());
+    boolean any =
+        readiness.tcpPort().isPresent()
+            || readiness.httpUrl().isPresent()
+            || readiness.exec().isPresent()
+            || readiness.file().isPresent();
+    return any ? Optional.of(readiness) : Optional.empty();
   }
 
   private static PackagesSpec packages(PObject image, Path specDir) {

@@ -232,7 +232,8 @@ class SpecLoaderTest {
             List.of(),
             Optional.empty(),
             "linux/amd64",
-            PackagesSpec.NONE),
+            PackagesSpec.NONE,
+            RuntimeSpec.DEFAULT),
         x);
     assertEquals(
         x, SpecLoader.load(write(dir, "rig.yaml", "images:\n  x: {}\n")).images().get("x"));

@@ -5,6 +5,7 @@ import dev.rig.apt.lock.ImageLock;
 import dev.rig.apt.lock.LockInput;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
+import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;
 import dev.rig.spec.ImageSpec;
@@ -64,14 +65,13 @@ public final class PackageStage {
 
   private ImageLock lock(ImageSpec spec, List<RepoSource> sources) throws IOException {
     PackagesSpec packages = spec.packages();
-    LockInput input =
-        PackageResolver.input(packages.resolverRequests(), sources, packages.installRecommends());
+    LockInput input = PackageResolver.input(requests(spec), sources, packages.installRecommends());
     return locks.lockFor(
         spec.name(),
         input,
         pins -> {
           long start = System.nanoTime();
-          List<String> requests = new ArrayList<>(packages.resolverRequests());
+          List<String> requests = new ArrayList<>(requests(spec));
           requests.addAll(pins);
           ImageLock fresh =
               PackageResolver.resolve(spec.name(), requests, sources, packages.installRecommends());
@@ -87,6 +87,23 @@ public final class PackageStage {
                   Duration.ofNanos(System.nanoTime() - start)));
           return fresh;
         });
+  }
+
+  /**
+   * What the resolver is asked for: the spec's packages, apt, and what rig-init needs (tini, Java,
+   * openssh-server) unless the spec already names them.
+   */
+  static List<String> requests(ImageSpec spec) {
+    List<String> requests = new ArrayList<>(spec.packages().resolverRequests());
+    if (RuntimeLayer.applies(spec)) {
+      for (String needed : RuntimeLayer.packages(spec.runtime())) {
+        String name = needed.split("=")[0];
+        if (requests.stream().noneMatch(r -> r.equals(name) || r.startsWith(name + "="))) {
+          requests.add(needed);
+        }
+      }
+    }
+    return List.copyOf(requests);
   }
 
   /** The image's own apt configuration for the same repositories, so apt works inside it. */

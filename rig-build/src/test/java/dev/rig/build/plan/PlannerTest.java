@@ -10,6 +10,7 @@ import dev.rig.spec.BaseImageRef;
 import dev.rig.spec.CopyToRoot;
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.PackagesSpec;
+import dev.rig.spec.RuntimeSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +56,8 @@ class PlannerTest {
         List.of(),
         from,
         "linux/amd64",
-        PackagesSpec.NONE);
+        PackagesSpec.NONE,
+        RuntimeSpec.DEFAULT);
   }
 
   @Test
