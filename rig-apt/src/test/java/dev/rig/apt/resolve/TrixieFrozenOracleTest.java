@@ -13,10 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +34,40 @@ import org.junit.jupiter.api.io.TempDir;
  * refusal on both sides.
  */
 class TrixieFrozenOracleTest {
+  /**
+   * Where rig is known to choose differently from apt, pinned exactly so that neither a new
+   * difference nor the end of a known one goes unnoticed (remove an entry once rig agrees).
+   *
+   * <p>python3-pynvim and upower: the order in which dependencies are visited. apt's MarkInstall
+   * installs each dependency's own dependencies before it moves to the next one (depth first), so
+   * an or-group met deep in the first branch takes its first alternative even when a later sibling
+   * would have satisfied it through another alternative. rig settles the open dependencies in the
+   * order they were found (breadth first), so by then the sibling is chosen and the or-group is
+   * already satisfied. python3-pynvim depends on "python3-msgpack, python3-typing-extensions |
+   * python3-supported-min (>= 3.12), python3:any": apt reaches python3 (which provides
+   * python3-supported-min) through python3-msgpack first; rig meets the or-group before python3 is
+   * chosen and adds python3-typing-extensions. upower depends on "default-dbus-system-bus |
+   * dbus-system-bus, udev": apt reaches dbus-system-bus-common's "adduser | systemd-sysusers"
+   * through dbus before udev brings systemd (which provides systemd-sysusers), and installs
+   * adduser; rig has chosen systemd by then.
+   *
+   * <p>libtk-img: depends on the virtual libtk, provided by libtk8.6 and libtk9.0, both optional
+   * and not Essential. apt's last tie-break between providers is its cache's package id (an
+   * artefact of index order), and picks libtk9.0; rig breaks the tie by name (see {@link
+   * Universe#providers}) and picks libtk8.6.
+   */
+  private static final Map<List<String>, String> KNOWN_DIFFERENCES =
+      Map.of(
+          List.of("python3-pynvim"),
+          "  only apt: []\n  only rig: [python3-typing-extensions=4.13.2-1]",
+          List.of("upower"),
+          "  only apt: [adduser=3.152, libbsd0=0.12.2-2, libsemanage-common=3.8.1-1,"
+              + " libsemanage2=3.8.1-1, libsepol2=3.8.1-1, login.defs=1:4.17.4-2,"
+              + " passwd=1:4.17.4-2]\n  only rig: []",
+          List.of("libtk-img"),
+          "  only apt: [libtcl9.0=9.0.1+dfsg-2, libtk9.0=9.0.1-3, libtommath1=1.3.0-1]\n"
+              + "  only rig: [libtcl8.6=8.6.16+dfsg-1, libtk8.6=8.6.16-1]");
+
   @Test
   void agreesWithAptOnTheFrozenTrixieIndexes(@TempDir Path dir) throws IOException {
     Tools.require("apt-ftparchive", "apt-utils");
@@ -54,9 +90,11 @@ class TrixieFrozenOracleTest {
         AptOracle.forSource(
             Files.createDirectories(dir.resolve("apt")), "deb [trusted=yes] file:" + repo + " ./");
 
-    List<String> disagreements = new ArrayList<>();
+    Map<List<String>, String> disagreements = new LinkedHashMap<>();
     List<List<String>> refusedByApt = new ArrayList<>();
-    for (List<String> request : TrixieFrozen.REQUESTS) {
+    List<List<String>> requests = new ArrayList<>(TrixieFrozen.REQUESTS);
+    requests.addAll(TrixieFrozen.DIVERGENT);
+    for (List<String> request : requests) {
       Optional<List<String>> expected =
           apt.simulate(Stream.concat(request.stream(), essential.stream()).toList());
       Optional<List<String>> ours;
@@ -82,10 +120,16 @@ class TrixieFrozenOracleTest {
         refusedByApt.add(request);
       }
       if (!expected.equals(ours)) {
-        disagreements.add(request + ":\n" + difference(expected, ours) + why);
+        disagreements.put(request, difference(expected, ours) + why);
       }
     }
-    assertEquals(List.of(), disagreements, String.join("\n", disagreements));
+    assertEquals(
+        KNOWN_DIFFERENCES,
+        disagreements,
+        "rig and apt disagree other than known:\n"
+            + disagreements.entrySet().stream()
+                .map(e -> e.getKey() + ":\n" + e.getValue())
+                .collect(Collectors.joining("\n")));
     // Every other request must really install something, or the comparison would prove little.
     assertEquals(TrixieFrozen.UNSOLVABLE, refusedByApt);
   }
