@@ -3,7 +3,6 @@ package dev.rig.build;
 import dev.rig.oci.image.Platform;
 import dev.rig.oci.layout.OciLayoutReader;
 import dev.rig.registry.ImageReference;
-import dev.rig.registry.remote.RemoteImage;
 import dev.rig.registry.remote.RemoteImages;
 import dev.rig.spec.BaseImageRef;
 import dev.rig.spec.ImageSpec;
@@ -17,19 +16,26 @@ import java.util.Optional;
  */
 public final class BaseImages {
   private final Optional<RemoteImages> registry;
+  private final BasePins pins;
 
-  private BaseImages(Optional<RemoteImages> registry) {
+  private BaseImages(Optional<RemoteImages> registry, BasePins pins) {
     this.registry = registry;
+    this.pins = pins;
   }
 
   /** Local OCI layouts only; a registry reference is an error that says what is missing. */
   public static BaseImages localOnly() {
-    return new BaseImages(Optional.empty());
+    return new BaseImages(Optional.empty(), BasePins.NONE);
   }
 
   /** Local layouts and registry references, fetched through {@code registry}. */
   public static BaseImages withRegistry(RemoteImages registry) {
-    return new BaseImages(Optional.of(registry));
+    return new BaseImages(Optional.of(registry), BasePins.NONE);
+  }
+
+  /** Local layouts and registry references, tags pinned through {@code pins} (rig.lock). */
+  public static BaseImages withRegistry(RemoteImages registry, BasePins pins) {
+    return new BaseImages(Optional.of(registry), pins);
   }
 
   public ResolvedBase load(ImageSpec spec) throws IOException {
@@ -50,10 +56,22 @@ public final class BaseImages {
                 + "\" names a registry, and this build was set up without registry access");
       }
       ImageReference reference = ImageReference.parse(registryRef.reference());
-      RemoteImage remote = registry.get().resolve(reference, platform(spec.platform()));
-      return ResolvedBase.remote(remote);
+      RemoteImages remotes = registry.get();
+      dev.rig.oci.image.Platform platform = platform(spec.platform());
+      if (reference.digest().isEmpty()) {
+        reference =
+            pins.pin(
+                spec.name(),
+                reference,
+                () -> remotes.resolve(reference0(registryRef), platform).pinned());
+      }
+      return ResolvedBase.remote(remotes.resolve(reference, platform));
     }
     throw new IllegalArgumentException("unsupported base image reference: " + ref);
+  }
+
+  private static ImageReference reference0(BaseImageRef.RegistryRef ref) {
+    return ImageReference.parse(ref.reference());
   }
 
   /** {@code os/arch[/variant]} as the spec writes it. */

@@ -1,10 +1,12 @@
 package dev.rig.cli;
 
 import dev.rig.apt.lock.ImageLock;
+import dev.rig.build.BaseImages;
 import dev.rig.build.BuildSettings;
 import dev.rig.build.event.BuildListener;
 import dev.rig.build.packages.LockStore;
 import dev.rig.build.packages.PackageStage;
+import dev.rig.spec.BaseImageRef;
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.Project;
 import java.io.PrintWriter;
@@ -29,12 +31,14 @@ final class LockCommand implements Callable<Integer> {
 
   @Mixin ProjectOptions project;
 
+  @Mixin RegistryFlags registry;
+
   @Parameters(paramLabel = "NAME", arity = "0..*", description = "Images (default: all).")
   List<String> names = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
-    return LockRun.run(command, project, names, LockStore.Mode.REFRESH, Set.of());
+    return LockRun.run(command, project, registry, names, LockStore.Mode.REFRESH, Set.of());
   }
 }
 
@@ -45,6 +49,7 @@ final class LockRun {
   static int run(
       picocli.CommandLine.Model.CommandSpec command,
       ProjectOptions project,
+      RegistryFlags registry,
       List<String> names,
       LockStore.Mode mode,
       Set<String> moving)
@@ -56,7 +61,15 @@ final class LockRun {
     BuildListener progress = project.quiet ? Progress.silent() : Progress.to(err);
     LockStore locks = ProjectBuild.locks(loaded, mode, moving);
     PackageStage stage = ProjectBuild.packages(settings, locks, progress);
+    BaseImages bases =
+        ProjectBuild.bases(
+            settings, registry.client(new RegistryProgress(err, project.quiet)), locks);
     for (ImageSpec image : Specs.select(loaded, names)) {
+      if (image.from().orElse(null) instanceof BaseImageRef.RegistryRef ref
+          && !ref.reference().contains("@")) {
+        bases.load(image);
+        out.println(image.name() + ": base " + ref.reference() + " locked");
+      }
       if (image.packages().isEmpty()) {
         continue;
       }

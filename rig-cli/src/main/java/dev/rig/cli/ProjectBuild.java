@@ -38,7 +38,7 @@ final class ProjectBuild {
         new ImageBuilder(
             settings,
             progress,
-            bases(settings, registry),
+            bases(settings, registry, locks),
             Optional.of(packages(settings, locks, progress)));
     List<BuiltImage> images = new ArrayList<>();
     try {
@@ -68,9 +68,10 @@ final class ProjectBuild {
         settings.cacheDir(), settings.created(), RepoSources.ofSystem(), locks, progress);
   }
 
-  private static BaseImages bases(BuildSettings settings, RegistryClient registry)
+  /** Base images from layouts and registries, tags pinned in rig.lock. */
+  static BaseImages bases(BuildSettings settings, RegistryClient registry, LockStore locks)
       throws IOException {
     BlobCache cache = BlobCache.open(settings.cacheDir(), event -> {});
-    return BaseImages.withRegistry(new RemoteImages(registry, cache));
+    return BaseImages.withRegistry(new RemoteImages(registry, cache), locks::pinBase);
   }
 }

@@ -23,6 +23,8 @@ final class UpdateCommand implements Callable<Integer> {
 
   @Mixin ProjectOptions project;
 
+  @Mixin RegistryFlags registry;
+
   @Parameters(paramLabel = "PKG", arity = "0..*", description = "Packages to move.")
   List<String> packages = new ArrayList<>();
 
@@ -32,8 +34,9 @@ final class UpdateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (packages.isEmpty()) {
-      return LockRun.run(command, project, images, LockStore.Mode.REFRESH, Set.of());
+      return LockRun.run(command, project, registry, images, LockStore.Mode.REFRESH, Set.of());
     }
-    return LockRun.run(command, project, images, LockStore.Mode.UPDATE, Set.copyOf(packages));
+    return LockRun.run(
+        command, project, registry, images, LockStore.Mode.UPDATE, Set.copyOf(packages));
   }
 }

@@ -2,6 +2,7 @@ package dev.rig.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -149,6 +150,36 @@ class RegistryCommandsTest {
       assertTrue(m.matches(), pushed.describe());
       // Base layers (2: rig's base filesystem and busybox) are mounted from rig/base.
       assertTrue(m.group(3).contains(" 2 mounted"), m.group(3));
+
+      // The tag was pinned in rig.lock: moving the tag in the registry changes nothing until
+      // `rig lock` is run.
+      String lock = Files.readString(dir.resolve("rig.lock"));
+      Matcher pinned =
+          Pattern.compile(
+                  Pattern.quote(registry.host() + "/rig/base:1.0@") + "(sha256:[0-9a-f]{64})")
+              .matcher(lock);
+      assertTrue(pinned.find(), lock);
+      String firstBase = pinned.group(1);
+      Files.writeString(dir.resolve("extra.txt"), "a new base\n");
+      Files.writeString(
+          base,
+          Files.readString(base)
+              .replace(
+                  "    registries:",
+                  "      - { source: extra.txt, target: /extra.txt }\n    registries:"));
+      RigRun.withCache(dir.resolve("cache-a"), List.of("push", "-f", base.toString())).ok();
+      RigRun again = RigRun.withCache(freshCache, List.of("push", "-f", top.toString())).ok();
+      assertEquals(
+          m.group(2),
+          PUSHED.matcher(again.stdout().strip()).results().findFirst().orElseThrow().group(2),
+          "a locked base keeps the image as it was");
+      RigRun.withCache(freshCache, List.of("lock", "-f", top.toString())).ok();
+      Matcher moved =
+          Pattern.compile(
+                  Pattern.quote(registry.host() + "/rig/base:1.0@") + "(sha256:[0-9a-f]{64})")
+              .matcher(Files.readString(dir.resolve("rig.lock")));
+      assertTrue(moved.find());
+      assertNotEquals(firstBase, moved.group(1), "rig lock moves the pin to the tag's new digest");
 
       // Writing the image out does need the base's bytes: they are fetched then, and verified.
       Path archive = dir.resolve("top.tar");

@@ -23,8 +23,11 @@ import java.util.TreeMap;
  * {@code rig.lock}: for each image, the exact packages (and the indexes they came from) that a
  * build installs, so that builds are repeatable until the user asks for an update. JSON with sorted
  * keys and lists and '\n' line ends, so the file diffs cleanly in version control.
+ *
+ * @param bases for images whose base is a registry reference with a tag: the reference pinned to
+ *     the digest the tag named when it was locked ({@code REGISTRY/REPO:TAG@sha256:...})
  */
-public record LockFile(int version, Map<String, ImageLock> images) {
+public record LockFile(int version, Map<String, ImageLock> images, Map<String, String> bases) {
   public static final int CURRENT_VERSION = 1;
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -38,17 +41,29 @@ public record LockFile(int version, Map<String, ImageLock> images) {
 
   public LockFile {
     images = Collections.unmodifiableMap(new TreeMap<>(images));
+    bases = bases == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(bases));
   }
 
   public static LockFile empty() {
-    return new LockFile(CURRENT_VERSION, Map.of());
+    return new LockFile(CURRENT_VERSION, Map.of(), Map.of());
   }
 
   /** This lock with one image's entry replaced. */
   public LockFile with(String image, ImageLock lock) {
     Map<String, ImageLock> copy = new TreeMap<>(images);
     copy.put(image, lock);
-    return new LockFile(version, copy);
+    return new LockFile(version, copy, bases);
+  }
+
+  /** This lock with one image's pinned base reference replaced. */
+  public LockFile withBase(String image, String pinnedReference) {
+    Map<String, String> copy = new TreeMap<>(bases);
+    copy.put(image, pinnedReference);
+    return new LockFile(version, images, copy);
+  }
+
+  public Optional<String> base(String image) {
+    return Optional.ofNullable(bases.get(image));
   }
 
   public Optional<ImageLock> image(String name) {

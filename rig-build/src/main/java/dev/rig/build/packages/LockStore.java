@@ -87,6 +87,28 @@ public final class LockStore {
     return input.packages().stream().anyMatch(r -> r.equals(name) || r.startsWith(name + "="));
   }
 
+  /**
+   * The digest a base image tag is locked to: the recorded one while the spec names the same
+   * reference (and the mode is not a refresh), else the registry's answer, recorded.
+   */
+  public synchronized dev.rig.registry.ImageReference pinBase(
+      String image, dev.rig.registry.ImageReference tagged, dev.rig.build.BasePins.Resolve resolve)
+      throws IOException {
+    var recorded = lock.base(image).map(dev.rig.registry.ImageReference::parse);
+    if (mode == Mode.USE
+        && recorded.isPresent()
+        && recorded.get().registry().equals(tagged.registry())
+        && recorded.get().repository().equals(tagged.repository())
+        && recorded.get().tag().equals(tagged.tag())
+        && recorded.get().digest().isPresent()) {
+      return recorded.get();
+    }
+    dev.rig.registry.ImageReference pinned = resolve.resolve();
+    lock = lock.withBase(image, pinned.toString());
+    changed = true;
+    return pinned;
+  }
+
   /** Writes the lock when an entry was added or refreshed (atomically). */
   public synchronized boolean save() throws IOException {
     if (!changed) {
