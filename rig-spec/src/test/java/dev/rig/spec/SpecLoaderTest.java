@@ -199,6 +199,28 @@ class SpecLoaderTest {
   }
 
   @Test
+  void aServiceModuleWithItsOwnTypedOptionsIsImportedAndAmended() throws Exception {
+    // examples/services: comfyui.pkl is a module with port, listen, dataDir and extraFlags; the
+    // spec amends one copy of it and puts its service into runtime.services.
+    Project project = SpecLoader.load(Path.of("../examples/services/rig.pkl"));
+    RuntimeSpec.Service service = project.images().get("comfy").runtime().services().get("comfyui");
+    assertEquals(
+        List.of(
+            "python3",
+            "/opt/comfyui/main.py",
+            "--listen",
+            "0.0.0.0",
+            "--port",
+            "9000",
+            "--base-directory",
+            "/workspace/comfyui",
+            "--lowvram"),
+        service.command());
+    assertEquals(Optional.of(9000), service.readiness().orElseThrow().tcpPort());
+    assertEquals("always", service.restart());
+  }
+
+  @Test
   void anImageWithNoOptionsGetsTheDefaults() throws Exception {
     Project project = SpecLoader.load(write(dir, "rig.pkl", AMENDS + "images { [\"x\"] {} }\n"));
 
