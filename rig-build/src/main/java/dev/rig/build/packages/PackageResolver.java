@@ -40,6 +40,18 @@ public final class PackageResolver {
     return new LockInput(ARCHITECTURE, requests, repositories, recommends, true);
   }
 
+  /**
+   * An index URL as the lock records it: under a distribution shorthand, relative to it ({@code
+   * debian:dists/trixie/main/...}), so the lock names no mirror and holds on any machine.
+   */
+  static String lockUrl(RepoSource source, String url) {
+    String base = source.uri().toString();
+    if (source.lockUri().equals(base) || !url.startsWith(base)) {
+      return url;
+    }
+    return source.lockUri() + url.substring(base.length()).replaceFirst("^/+", "");
+  }
+
   public static ImageLock resolve(
       String image, List<String> requests, List<RepoSource> sources, boolean recommends)
       throws IOException {
@@ -54,7 +66,7 @@ public final class PackageResolver {
           continue;
         }
         SuiteReader.Index index = reader.index(release, component, ARCHITECTURE);
-        indexes.add(new LockedIndex(index.url(), index.sha256()));
+        indexes.add(new LockedIndex(lockUrl(source, index.url()), index.sha256()));
         PackageOrigin origin = new PackageOrigin(source.lockUri(), source.suite(), component);
         for (PackageRecord record : index.packages()) {
           origins.put(record, origin);
