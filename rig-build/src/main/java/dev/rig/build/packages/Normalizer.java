@@ -47,6 +47,7 @@ final class Normalizer {
     emptyDirectory(root.resolve("tmp"));
     emptyDirectory(root.resolve("run"));
     removeBytecode(root);
+    JavaKeystores.makeDeterministic(root);
     long days = created.getEpochSecond() / 86400;
     pinPasswordDates(root.resolve("etc/shadow"), days);
   }

@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  */
 public final class PackageInstaller {
   /** Bump when the way a root is made changes, so old roots are not reused. */
-  private static final String FORMAT = "rig-rootfs/1";
+  private static final String FORMAT = "rig-rootfs/2";
 
   private static final String DEB_DIR = "/var/cache/rig-debs";
 
