@@ -8,6 +8,7 @@ import dev.rig.oci.image.ImageLayer;
 import dev.rig.registry.endpoint.BlobChecker;
 import dev.rig.registry.endpoint.BlobMounter;
 import dev.rig.registry.endpoint.BlobUploader;
+import dev.rig.registry.endpoint.ManifestFetcher;
 import dev.rig.registry.endpoint.ManifestPusher;
 import dev.rig.registry.endpoint.UploadSession;
 import dev.rig.registry.endpoint.UploadStarter;
@@ -55,6 +56,15 @@ public final class ImagePusher {
     long start = System.nanoTime();
     RegistryCaller caller = client.pushCaller(target, mountFrom.map(List::of).orElse(List.of()));
     RegistryOptions options = client.options();
+    // An unchanged image: the tag already names this manifest, and a registry accepts a manifest
+    // only once all its blobs are there. One HEAD request replaces a HEAD per blob.
+    Digest ours = image.manifestDescriptor().digest();
+    if (new ManifestFetcher(caller).head(target.tag().get()).filter(ours::equals).isPresent()) {
+      int blobs = (int) image.layers().stream().map(l -> l.blob().digest()).distinct().count() + 1;
+      client.listener().onEvent(new RegistryEvent.ManifestPushed(target.toString(), ours));
+      return new PushResult(
+          target, ours, 0, blobs, 0, 0, Duration.ofNanos(System.nanoTime() - start));
+    }
     // A blob listed twice (the same layer at two places) is sent once.
     Map<Digest, BlobJob> jobs = new LinkedHashMap<>();
     for (ImageLayer layer : image.layers()) {
