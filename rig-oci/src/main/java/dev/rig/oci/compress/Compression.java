@@ -19,8 +19,9 @@ public enum Compression {
       "application/vnd.oci.image.layer.v1.tar+gzip",
       "application/vnd.docker.image.rootfs.diff.tar.gzip"),
   /**
-   * zstd by zstd-jni's bundled libzstd, level {@link PinnedCompressors#ZSTD_LEVEL}, single thread.
-   * Docker has no media type of its own for zstd layers and uses the OCI one.
+   * zstd by zstd-jni's bundled libzstd, level {@link PinnedCompressors#ZSTD_LEVEL}, in zstd's
+   * multi-threaded format (the same bytes for any number of workers). Docker has no media type of
+   * its own for zstd layers and uses the OCI one.
    */
   ZSTD(
       "application/vnd.oci.image.layer.v1.tar+zstd", "application/vnd.oci.image.layer.v1.tar+zstd");
@@ -51,7 +52,11 @@ public enum Compression {
    * given tar change (a level, a block size, a library version), so a cache never mixes the two.
    */
   public String cacheKey() {
-    return this == GZIP ? "gzip-blocks1m" : id();
+    return switch (this) {
+      case GZIP -> "gzip-blocks1m";
+      case ZSTD -> "zstd-mt";
+      case NONE -> id();
+    };
   }
 
   /**

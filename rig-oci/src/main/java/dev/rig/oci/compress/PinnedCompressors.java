@@ -60,8 +60,10 @@ final class PinnedCompressors {
   private static OutputStream zstd(OutputStream out) throws IOException {
     ZstdOutputStream zstd = new ZstdOutputStream(out);
     zstd.setLevel(ZSTD_LEVEL);
-    // Multi-threaded zstd output may differ from single-threaded; keep one thread, no checksum.
-    zstd.setWorkers(0);
+    // zstd's multi-threaded format gives the same bytes for any number of workers from 1 up (it
+    // differs from the 0-worker, single-threaded format), so every core can work on a layer and
+    // the digest still does not depend on the machine.
+    zstd.setWorkers(Math.max(1, GZIP_THREADS));
     zstd.setChecksum(false);
     return zstd;
   }

@@ -18,7 +18,10 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Block-parallel gzip: valid for gzip readers, and the same bytes whatever the thread count. */
+/**
+ * Parallel compression: block gzip is valid for gzip readers, and gzip and zstd give the same bytes
+ * whatever the thread count.
+ */
 class ParallelGzipTest {
   @TempDir Path dir;
 
@@ -58,6 +61,27 @@ class ParallelGzipTest {
     byte[] one = compress(input, 1, 100_000);
     assertArrayEquals(one, compress(input, 4, 7));
     assertArrayEquals(one, compress(input, 2, ParallelGzipOutputStream.BLOCK));
+  }
+
+  /** rig relies on this to use every core for zstd and still get one digest on every machine. */
+  @Test
+  void zstdMultiThreadedOutputDoesNotDependOnTheWorkerCount() throws IOException {
+    byte[] input = sample(6 * 1024 * 1024);
+    byte[] one = zstd(input, 1);
+    assertArrayEquals(one, zstd(input, 2));
+    assertArrayEquals(one, zstd(input, 5));
+  }
+
+  private static byte[] zstd(byte[] input, int workers) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (com.github.luben.zstd.ZstdOutputStream z =
+        new com.github.luben.zstd.ZstdOutputStream(out)) {
+      z.setLevel(PinnedCompressors.ZSTD_LEVEL);
+      z.setWorkers(workers);
+      z.setChecksum(false);
+      z.write(input);
+    }
+    return out.toByteArray();
   }
 
   @Test
