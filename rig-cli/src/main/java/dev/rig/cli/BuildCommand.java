@@ -62,15 +62,14 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter err = command.commandLine().getErr();
-    PrintWriter out = command.commandLine().getOut();
+    CommandSession session = CommandSession.open(command, registry, project.quiet || json);
+    PrintWriter out = session.out();
     OutputTarget target =
         this.out == null
             ? new OutputTarget.OciLayout(Path.of("out").toAbsolutePath())
             : OutputTarget.parse(this.out, Path.of("").toAbsolutePath());
-    boolean quiet = project.quiet || json;
-    BuildListener progress = quiet ? Progress.silent() : Progress.to(err);
-    RegistryClient client = registry.client(new RegistryProgress(err, quiet));
+    BuildListener progress = session.progress();
+    RegistryClient client = session.registry();
     List<BuiltImage> images = ProjectBuild.run(project, names, client, progress);
     new ImageExporter(progress).write(target, images);
     List<PushResult> pushed =

@@ -3,7 +3,6 @@ package dev.rig.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rig.build.BuiltImage;
-import dev.rig.build.event.BuildListener;
 import dev.rig.registry.PushResult;
 import dev.rig.registry.RegistryClient;
 import java.io.PrintWriter;
@@ -52,12 +51,10 @@ final class PushCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter err = command.commandLine().getErr();
-    PrintWriter out = command.commandLine().getOut();
-    boolean quiet = project.quiet || json;
-    BuildListener progress = quiet ? Progress.silent() : Progress.to(err);
-    RegistryClient client = registry.client(new RegistryProgress(err, quiet));
-    List<BuiltImage> images = ProjectBuild.run(project, names, client, progress);
+    CommandSession session = CommandSession.open(command, registry, project.quiet || json);
+    PrintWriter out = session.out();
+    RegistryClient client = session.registry();
+    List<BuiltImage> images = ProjectBuild.run(project, names, client, session.progress());
     List<PushResult> results =
         Pushes.push(client, Pushes.targets(images, Optional.ofNullable(to)), format);
     if (json) {

@@ -1,8 +1,6 @@
 package dev.rig.cli;
 
 import dev.rig.build.BuiltImage;
-import dev.rig.build.event.BuildListener;
-import dev.rig.registry.RegistryClient;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -38,11 +36,7 @@ final class ShellCommand implements Callable<Integer> {
   @Parameters(index = "1..*", paramLabel = "COMMAND", description = "What to run instead of CMD.")
   List<String> run = new ArrayList<>();
 
-  @Option(
-      names = "--runtime",
-      paramLabel = "RUNTIME",
-      description = "podman, docker or a path to either (default: podman, else docker).")
-  String runtime;
+  @Mixin RuntimeOption runtime;
 
   @Option(
       names = "--gpus",
@@ -64,12 +58,12 @@ final class ShellCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter err = command.commandLine().getErr();
-    PrintWriter out = command.commandLine().getOut();
-    ContainerRuntime engine = ContainerRuntime.find(runtime, System.getenv("PATH"));
-    BuildListener progress = project.quiet ? Progress.silent() : Progress.to(err);
-    RegistryClient client = registry.client(new RegistryProgress(err, project.quiet));
-    List<BuiltImage> images = ProjectBuild.run(project, List.of(name), client, progress);
+    ContainerRuntime engine = runtime.find();
+    CommandSession session = CommandSession.open(command, registry, project.quiet);
+    PrintWriter err = session.err();
+    PrintWriter out = session.out();
+    List<BuiltImage> images =
+        ProjectBuild.run(project, List.of(name), session.registry(), session.progress());
     BuiltImage image = images.get(0);
     boolean terminal = System.console() != null;
     ShellInvocation shell =

@@ -1,0 +1,25 @@
+package dev.rig.cli;
+
+import dev.rig.build.event.BuildListener;
+import dev.rig.registry.RegistryClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * What every command that builds works with: its output writers, the progress printer (silent when
+ * quiet), and a registry client that reports on stderr.
+ */
+record CommandSession(
+    PrintWriter out, PrintWriter err, BuildListener progress, RegistryClient registry) {
+
+  static CommandSession open(CommandSpec command, RegistryFlags registry, boolean quiet)
+      throws IOException {
+    PrintWriter err = command.commandLine().getErr();
+    return new CommandSession(
+        command.commandLine().getOut(),
+        err,
+        quiet ? Progress.silent() : Progress.to(err),
+        registry.client(new RegistryProgress(err, quiet)));
+  }
+}
