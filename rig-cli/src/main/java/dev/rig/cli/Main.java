@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       LockCommand.class,
       UpdateCommand.class,
       OptionsCommand.class,
+      InitCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -51,6 +51,9 @@ class PackagesEndToEndTest {
             + ":\n    packages: ["
             + packages
             + "]\n    slim: { docs: true, manPages: true }\n"
+            // Only what the test names: no default tool sets, no CUDA libraries.
+            + "    environment: { core: false, network: false, shell: false }\n"
+            + "    cuda: { enable: false }\n"
             // rig-init's sshd stays on loopback, on a port nothing else uses.
             + "    runtime: { sshd: { port: "
             + sshPort

@@ -78,6 +78,8 @@ class RuntimeEndToEndTest {
             "  " + name + ":",
             "    packages: [python3]",
             "    slim: { docs: true, manPages: true, locales: true }",
+            "    environment: { core: false, network: false, shell: false }",
+            "    cuda: { enable: false }",
             "    extraEnv: { CUDA_VERSION: \"12.4\" }",
             "    runtime:",
             "      sshd: { port: " + sshPort + ", listenAddress: 127.0.0.1 }",

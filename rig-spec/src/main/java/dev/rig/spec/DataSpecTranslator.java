@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.pkl.core.ModuleSource;
 import org.pkl.core.PClass;
+import org.pkl.core.PType;
 
 /**
  * Writes a YAML or JSON spec as a Pkl module that amends rig's schema, one member per line, and
@@ -52,7 +53,10 @@ final class DataSpecTranslator {
       PClass.Property property = pclass.getAllProperties().get(entry.key());
       // An unknown name is still written out: Pkl then reports it with its usual message.
       Optional<Shape> shape = Optional.ofNullable(property).map(p -> Shape.of(p.getType()));
-      member(indent, PklSyntax.identifier(entry.key()), entry.line(), entry.value(), shape);
+      String name = PklSyntax.identifier(entry.key());
+      // A nullable object (default null) has no default to amend: write a new instance.
+      boolean fresh = property != null && property.getType() instanceof PType.Nullable;
+      member(indent, fresh ? "=" + name : name, entry.line(), entry.value(), shape);
     }
   }
 
@@ -61,6 +65,9 @@ final class DataSpecTranslator {
    * listing element; {@code shape} is what the schema expects there, if known.
    */
   private void member(String indent, String name, int line, DataNode value, Optional<Shape> shape) {
+    // "=NAME": a property that must be assigned a new instance rather than amended.
+    boolean fresh = name.startsWith("=");
+    name = fresh ? name.substring(1) : name;
     String assign = name.isEmpty() ? "" : name + " = ";
     if (value instanceof DataNode.Scalar scalar
         && scalar.value() == null
@@ -73,7 +80,7 @@ final class DataSpecTranslator {
         // A property amends its default object; an entry or element is a new instance, named
         // explicitly because Pkl infers nothing inside an explicit "new Mapping" or "new Listing".
         String opening =
-            name.startsWith("[") || name.isEmpty()
+            fresh || name.startsWith("[") || name.isEmpty()
                 ? assign + "new " + object.pclass().getSimpleName() + " {"
                 : name + " {";
         open(indent, opening, line, map.entries().isEmpty());

@@ -28,6 +28,8 @@ import java.util.TreeMap;
  * @param platform {@code os/architecture}, e.g. {@code linux/amd64}
  * @param packages what the image installs from apt repositories
  * @param runtime rig-init's settings
+ * @param cuda the CUDA options
+ * @param home the user's dotfiles directory on the build host (absolute), copied into /root
  */
 public record ImageSpec(
     String name,
@@ -45,7 +47,9 @@ public record ImageSpec(
     Optional<BaseImageRef> from,
     String platform,
     PackagesSpec packages,
-    RuntimeSpec runtime) {
+    RuntimeSpec runtime,
+    CudaSpec cuda,
+    Optional<java.nio.file.Path> home) {
   public ImageSpec {
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     labels = Collections.unmodifiableMap(new TreeMap<>(labels));

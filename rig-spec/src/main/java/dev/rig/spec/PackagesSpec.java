@@ -11,6 +11,8 @@ import java.util.List;
  * @param installRecommends whether Recommends are installed too
  * @param includeApt whether apt is installed too, so packages can be added in a running container
  * @param slim what is left out of installed packages
+ * @param systemPackages the user's own packages, installed like {@code requests}
+ * @param environment the default tool sets, installed when the image installs anything
  */
 public record PackagesSpec(
     List<String> requests,
@@ -18,9 +20,12 @@ public record PackagesSpec(
     List<AptRepositorySpec> repositories,
     boolean installRecommends,
     boolean includeApt,
-    SlimSpec slim) {
+    SlimSpec slim,
+    List<String> systemPackages,
+    EnvironmentSpec environment) {
   public PackagesSpec {
     requests = List.copyOf(requests);
+    systemPackages = List.copyOf(systemPackages);
     distributions = List.copyOf(distributions);
     repositories = List.copyOf(repositories);
   }
@@ -28,19 +33,44 @@ public record PackagesSpec(
   /** No packages, from the default distribution. */
   public static final PackagesSpec NONE =
       new PackagesSpec(
-          List.of(), List.of("debian:trixie"), List.of(), false, true, SlimSpec.KEEP_ALL);
+          List.of(),
+          List.of("debian:trixie"),
+          List.of(),
+          false,
+          true,
+          SlimSpec.KEEP_ALL,
+          List.of(),
+          EnvironmentSpec.DEFAULT);
 
+  /** Whether the image installs nothing: neither {@code packages} nor {@code systemPackages}. */
   public boolean isEmpty() {
-    return requests.isEmpty();
+    return requests.isEmpty() && systemPackages.isEmpty();
   }
 
-  /** What the resolver is asked for: the requests, and apt when {@link #includeApt}. */
+  /**
+   * What the resolver is asked for from the spec's own lists: the requests, the system packages and
+   * apt when {@link #includeApt}, each name once (the first mention wins, so a pin in {@code
+   * packages} holds).
+   */
   public List<String> resolverRequests() {
-    if (!includeApt || requests.stream().anyMatch(r -> r.equals("apt") || r.startsWith("apt="))) {
-      return requests;
+    List<String> all = new java.util.ArrayList<>();
+    for (String request : requests) {
+      addIfAbsent(all, request);
     }
-    List<String> all = new java.util.ArrayList<>(requests);
-    all.add("apt");
+    for (String request : systemPackages) {
+      addIfAbsent(all, request);
+    }
+    if (includeApt) {
+      addIfAbsent(all, "apt");
+    }
     return List.copyOf(all);
+  }
+
+  /** Adds {@code request} unless {@code requests} already names its package. */
+  public static void addIfAbsent(List<String> requests, String request) {
+    String name = request.split("=")[0];
+    if (requests.stream().noneMatch(r -> r.equals(name) || r.startsWith(name + "="))) {
+      requests.add(request);
+    }
   }
 }

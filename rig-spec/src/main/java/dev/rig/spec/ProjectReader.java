@@ -61,7 +61,32 @@ final class ProjectReader {
         from,
         (String) image.getProperty("platform"),
         packages(image, specDir),
-        runtime((PObject) image.getProperty("runtime"), specDir));
+        runtime((PObject) image.getProperty("runtime"), specDir),
+        cuda((PObject) image.getProperty("cuda"), specDir),
+        Optional.ofNullable(nullableString(image.getProperty("home")))
+            .map(home -> HostPaths.resolve(specDir, home)));
+  }
+
+  private static CudaSpec cuda(PObject cuda, Path specDir) {
+    Object repository = cuda.getProperty("repository");
+    return new CudaSpec(
+        (Boolean) cuda.getProperty("enable"),
+        (String) cuda.getProperty("version"),
+        repository instanceof PObject repo
+            ? Optional.of(repository(repo, specDir))
+            : Optional.empty(),
+        list(cuda.getProperty("packages")),
+        list(cuda.getProperty("driverCapabilities")),
+        (Boolean) cuda.getProperty("allowDriverPackages"));
+  }
+
+  private static AptRepositorySpec repository(PObject r, Path specDir) {
+    String key = (String) r.getProperty("signedBy");
+    return new AptRepositorySpec(
+        (String) r.getProperty("uri"),
+        list(r.getProperty("suites")),
+        list(r.getProperty("components")),
+        key.startsWith("-----BEGIN") ? key : HostPaths.resolve(specDir, key).toString());
   }
 
   private static RuntimeSpec runtime(PObject runtime, Path specDir) {
@@ -141,16 +166,10 @@ final class ProjectReader {
   private static PackagesSpec packages(PObject image, Path specDir) {
     List<AptRepositorySpec> repositories = new ArrayList<>();
     for (Object repo : (List<?>) image.getProperty("repositories")) {
-      PObject r = (PObject) repo;
-      String key = (String) r.getProperty("signedBy");
-      repositories.add(
-          new AptRepositorySpec(
-              (String) r.getProperty("uri"),
-              list(r.getProperty("suites")),
-              list(r.getProperty("components")),
-              key.startsWith("-----BEGIN") ? key : HostPaths.resolve(specDir, key).toString()));
+      repositories.add(repository((PObject) repo, specDir));
     }
     PObject slim = (PObject) image.getProperty("slim");
+    PObject environment = (PObject) image.getProperty("environment");
     return new PackagesSpec(
         list(image.getProperty("packages")),
         list(image.getProperty("distributions")),
@@ -160,7 +179,13 @@ final class ProjectReader {
         new SlimSpec(
             (Boolean) slim.getProperty("docs"),
             (Boolean) slim.getProperty("manPages"),
-            (Boolean) slim.getProperty("locales")));
+            (Boolean) slim.getProperty("locales")),
+        list(image.getProperty("systemPackages")),
+        new EnvironmentSpec(
+            (Boolean) environment.getProperty("core"),
+            (Boolean) environment.getProperty("dev"),
+            (Boolean) environment.getProperty("network"),
+            (Boolean) environment.getProperty("shell")));
   }
 
   private static CopyToRoot copyToRoot(PObject copy, Path specDir) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -38,7 +39,8 @@ class OptionsReferenceTest {
     List<OptionDoc> options = OptionsReference.options();
     List<String> properties = schemaProperties();
 
-    assertEquals(properties.size(), options.size(), () -> properties + " vs " + options);
+    // AptRepository is used twice (repositories[] and cuda.repository): its 4 options appear twice.
+    assertEquals(properties.size() + 4, options.size(), () -> properties + " vs " + options);
     for (String property : properties) {
       String name = property.substring(property.indexOf('.') + 1);
       Optional<OptionDoc> option =
@@ -66,6 +68,9 @@ class OptionsReferenceTest {
             "images.<name>.repositories[].uri",
             "images.<name>.repositories[].suites",
             "images.<name>.repositories[].signedBy",
+            "images.<name>.cuda.repository.uri",
+            "images.<name>.cuda.repository.suites",
+            "images.<name>.cuda.repository.signedBy",
             "images.<name>.runtime.services.<name>.command",
             "images.<name>.runtime.secrets.<name>.file"),
         required);
@@ -120,6 +125,24 @@ class OptionsReferenceTest {
             "images.<name>.slim.docs",
             "images.<name>.slim.manPages",
             "images.<name>.slim.locales",
+            "images.<name>.systemPackages",
+            "images.<name>.environment",
+            "images.<name>.environment.core",
+            "images.<name>.environment.dev",
+            "images.<name>.environment.network",
+            "images.<name>.environment.shell",
+            "images.<name>.cuda",
+            "images.<name>.cuda.enable",
+            "images.<name>.cuda.version",
+            "images.<name>.cuda.repository",
+            "images.<name>.cuda.repository.uri",
+            "images.<name>.cuda.repository.suites",
+            "images.<name>.cuda.repository.components",
+            "images.<name>.cuda.repository.signedBy",
+            "images.<name>.cuda.packages",
+            "images.<name>.cuda.driverCapabilities",
+            "images.<name>.cuda.allowDriverPackages",
+            "images.<name>.home",
             "images.<name>.runtime",
             "images.<name>.runtime.enable",
             "images.<name>.runtime.javaPackage",
@@ -167,6 +190,33 @@ class OptionsReferenceTest {
     assertEquals("Listing<Port>", ports.type());
     assertEquals(Optional.of("new { \"22/tcp\" }"), ports.defaultValue());
     assertTrue(ports.doc().startsWith("The ports the image declares"), ports.doc());
+  }
+
+  @Test
+  void eachEnvironmentSetDocumentsExactlyItsPackages() {
+    Map<String, List<String>> sets =
+        Map.of(
+            "core", EnvironmentSpec.CORE,
+            "dev", EnvironmentSpec.DEV,
+            "network", EnvironmentSpec.NETWORK,
+            "shell", EnvironmentSpec.SHELL);
+    sets.forEach(
+        (set, packages) -> {
+          OptionDoc option =
+              OptionsReference.options().stream()
+                  .filter(o -> o.path().equals("images.<name>.environment." + set))
+                  .findFirst()
+                  .orElseThrow();
+          String listed = option.doc().split("\\(")[0].replace("\n", " ").strip();
+          assertEquals(String.join(" ", packages), listed, set);
+        });
+    OptionDoc cuda =
+        OptionsReference.options().stream()
+            .filter(o -> o.path().equals("images.<name>.cuda.packages"))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        cuda.doc().replace("\n", " ").contains(String.join(" ", CudaSpec.DEBIAN_12_4)), cuda.doc());
   }
 
   @Test

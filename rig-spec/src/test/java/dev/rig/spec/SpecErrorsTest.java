@@ -743,4 +743,39 @@ class SpecErrorsTest {
         assertThrows(SpecException.class, () -> SpecLoader.load(dir.resolve("rig.pkl")));
     assertEquals("the spec file does not exist", missing.problem());
   }
+
+  // --- cuda
+  // ---------------------------------------------------------------------------------------
+
+  @Test
+  void unknownDriverCapability() {
+    SpecException e =
+        load(
+            "rig.yaml",
+            "images:\n  foo:\n    packages: [python3]\n    cuda:\n"
+                + "      driverCapabilities: [compute, computer]\n");
+    assertEquals("images.foo.cuda.driverCapabilities[1]", e.option());
+    assertEquals(5, e.line());
+    assertTrue(e.getMessage().contains("computer"), e.getMessage());
+    assertTrue(e.getMessage().contains("\"compat32\""), e.getMessage());
+  }
+
+  @Test
+  void cudaOtherThanDebiansNeedsARepository() {
+    SpecException e =
+        load(
+            "rig.pkl",
+            AMENDS + "images {\n  [\"foo\"] {\n    cuda { version = \"12.8\" }\n  }\n}\n");
+    System.out.println("VER: " + e.getMessage());
+    assertTrue(
+        e.getMessage().contains("Debian trixie packages CUDA 12.4, not 12.8"), e.getMessage());
+    assertTrue(e.getMessage().contains("cuda.repository"), e.getMessage());
+  }
+
+  @Test
+  void unknownCudaVersion() {
+    SpecException e = load("rig.yaml", "images:\n  foo:\n    cuda: { version: \"12.7\" }\n");
+    assertEquals("images.foo.cuda.version", e.option());
+    assertTrue(e.getMessage().contains("12.7"), e.getMessage());
+  }
 }

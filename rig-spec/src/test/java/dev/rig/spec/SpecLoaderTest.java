@@ -255,7 +255,9 @@ class SpecLoaderTest {
             Optional.empty(),
             "linux/amd64",
             PackagesSpec.NONE,
-            RuntimeSpec.DEFAULT),
+            RuntimeSpec.DEFAULT,
+            CudaSpec.DEFAULT,
+            Optional.empty()),
         x);
     assertEquals(
         x, SpecLoader.load(write(dir, "rig.yaml", "images:\n  x: {}\n")).images().get("x"));
@@ -495,5 +497,89 @@ class SpecLoaderTest {
                     + " \"target\": \"/x\"}]}}}"));
 
     assertEquals(odd, project.images().get("x").copyToRoot().get(0).source());
+  }
+
+  @Test
+  void environmentCudaAndHomeOptions() throws Exception {
+    write(dir, "dotfiles/.vimrc", "set nu\n");
+    Project pkl =
+        SpecLoader.load(
+            write(
+                dir,
+                "rig.pkl",
+                AMENDS
+                    + """
+                    images {
+                      ["gpu"] {
+                        systemPackages { "htop"; "jq=1.7.1-6" }
+                        environment { dev = true; network = false }
+                        cuda {
+                          driverCapabilities { "video" }
+                          allowDriverPackages = true
+                        }
+                        home = "dotfiles"
+                      }
+                    }
+                    """));
+    ImageSpec gpu = pkl.images().get("gpu");
+    assertEquals(List.of("htop", "jq=1.7.1-6"), gpu.packages().systemPackages());
+    assertEquals(new EnvironmentSpec(true, true, false, true), gpu.packages().environment());
+    assertFalse(gpu.packages().isEmpty(), "systemPackages alone install packages");
+    assertEquals(List.of("htop", "jq=1.7.1-6", "apt"), gpu.packages().resolverRequests());
+    assertEquals(
+        new CudaSpec(
+            true,
+            "12.4",
+            Optional.empty(),
+            CudaSpec.DEBIAN_12_4,
+            List.of("compute", "utility", "video"),
+            true),
+        gpu.cuda());
+    assertEquals(Optional.of(dir.resolve("dotfiles")), gpu.home());
+
+    Project yaml =
+        SpecLoader.load(
+            write(
+                dir,
+                "rig.yaml",
+                """
+                images:
+                  gpu:
+                    packages: [python3]
+                    environment: { core: false, shell: false }
+                    cuda:
+                      version: "12.8"
+                      repository:
+                        uri: https://cuda-repo.example.invalid/debian12/x86_64/
+                        suites: ["/"]
+                        signedBy: dotfiles/.vimrc
+                      driverCapabilities: [compute]
+                """));
+    ImageSpec fromYaml = yaml.images().get("gpu");
+    assertEquals(new EnvironmentSpec(false, false, true, false), fromYaml.packages().environment());
+    assertEquals("12.8", fromYaml.cuda().version());
+    assertEquals(
+        List.of(
+            "cuda-cudart-12-8",
+            "libcublas-12-8",
+            "libcufft-12-8",
+            "libcurand-12-8",
+            "libcusparse-12-8",
+            "cuda-nvrtc-12-8",
+            "libnvjitlink-12-8",
+            "libnccl2"),
+        fromYaml.cuda().packages());
+    assertEquals(List.of("/"), fromYaml.cuda().repository().orElseThrow().suites());
+    assertEquals(List.of("compute"), fromYaml.cuda().driverCapabilities());
+
+    ImageSpec off =
+        SpecLoader.load(
+                write(
+                    dir,
+                    "off.yaml",
+                    "images:\n  x:\n    cuda: { enable: false, version: \"13.0\" }\n"))
+            .images()
+            .get("x");
+    assertEquals(List.of(), off.cuda().packages());
   }
 }

@@ -3,11 +3,14 @@ package dev.rig.build.packages;
 import dev.rig.apt.dpkg.ImageAptSources;
 import dev.rig.apt.lock.ImageLock;
 import dev.rig.apt.lock.LockInput;
+import dev.rig.apt.lock.LockedPackage;
+import dev.rig.build.cuda.CudaSetup;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
 import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;
+import dev.rig.spec.AptRepositorySpec;
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.PackagesSpec;
 import java.io.IOException;
@@ -52,18 +55,60 @@ public final class PackageStage {
               + "': packages on top of a base image (from) are not supported yet; drop `from`"
               + " and list the packages the base gave, or drop `packages`");
     }
-    List<RepoSource> sources = repoSources.sources(spec.name(), packages);
+    List<RepoSource> sources = repoSources.sources(spec.name(), withCudaRepository(spec));
     ImageLock lock = lock(spec, sources);
     InstalledSystem system = installer.install(spec.name(), lock, sources, packages.slim());
-    return PackageLayers.split(system, budget, aptSources(sources));
+    List<LayerEntry> top = new ArrayList<>(aptSources(sources));
+    top.addAll(CudaSetup.files(spec, system.root()));
+    return PackageLayers.split(system, budget, top);
   }
 
   /** The image's locked install set, resolved now when the lock store asks for it. */
   public ImageLock lock(ImageSpec spec) throws IOException {
-    return lock(spec, repoSources.sources(spec.name(), spec.packages()));
+    return lock(spec, repoSources.sources(spec.name(), withCudaRepository(spec)));
+  }
+
+  /** The spec's package options with {@code cuda.repository} added to its repositories. */
+  static PackagesSpec withCudaRepository(ImageSpec spec) {
+    PackagesSpec packages = spec.packages();
+    if (!CudaSetup.applies(spec)
+        || spec.cuda().repository().isEmpty()
+        || packages.repositories().contains(spec.cuda().repository().get())) {
+      return packages;
+    }
+    List<AptRepositorySpec> repositories = new ArrayList<>(packages.repositories());
+    repositories.add(spec.cuda().repository().get());
+    return new PackagesSpec(
+        packages.requests(),
+        packages.distributions(),
+        repositories,
+        packages.installRecommends(),
+        packages.includeApt(),
+        packages.slim(),
+        packages.systemPackages(),
+        packages.environment());
+  }
+
+  /**
+   * Stops the build when the install set holds packages with NVIDIA driver libraries and the spec
+   * does not allow them.
+   */
+  static void refuseDriverPackages(ImageSpec spec, ImageLock lock) throws PackageException {
+    java.util.Optional<String> problem =
+        CudaSetup.driverPackageProblem(
+            spec, lock.packages().stream().map(LockedPackage::name).toList());
+    if (problem.isPresent()) {
+      throw new PackageException(problem.get());
+    }
   }
 
   private ImageLock lock(ImageSpec spec, List<RepoSource> sources) throws IOException {
+    ImageLock lock = resolveOrLoad(spec, sources);
+    refuseDriverPackages(spec, lock);
+    return lock;
+  }
+
+  private ImageLock resolveOrLoad(ImageSpec spec, List<RepoSource> sources) throws IOException {
     PackagesSpec packages = spec.packages();
     LockInput input = PackageResolver.input(requests(spec), sources, packages.installRecommends());
     return locks.lockFor(
@@ -80,7 +125,7 @@ public final class PackageStage {
               new BuildEvent.PackagesStep(
                   spec.name(),
                   "resolve",
-                  packages.requests().size()
+                  requests(spec).size()
                       + " requested, "
                       + fresh.packages().size()
                       + " to install (Essential set included)",
@@ -90,19 +135,22 @@ public final class PackageStage {
   }
 
   /**
-   * What the resolver is asked for: the spec's packages, apt, and what rig-init needs (tini, Java,
-   * openssh-server) unless the spec already names them.
+   * What the resolver is asked for, each package once (the first mention wins, so a pin in {@code
+   * packages} holds): the spec's packages and systemPackages, apt, what rig-init needs (tini, Java,
+   * openssh-server), the environment sets that are on, and the CUDA packages. Empty when the image
+   * installs nothing.
    */
-  static List<String> requests(ImageSpec spec) {
+  public static List<String> requests(ImageSpec spec) {
+    if (spec.packages().isEmpty()) {
+      return List.of();
+    }
     List<String> requests = new ArrayList<>(spec.packages().resolverRequests());
     if (RuntimeLayer.applies(spec)) {
-      for (String needed : RuntimeLayer.packages(spec.runtime())) {
-        String name = needed.split("=")[0];
-        if (requests.stream().noneMatch(r -> r.equals(name) || r.startsWith(name + "="))) {
-          requests.add(needed);
-        }
-      }
+      RuntimeLayer.packages(spec.runtime())
+          .forEach(needed -> PackagesSpec.addIfAbsent(requests, needed));
     }
+    spec.packages().environment().packages().forEach(p -> PackagesSpec.addIfAbsent(requests, p));
+    CudaSetup.packages(spec).forEach(p -> PackagesSpec.addIfAbsent(requests, p));
     return List.copyOf(requests);
   }
 

@@ -1,5 +1,7 @@
 package dev.rig.build.plan;
 
+import dev.rig.build.cuda.CudaSetup;
+import dev.rig.build.home.HomeLayer;
 import dev.rig.oci.layer.Content;
 import dev.rig.oci.layer.HostTree;
 import dev.rig.oci.layer.LayerEntry;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,11 +39,12 @@ public final class Planner {
   }
 
   /**
-   * How many layers {@code copyToRoot} keeps for itself when packages share the budget: one per
-   * entry up to ten, so a project with many copies still leaves room for packages.
+   * How many layers {@code copyToRoot} (and the home layer) keep for themselves when packages share
+   * the budget: one per copy up to ten, so a project with many copies still leaves room for
+   * packages, and one for home.
    */
   public static int copyLayersReserved(ImageSpec spec) {
-    return Math.min(spec.copyToRoot().size(), 10);
+    return Math.min(spec.copyToRoot().size(), 10) + (HomeLayer.applies(spec) ? 1 : 0);
   }
 
   /**
@@ -51,11 +55,19 @@ public final class Planner {
   public static ImagePlan plan(ImageSpec spec, int baseLayers, List<LayerInput> packageLayers) {
     boolean scratch = spec.from().isEmpty() && packageLayers.isEmpty();
     List<CopyToRoot> copies = spec.copyToRoot();
-    int budget = spec.maxLayers() - baseLayers - packageLayers.size() - (scratch ? 1 : 0);
+    Optional<LayerInput> home = HomeLayer.layer(spec);
+    int budget =
+        spec.maxLayers()
+            - baseLayers
+            - packageLayers.size()
+            - (scratch ? 1 : 0)
+            - (home.isPresent() ? 1 : 0);
     List<LayerInput> layers = new ArrayList<>(packageLayers);
-    if (scratch && budget < 1 && !copies.isEmpty()) {
-      // maxLayers = 1: the base files and every copy share the image's only layer.
-      layers.add(layer(BaseFilesystem.layer().entries(), copies));
+    if (scratch && budget < 1 && (!copies.isEmpty() || home.isPresent())) {
+      // maxLayers = 1: the base files, home and every copy share the image's only layer.
+      List<LayerEntry> first = new ArrayList<>(BaseFilesystem.layer().entries());
+      home.ifPresent(h -> first.addAll(h.entries()));
+      layers.add(layer(first, copies));
     } else {
       if (!copies.isEmpty() && budget < 1) {
         throw new IllegalArgumentException(
@@ -70,6 +82,7 @@ public final class Planner {
       if (scratch) {
         layers.add(BaseFilesystem.layer());
       }
+      home.ifPresent(layers::add);
       int separate = Math.min(copies.size(), budget);
       for (int i = 0; i < separate; i++) {
         List<CopyToRoot> group =
@@ -79,6 +92,7 @@ public final class Planner {
     }
     List<String> env = new ArrayList<>();
     spec.env().forEach((name, value) -> env.add(name + "=" + value));
+    CudaSetup.env(spec).forEach((name, value) -> env.add(name + "=" + value));
     return new ImagePlan(
         spec.name(),
         spec.tag(),

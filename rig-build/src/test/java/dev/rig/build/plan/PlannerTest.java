@@ -8,6 +8,7 @@ import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;
 import dev.rig.spec.BaseImageRef;
 import dev.rig.spec.CopyToRoot;
+import dev.rig.spec.CudaSpec;
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.PackagesSpec;
 import dev.rig.spec.RuntimeSpec;
@@ -57,7 +58,9 @@ class PlannerTest {
         from,
         "linux/amd64",
         PackagesSpec.NONE,
-        RuntimeSpec.DEFAULT);
+        RuntimeSpec.DEFAULT,
+        CudaSpec.DEFAULT,
+        Optional.empty());
   }
 
   @Test
@@ -104,5 +107,25 @@ class PlannerTest {
     LayerInput layer = plan.layers().get(1);
     assertEquals(1, layer.entries().size());
     assertEquals("/opt/f0", layer.entries().get(0).path());
+  }
+
+  @Test
+  void anImageWithPackagesGetsCudaVariablesAndTheHomeLayerBelowItsCopies() {
+    LayerInput packages =
+        new LayerInput(List.of(LayerEntry.directory("/usr", 0755, 0, 0)), "packages");
+    ImagePlan plan =
+        Planner.plan(dev.rig.build.TestSpecs.withPackages("python3"), 0, List.of(packages));
+    assertEquals(
+        List.of("packages", dev.rig.build.home.HomeLayer.CREATED_BY),
+        plan.layers().stream().map(LayerInput::createdBy).toList());
+    assertEquals(
+        List.of(
+            "PATH=/usr/bin:/bin",
+            "CUDA_VERSION=12.4",
+            "NVIDIA_REQUIRE_CUDA=cuda>=12.4,driver>=550.54.14",
+            "NVIDIA_DRIVER_CAPABILITIES=compute,utility",
+            "NVIDIA_VISIBLE_DEVICES=all",
+            "LD_LIBRARY_PATH=/usr/local/nvidia/lib64:/usr/local/nvidia/lib"),
+        plan.env());
   }
 }

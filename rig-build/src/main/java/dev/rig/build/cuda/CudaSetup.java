@@ -1,0 +1,193 @@
+package dev.rig.build.cuda;
+
+import dev.rig.oci.layer.LayerEntry;
+import dev.rig.spec.ImageSpec;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * CUDA in an image that installs packages: the packages to ask for, the variables the NVIDIA
+ * container toolkit and CUDA programs read, the few files the toolkit relies on, and the refusal of
+ * packages that carry NVIDIA driver libraries (the host injects its own driver).
+ */
+public final class CudaSetup {
+  /**
+   * The minimum Linux driver of each CUDA release, from NVIDIA's CUDA release notes ("CUDA Toolkit
+   * and Corresponding Driver Versions"). The same values as rig-init's table, which checks them at
+   * start; rig-build keeps its own copy so as not to depend on rig-init's internals.
+   */
+  static final Map<String, String> MINIMUM_DRIVER =
+      Map.ofEntries(
+          Map.entry("11.0", "450.36.06"),
+          Map.entry("11.1", "455.23"),
+          Map.entry("11.2", "460.27.03"),
+          Map.entry("11.3", "465.19.01"),
+          Map.entry("11.4", "470.42.01"),
+          Map.entry("11.5", "495.29.05"),
+          Map.entry("11.6", "510.39.01"),
+          Map.entry("11.7", "515.43.04"),
+          Map.entry("11.8", "520.61.05"),
+          Map.entry("12.0", "525.60.13"),
+          Map.entry("12.1", "530.30.02"),
+          Map.entry("12.2", "535.54.03"),
+          Map.entry("12.3", "545.23.06"),
+          Map.entry("12.4", "550.54.14"),
+          Map.entry("12.5", "555.42.02"),
+          Map.entry("12.6", "560.28.03"),
+          Map.entry("12.8", "570.26"),
+          Map.entry("12.9", "575.51.03"),
+          Map.entry("13.0", "580.65.06"));
+
+  /** Where markets and older toolkits mount the driver's libraries. */
+  public static final String LD_LIBRARY_PATH = "/usr/local/nvidia/lib64:/usr/local/nvidia/lib";
+
+  private CudaSetup() {}
+
+  /** Whether the image gets CUDA: it is on, and the image installs packages. */
+  public static boolean applies(ImageSpec spec) {
+    return spec.cuda().enable() && !spec.packages().isEmpty();
+  }
+
+  /** The CUDA packages the resolver is asked for; empty when CUDA does not apply. */
+  public static List<String> packages(ImageSpec spec) {
+    return applies(spec) ? spec.cuda().packages() : List.of();
+  }
+
+  /**
+   * NVIDIA_REQUIRE_CUDA for a release: the toolkit refuses to start the container on a host whose
+   * driver supports an older CUDA or is older than the release's minimum (comma means "and").
+   */
+  public static String requireCuda(String version) {
+    String driver = MINIMUM_DRIVER.get(version);
+    if (driver == null) {
+      throw new IllegalArgumentException("no minimum driver known for CUDA " + version);
+    }
+    return "cuda>=" + version + ",driver>=" + driver;
+  }
+
+  /**
+   * The variables CUDA adds to the image's environment, in a fixed order; a name the spec's {@code
+   * env}/{@code extraEnv} sets keeps the spec's value (so it is left out here). Empty when CUDA
+   * does not apply.
+   */
+  public static Map<String, String> env(ImageSpec spec) {
+    Map<String, String> env = new LinkedHashMap<>();
+    if (!applies(spec)) {
+      return env;
+    }
+    String version = spec.cuda().version();
+    env.put("CUDA_VERSION", version);
+    env.put("NVIDIA_REQUIRE_CUDA", requireCuda(version));
+    env.put("NVIDIA_DRIVER_CAPABILITIES", String.join(",", spec.cuda().driverCapabilities()));
+    env.put("NVIDIA_VISIBLE_DEVICES", "all");
+    env.put("LD_LIBRARY_PATH", LD_LIBRARY_PATH);
+    env.keySet().removeAll(spec.env().keySet());
+    return env;
+  }
+
+  /** Whether a package name carries NVIDIA driver libraries (or the driver itself). */
+  public static boolean isDriverPackage(String name) {
+    return name.equals("libcuda1")
+        || name.startsWith("libcuda1-")
+        || name.startsWith("libnvidia-")
+        || name.startsWith("nvidia-driver")
+        || name.startsWith("nvidia-kernel-")
+        || name.startsWith("cuda-drivers");
+  }
+
+  /** The driver packages among {@code names}, in their order. */
+  public static List<String> driverPackages(Collection<String> names) {
+    return names.stream().filter(CudaSetup::isDriverPackage).distinct().toList();
+  }
+
+  /**
+   * The error for a resolved set that holds driver packages, unless the spec allows them; empty
+   * when the set is fine.
+   */
+  public static Optional<String> driverPackageProblem(ImageSpec spec, Collection<String> resolved) {
+    List<String> found = driverPackages(resolved);
+    if (found.isEmpty() || spec.cuda().allowDriverPackages()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "image '"
+            + spec.name()
+            + "': "
+            + String.join(", ", found)
+            + (found.size() == 1 ? " carries" : " carry")
+            + " NVIDIA driver libraries, which must not be in the image: the host's NVIDIA"
+            + " container toolkit injects the driver that matches its kernel module, and a copy"
+            + " in the image shadows it (\"driver/library version mismatch\", \"insufficient"
+            + " driver\"). Remove it from packages/systemPackages"
+            + (spec.packages().installRecommends()
+                ? " or set installRecommends = false (a CUDA library recommends libcuda1)"
+                : " (or whatever depends on it)")
+            + ", or set cuda.allowDriverPackages = true to keep it anyway");
+  }
+
+  /**
+   * The files rig adds for CUDA on top of the installed packages in {@code root}: /usr/local/cuda
+   * pointing at /usr/local/cuda-VERSION (for Debian's libraries, that directory's lib64 links to
+   * the multiarch library directory where they are), unless the packages made /usr/local/cuda;
+   * /etc/ld.so.conf with its include line when libc-bin did not ship it; /sbin/ldconfig when only
+   * /usr/sbin/ldconfig exists and /sbin is a real directory.
+   */
+  public static List<LayerEntry> files(ImageSpec spec, Path root) {
+    List<LayerEntry> entries = new ArrayList<>();
+    if (!applies(spec)) {
+      return entries;
+    }
+    String versioned = "cuda-" + spec.cuda().version();
+    if (!Files.exists(root.resolve("usr/local/cuda"), LinkOption.NOFOLLOW_LINKS)) {
+      entries.add(LayerEntry.symlink("/usr/local/cuda", versioned, 0, 0));
+    }
+    if (spec.cuda().repository().isEmpty()) {
+      entries.add(LayerEntry.directory("/usr/local/" + versioned, 0755, 0, 0));
+      entries.add(
+          LayerEntry.symlink(
+              "/usr/local/" + versioned + "/lib64",
+              "/usr/lib/" + multiarch(spec.platform()),
+              0,
+              0));
+    }
+    Path ldSoConf = root.resolve("etc/ld.so.conf");
+    if (!includesConfD(ldSoConf)) {
+      entries.add(
+          LayerEntry.file(
+              "/etc/ld.so.conf",
+              new dev.rig.oci.layer.Content.Bytes(
+                  "include /etc/ld.so.conf.d/*.conf\n"
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+              0644,
+              0,
+              0));
+    }
+    if (!Files.exists(root.resolve("sbin/ldconfig"))
+        && Files.exists(root.resolve("usr/sbin/ldconfig"))
+        && Files.isDirectory(root.resolve("sbin"), LinkOption.NOFOLLOW_LINKS)) {
+      entries.add(LayerEntry.symlink("/sbin/ldconfig", "/usr/sbin/ldconfig", 0, 0));
+    }
+    return entries;
+  }
+
+  private static boolean includesConfD(Path ldSoConf) {
+    try {
+      return Files.isRegularFile(ldSoConf)
+          && Files.readString(ldSoConf).lines().anyMatch(l -> l.strip().startsWith("include "));
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /** The Debian multiarch triplet of an OCI platform. */
+  static String multiarch(String platform) {
+    return platform.endsWith("arm64") ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
+  }
+}
