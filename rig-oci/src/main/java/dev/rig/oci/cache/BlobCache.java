@@ -21,6 +21,7 @@ import java.util.Optional;
  * <pre>
  * ROOT/blobs/sha256/HEX                 blobs (compressed layers, configs, manifests)
  * ROOT/layers/inputs/KEYHEX             layer input key  → "sha256:DIFFID SIZE"
+ * ROOT/layers/paths/KEYHEX              marker: a layer with this set of paths was built
  * ROOT/layers/gzip/DIFFIDHEX            diffID (+ compression) → "sha256:BLOB SIZE"
  * ROOT/layers/zstd/DIFFIDHEX, layers/none/DIFFIDHEX
  * </pre>
@@ -128,6 +129,19 @@ public final class BlobCache {
     AtomicFiles.write(
         root.resolve("layers").resolve("inputs").resolve(inputKey.hex()),
         new SizedDigest(diffId, size).encode());
+  }
+
+  /**
+   * Whether a layer with this set of paths was built before (whatever the files held then). Such a
+   * layer may well be unchanged, so hashing it before compressing is worth it; a layer never seen
+   * is compressed in the same pass that hashes it.
+   */
+  public boolean seenPaths(Digest pathsKey) {
+    return Files.exists(root.resolve("layers").resolve("paths").resolve(pathsKey.hex()));
+  }
+
+  public void recordPaths(Digest pathsKey) throws IOException {
+    AtomicFiles.write(root.resolve("layers").resolve("paths").resolve(pathsKey.hex()), new byte[0]);
   }
 
   /** The blob recorded for a diffID compressed with {@code compression}. */

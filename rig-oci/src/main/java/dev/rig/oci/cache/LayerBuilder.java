@@ -79,7 +79,9 @@ public final class LayerBuilder {
                 input.createdBy(), layer.diffId(), layer.blob().digest(), layer.blob().size()));
         return layer;
       }
-    } else {
+    } else if (cache.seenPaths(pathsKey(plan))) {
+      // The same paths were built before: likely touched but unchanged, so one cheap hashing pass
+      // may spare the compression.
       TarSummary summary = hashOnly(input, plan);
       cache.recordDiffId(inputKey, summary.diffId(), summary.size());
       Optional<BuiltLayer> same =
@@ -92,7 +94,21 @@ public final class LayerBuilder {
         return same.get();
       }
     }
-    return compress(input, plan, inputKey, compression);
+    BuiltLayer built = compress(input, plan, inputKey, compression);
+    cache.recordPaths(pathsKey(plan));
+    return built;
+  }
+
+  /** The layer's paths and entry types in order: what stays when only file contents change. */
+  private static Digest pathsKey(LayerPlan plan) {
+    java.security.MessageDigest sha256 = Digest.newSha256();
+    for (var entry : plan.entries()) {
+      sha256.update(entry.type().name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha256.update((byte) 0);
+      sha256.update(entry.path().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha256.update((byte) 0);
+    }
+    return Digest.ofHash(sha256.digest());
   }
 
   /** A snapshot of the work done so far. */
