@@ -308,13 +308,15 @@ class RuntimeEndToEndTest {
   @Test
   void gpuDriverGlueWithAFakeLibcuda() throws Exception {
     Tools.require("gcc", "gcc");
-    Path source = dir.resolve("fake.c");
-    Files.writeString(
-        source,
-        "int cuInit(unsigned f){return 100;}\n"
-            + "int cuDriverGetVersion(int *v){*v=12040;return 0;}\n"
-            + "int cuDeviceGetCount(int *n){*n=0;return 100;}\n");
-    for (String version : List.of("550.54.14", "470.57.02")) {
+    // nvcc comes with this machine (CUDA 13 under /usr/local), not from Debian.
+    Path nvcc = Tools.require("nvcc", "nvidia-cuda-toolkit");
+    Path source = dir.resolve("fake-libcuda.c");
+    Files.write(source, resource("cuda/fake-libcuda.c"));
+    Path program = dir.resolve("device-count");
+    Path cu = dir.resolve("device-count.cu");
+    Files.write(cu, resource("cuda/device-count.cu"));
+    Exec.run(List.of(nvcc.toString(), "-o", program.toString(), cu.toString())).ok();
+    for (String version : List.of("580.65.06", "470.57.02")) {
       Path lib = dir.resolve("libcuda.so." + version);
       Exec.run(
               List.of(
@@ -332,18 +334,27 @@ class RuntimeEndToEndTest {
               "--rm",
               "-e",
               "RIG_AGE_IDENTITY=" + ageIdentity,
+              "-e",
+              "FAKE_CUDA_DRIVER_VERSION=" + (version.startsWith("580") ? "13000" : "11040"),
               "-v",
               lib + ":/usr/lib/x86_64-linux-gnu/libcuda.so." + version + ":ro",
+              "-v",
+              program + ":/usr/local/bin/device-count:ro",
               image,
               "sh",
               "-c",
-              "ls -l /usr/lib/x86_64-linux-gnu/libcuda.so.1; /usr/lib/rig/rig-init doctor");
+              "ls -l /usr/lib/x86_64-linux-gnu/libcuda.so.1; /usr/local/bin/device-count;"
+                  + " /usr/lib/rig/rig-init doctor");
       String all = run.ok().stdout() + run.stderr();
       assertTrue(all.contains("libcuda.so.1 -> "), all);
       assertTrue(all.contains(version), all);
       assertTrue(all.contains("no device"), all);
-      if (version.startsWith("470")) {
+      if (version.startsWith("580")) {
+        // The driver glue works: a CUDA 13 program finds the driver and is told there is no GPU.
+        assertTrue(all.contains("cudaErrorNoDevice: no CUDA-capable device is detected"), all);
+      } else {
         assertTrue(all.contains("too old"), all);
+        assertTrue(all.contains("cudaErrorInsufficientDriver"), all);
       }
     }
     Exec.Result none =
@@ -359,6 +370,12 @@ class RuntimeEndToEndTest {
     String all = none.ok().stdout() + none.stderr();
     assertTrue(all.contains("no GPU"), all);
     assertTrue(all.contains("main-ran"), all);
+  }
+
+  private static byte[] resource(String name) throws IOException {
+    try (InputStream in = RuntimeEndToEndTest.class.getResourceAsStream("/" + name)) {
+      return in.readAllBytes();
+    }
   }
 
   private boolean anyLayerContains(String text) throws IOException {
