@@ -1,5 +1,6 @@
 package dev.rig.build;
 
+import dev.rig.oci.image.BaseImage;
 import dev.rig.oci.image.Platform;
 import dev.rig.oci.layout.OciLayoutReader;
 import dev.rig.registry.ImageReference;
@@ -55,23 +56,16 @@ public final class BaseImages {
                 + registryRef.reference()
                 + "\" names a registry, and this build was set up without registry access");
       }
-      ImageReference reference = ImageReference.parse(registryRef.reference());
+      ImageReference written = ImageReference.parse(registryRef.reference());
       RemoteImages remotes = registry.get();
-      dev.rig.oci.image.Platform platform = platform(spec.platform());
-      if (reference.digest().isEmpty()) {
-        reference =
-            pins.pin(
-                spec.name(),
-                reference,
-                () -> remotes.resolve(reference0(registryRef), platform).pinned());
-      }
-      return ResolvedBase.remote(remotes.resolve(reference, platform));
+      Platform platform = platform(spec.platform());
+      ImageReference pinned =
+          written.digest().isPresent()
+              ? written
+              : pins.pin(spec.name(), written, () -> remotes.resolve(written, platform).pinned());
+      return ResolvedBase.remote(remotes.resolve(pinned, platform));
     }
     throw new IllegalArgumentException("unsupported base image reference: " + ref);
-  }
-
-  private static ImageReference reference0(BaseImageRef.RegistryRef ref) {
-    return ImageReference.parse(ref.reference());
   }
 
   /** {@code os/arch[/variant]} as the spec writes it. */
@@ -80,8 +74,8 @@ public final class BaseImages {
     return new Platform(parts[1], parts[0], parts.length > 2 ? parts[2] : "");
   }
 
-  private static dev.rig.oci.image.BaseImage layout(
-      ImageSpec spec, BaseImageRef.OciLayoutRef layoutRef) throws IOException {
+  private static BaseImage layout(ImageSpec spec, BaseImageRef.OciLayoutRef layoutRef)
+      throws IOException {
     OciLayoutReader layout = OciLayoutReader.open(layoutRef.dir());
     String tag = layoutRef.tag();
     if (tag.isEmpty()) {

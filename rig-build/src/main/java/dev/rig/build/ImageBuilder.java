@@ -13,6 +13,7 @@ import dev.rig.oci.event.OciEvent;
 import dev.rig.oci.image.AssembledImage;
 import dev.rig.oci.image.ImageAssembler;
 import dev.rig.oci.image.ImageConfig;
+import dev.rig.oci.image.Platform;
 import dev.rig.oci.layer.LayerInput;
 import dev.rig.spec.ImageSpec;
 import java.io.IOException;
@@ -126,7 +127,7 @@ public final class ImageBuilder {
     return layers;
   }
 
-  private ImageConfig config(ImageSpec spec, ImagePlan plan, dev.rig.oci.image.Platform platform) {
+  private ImageConfig config(ImageSpec spec, ImagePlan plan, Platform platform) {
     return ImageConfig.builder(settings.created())
         .os(platform.os())
         .architecture(platform.architecture())

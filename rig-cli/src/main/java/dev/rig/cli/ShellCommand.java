@@ -2,8 +2,9 @@ package dev.rig.cli;
 
 import dev.rig.build.BuiltImage;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,21 +103,14 @@ final class ShellCommand implements Callable<Integer> {
     return thread;
   }
 
+  /** Passes text through as characters, so a UTF-8 sequence split across reads stays whole. */
   private static void pumpInto(InputStream in, PrintWriter to) {
-    try (in) {
-      in.transferTo(
-          new OutputStream() {
-            @Override
-            public void write(int b) {
-              to.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-              to.write(new String(b, off, len, StandardCharsets.UTF_8));
-              to.flush();
-            }
-          });
+    try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+      char[] buffer = new char[8192];
+      for (int n; (n = reader.read(buffer)) > 0; ) {
+        to.write(buffer, 0, n);
+        to.flush();
+      }
     } catch (java.io.IOException e) {
       // The container ended; nothing more to pass on.
     }

@@ -23,7 +23,10 @@ public final class RegistryClient {
   private final RegistryOptions options;
   private final CredentialChain credentials;
   private final RegistryListener listener;
-  private final HttpClient http;
+
+  /** Made on first use: building the TLS context costs about 0.3 s, and most builds never ask. */
+  private HttpClient http;
+
   private final Map<String, URI> bases = new ConcurrentHashMap<>();
 
   public RegistryClient(
@@ -32,7 +35,13 @@ public final class RegistryClient {
     this.options = options;
     this.credentials = credentials;
     this.listener = listener;
-    this.http = HttpClients.create(options);
+  }
+
+  private synchronized HttpClient http() throws IOException {
+    if (http == null) {
+      http = HttpClients.create(options);
+    }
+    return http;
   }
 
   public RegistryOptions options() {
@@ -50,10 +59,10 @@ public final class RegistryClient {
         registry,
         scopes.repository(),
         base,
-        http,
+        http(),
         options.retry(),
         options.requestTimeout(),
-        Optional.of(new Authorizer(registry, http, credentials, scopes, listener)),
+        Optional.of(new Authorizer(registry, http(), credentials, scopes, listener)),
         listener);
   }
 
@@ -74,7 +83,7 @@ public final class RegistryClient {
     }
     boolean preferHttp = options.plainHttp() || ImageReference.isLoopbackHost(registry);
     URI base =
-        new ApiPing(http, options.retry(), listener)
+        new ApiPing(http(), options.retry(), listener)
             .resolve(registry, preferHttp, options.insecure());
     bases.put(registry, base);
     listener.onEvent(new RegistryEvent.Connected(registry, base.toString()));

@@ -4,9 +4,13 @@ import dev.rig.apt.lock.ImageLock;
 import dev.rig.apt.lock.LockCheck;
 import dev.rig.apt.lock.LockFile;
 import dev.rig.apt.lock.LockInput;
+import dev.rig.build.BasePins;
+import dev.rig.registry.ImageReference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -28,7 +32,7 @@ public final class LockStore {
   /** Resolves an image's packages, with extra exact pins for {@link Mode#UPDATE}. */
   @FunctionalInterface
   public interface Resolve {
-    ImageLock resolve(java.util.List<String> extraPins) throws IOException;
+    ImageLock resolve(List<String> extraPins) throws IOException;
   }
 
   private final Path file;
@@ -69,7 +73,7 @@ public final class LockStore {
               + image
               + "` to resolve it again (or `rig update PKG` to move single packages)");
     }
-    java.util.List<String> pins = new java.util.ArrayList<>();
+    List<String> pins = new ArrayList<>();
     if (mode == Mode.UPDATE && existing.isPresent()) {
       for (var p : existing.get().packages()) {
         if (!moving.contains(p.name()) && !isRequested(input, p.name())) {
@@ -91,10 +95,9 @@ public final class LockStore {
    * The digest a base image tag is locked to: the recorded one while the spec names the same
    * reference (and the mode is not a refresh), else the registry's answer, recorded.
    */
-  public synchronized dev.rig.registry.ImageReference pinBase(
-      String image, dev.rig.registry.ImageReference tagged, dev.rig.build.BasePins.Resolve resolve)
-      throws IOException {
-    var recorded = lock.base(image).map(dev.rig.registry.ImageReference::parse);
+  public synchronized ImageReference pinBase(
+      String image, ImageReference tagged, BasePins.Resolve resolve) throws IOException {
+    var recorded = lock.base(image).map(ImageReference::parse);
     if (mode == Mode.USE
         && recorded.isPresent()
         && recorded.get().registry().equals(tagged.registry())
@@ -103,7 +106,7 @@ public final class LockStore {
         && recorded.get().digest().isPresent()) {
       return recorded.get();
     }
-    dev.rig.registry.ImageReference pinned = resolve.resolve();
+    ImageReference pinned = resolve.resolve();
     lock = lock.withBase(image, pinned.toString());
     changed = true;
     return pinned;

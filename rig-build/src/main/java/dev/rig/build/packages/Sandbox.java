@@ -1,6 +1,7 @@
 package dev.rig.build.packages;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,7 +78,16 @@ final class Sandbox {
     argv.addAll(command);
     Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
     process.getOutputStream().close();
-    byte[] output = process.getInputStream().readAllBytes();
+    // Output is drained on its own thread, so a script that hangs still meets the timeout.
+    CompletableFuture<byte[]> output =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (InputStream in = process.getInputStream()) {
+                return in.readAllBytes();
+              } catch (IOException e) {
+                return new byte[0];
+              }
+            });
     try {
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         process.destroyForcibly();
@@ -88,7 +99,7 @@ final class Sandbox {
       process.destroyForcibly();
       throw new java.io.InterruptedIOException("interrupted while running " + command.get(0));
     }
-    return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    return new Result(process.exitValue(), new String(output.join(), StandardCharsets.UTF_8));
   }
 
   record Result(int exitCode, String output) {}
