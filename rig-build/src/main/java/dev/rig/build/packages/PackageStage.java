@@ -55,6 +55,16 @@ public final class PackageStage {
               + "': packages on top of a base image (from) are not supported yet; drop `from`"
               + " and list the packages the base gave, or drop `packages`");
     }
+    if (!spec.platform().equals("linux/" + PackageResolver.ARCHITECTURE)) {
+      throw new PackageException(
+          "image '"
+              + spec.name()
+              + "': packages are resolved for linux/"
+              + PackageResolver.ARCHITECTURE
+              + " only, and the image's platform is "
+              + spec.platform()
+              + "; set platform = \"linux/amd64\" or drop `packages`");
+    }
     List<RepoSource> sources = repoSources.sources(spec.name(), withCudaRepository(spec));
     ImageLock lock = lock(spec, sources);
     InstalledSystem system = installer.install(spec.name(), lock, sources, packages.slim());
