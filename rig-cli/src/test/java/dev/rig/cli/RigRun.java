@@ -15,6 +15,15 @@ record RigRun(int exitCode, String stdout, String stderr) {
     return of(all);
   }
 
+  /**
+   * The cache that tests building full GPU images share (target/e2e-cache of this module): the
+   * default example, every template and the docs' commands fetch the same 700 MB of CUDA .debs and
+   * install the same roots, once per clean build.
+   */
+  static java.nio.file.Path sharedCache() {
+    return java.nio.file.Path.of("target", "e2e-cache").toAbsolutePath();
+  }
+
   static RigRun of(List<String> args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
