@@ -52,7 +52,7 @@ public final class TestSpecs {
         packages,
         RuntimeSpec.DEFAULT,
         cuda,
-        home);
+        home.map(dev.rig.spec.HomeSource.Directory::new));
   }
 
   /** An image with {@code packages}, default sets and CUDA. */

@@ -4,9 +4,11 @@ import dev.rig.apt.lock.ImageLock;
 import dev.rig.build.BaseImages;
 import dev.rig.build.BuildSettings;
 import dev.rig.build.event.BuildListener;
+import dev.rig.build.home.GitHomes;
 import dev.rig.build.packages.LockStore;
 import dev.rig.build.packages.PackageStage;
 import dev.rig.spec.BaseImageRef;
+import dev.rig.spec.HomeSource;
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.Project;
 import java.io.PrintWriter;
@@ -35,7 +37,12 @@ final class LockRun {
     BaseImages bases =
         ProjectBuild.bases(
             settings, registry.client(new RegistryProgress(err, project.quiet)), locks);
+    GitHomes homes = ProjectBuild.homes(settings, locks, progress);
     for (ImageSpec image : Specs.select(loaded, names)) {
+      if (image.home().orElse(null) instanceof HomeSource.Git git) {
+        homes.resolve(image);
+        out.println(image.name() + ": home " + git.url() + " (" + git.ref() + ") locked");
+      }
       if (image.from().orElse(null) instanceof BaseImageRef.RegistryRef ref
           && !ref.reference().contains("@")) {
         bases.load(image);

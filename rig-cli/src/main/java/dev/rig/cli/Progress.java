@@ -43,6 +43,14 @@ final class Progress implements BuildListener {
       err.printf(
           "%s: packages: %s: %s (%s)%n",
           step.image(), step.step(), step.detail(), seconds(step.took()));
+    } else if (event instanceof BuildEvent.HomeCheckedOut home) {
+      err.printf(
+          "%s: home: %s at %s (%s, %s)%n",
+          home.image(),
+          home.url(),
+          home.commit().substring(0, Math.min(12, home.commit().length())),
+          home.cached() ? "cached" : "checked out",
+          seconds(home.took()));
     } else if (event instanceof BuildEvent.OutputWritten written) {
       err.printf("wrote %s (%s)%n", written.target(), seconds(written.took()));
     }

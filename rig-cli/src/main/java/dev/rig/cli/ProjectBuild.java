@@ -5,6 +5,7 @@ import dev.rig.build.BuildSettings;
 import dev.rig.build.BuiltImage;
 import dev.rig.build.ImageBuilder;
 import dev.rig.build.event.BuildListener;
+import dev.rig.build.home.GitHomes;
 import dev.rig.build.packages.LockStore;
 import dev.rig.build.packages.PackageStage;
 import dev.rig.build.packages.RepoSources;
@@ -40,10 +41,11 @@ final class ProjectBuild {
             progress,
             bases(settings, registry, locks),
             Optional.of(packages(settings, locks, progress)));
+    GitHomes homes = homes(settings, locks, progress);
     List<BuiltImage> images = new ArrayList<>();
     try {
       for (ImageSpec image : selected) {
-        images.add(builder.build(image));
+        images.add(builder.build(homes.resolve(image)));
       }
     } finally {
       // An image resolved for the first time is recorded even when a later one fails.
@@ -69,6 +71,11 @@ final class ProjectBuild {
   }
 
   /** Base images from layouts and registries, tags pinned in rig.lock. */
+  /** Git homes checked out into the cache, their refs pinned in rig.lock. */
+  static GitHomes homes(BuildSettings settings, LockStore locks, BuildListener progress) {
+    return new GitHomes(settings.cacheDir(), locks::pinHome, progress);
+  }
+
   static BaseImages bases(BuildSettings settings, RegistryClient registry, LockStore locks)
       throws IOException {
     BlobCache cache = BlobCache.open(settings.cacheDir(), event -> {});

@@ -60,7 +60,10 @@ class InitCommandTest {
           assertTrue(image.runtime().secrets().containsKey("tailscale-authkey"));
         }
         case "custom-home" -> {
-          assertEquals(java.util.Optional.of(project.resolve("dotfiles")), image.home());
+          assertEquals(
+              java.util.Optional.of(
+                  new dev.rig.spec.HomeSource.Directory(project.resolve("dotfiles"))),
+              image.home());
           assertTrue(Files.isRegularFile(project.resolve("dotfiles/.bash_aliases")));
           assertTrue(Files.isRegularFile(project.resolve("dotfiles/.config/htop/htoprc")));
         }

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * @param packages what the image installs from apt repositories
  * @param runtime rig-init's settings
  * @param cuda the CUDA options
- * @param home the user's dotfiles directory on the build host (absolute), copied into /root
+ * @param home root's dotfiles: a build host directory or a git repository, copied into /root
  */
 public record ImageSpec(
     String name,
@@ -49,7 +49,7 @@ public record ImageSpec(
     PackagesSpec packages,
     RuntimeSpec runtime,
     CudaSpec cuda,
-    Optional<java.nio.file.Path> home) {
+    Optional<HomeSource> home) {
   public ImageSpec {
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     labels = Collections.unmodifiableMap(new TreeMap<>(labels));
@@ -58,5 +58,30 @@ public record ImageSpec(
     cmd = List.copyOf(cmd);
     copyToRoot = List.copyOf(copyToRoot);
     registries = List.copyOf(registries);
+  }
+
+  /**
+   * This image with its home replaced (e.g. a git source by the directory it was checked out to).
+   */
+  public ImageSpec withHome(HomeSource newHome) {
+    return new ImageSpec(
+        name,
+        tag,
+        env,
+        labels,
+        exposedPorts,
+        user,
+        workingDir,
+        entrypoint,
+        cmd,
+        copyToRoot,
+        maxLayers,
+        registries,
+        from,
+        platform,
+        packages,
+        runtime,
+        cuda,
+        Optional.of(newHome));
   }
 }

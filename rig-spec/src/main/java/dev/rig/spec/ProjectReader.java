@@ -63,8 +63,29 @@ final class ProjectReader {
         packages(image, specDir),
         runtime((PObject) image.getProperty("runtime"), specDir),
         cuda((PObject) image.getProperty("cuda"), specDir),
-        Optional.ofNullable(nullableString(image.getProperty("home")))
-            .map(home -> HostPaths.resolve(specDir, home)));
+        home(image, specDir));
+  }
+
+  private static Optional<HomeSource> home(PObject image, Path specDir) {
+    String dir = nullableString(image.getProperty("home"));
+    if (dir != null) {
+      return Optional.of(new HomeSource.Directory(HostPaths.resolve(specDir, dir)));
+    }
+    PObject git = (PObject) image.getProperty("homeGit");
+    String url = nullableString(git.getProperty("url"));
+    if (url != null) {
+      // A relative local path is relative to the spec file, like every host path of a spec.
+      boolean localPath = !url.contains("://") && !url.matches("[^/]+@[^/:]+:.*");
+      String location =
+          localPath && !url.startsWith("/") ? HostPaths.resolve(specDir, url).toString() : url;
+      return Optional.of(
+          new HomeSource.Git(
+              url,
+              (String) git.getProperty("ref"),
+              Optional.ofNullable(nullableString(git.getProperty("directory"))),
+              location));
+    }
+    return Optional.empty();
   }
 
   private static CudaSpec cuda(PObject cuda, Path specDir) {

@@ -44,6 +44,20 @@ class SpecErrorsTest {
     assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
   }
 
+  @Test
+  void homeAndHomeGitTogether() {
+    write(dir, "dotfiles/.bashrc", "");
+    assertError(
+        load(
+            "rig.yaml",
+            "images:\n  foo:\n    home: dotfiles\n    homeGit: {url: https://example.invalid/d}\n"),
+        "rig.yaml",
+        3,
+        "images.foo.home",
+        "both home and homeGit are set",
+        "keep one: home copies a directory of the build host, homeGit checks out a git repository");
+  }
+
   // --- unknown options -------------------------------------------------------------------------
 
   @Test

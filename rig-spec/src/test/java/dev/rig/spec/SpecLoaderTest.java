@@ -535,7 +535,7 @@ class SpecLoaderTest {
             List.of("compute", "utility", "video"),
             true),
         gpu.cuda());
-    assertEquals(Optional.of(dir.resolve("dotfiles")), gpu.home());
+    assertEquals(Optional.of(new HomeSource.Directory(dir.resolve("dotfiles"))), gpu.home());
 
     Project yaml =
         SpecLoader.load(
@@ -571,6 +571,35 @@ class SpecLoaderTest {
         fromYaml.cuda().packages());
     assertEquals(List.of("/"), fromYaml.cuda().repository().orElseThrow().suites());
     assertEquals(List.of("compute"), fromYaml.cuda().driverCapabilities());
+
+    Project git =
+        SpecLoader.load(
+            write(
+                dir,
+                "git.yaml",
+                """
+                images:
+                  local: { homeGit: { url: dotfiles-repo } }
+                  remote:
+                    homeGit: { url: "git@example.invalid:me/dots.git", ref: v2, directory: home }
+                """));
+    assertEquals(
+        Optional.of(
+            new HomeSource.Git(
+                "dotfiles-repo",
+                "HEAD",
+                Optional.empty(),
+                dir.resolve("dotfiles-repo").toString())),
+        git.images().get("local").home(),
+        "a relative path is relative to the spec; rig.lock keeps it as written");
+    assertEquals(
+        Optional.of(
+            new HomeSource.Git(
+                "git@example.invalid:me/dots.git",
+                "v2",
+                Optional.of("home"),
+                "git@example.invalid:me/dots.git")),
+        git.images().get("remote").home());
 
     ImageSpec off =
         SpecLoader.load(

@@ -1,5 +1,6 @@
 package dev.rig.apt.lock;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -26,8 +27,13 @@ import java.util.TreeMap;
  *
  * @param bases for images whose base is a registry reference with a tag: the reference pinned to
  *     the digest the tag named when it was locked ({@code REGISTRY/REPO:TAG@sha256:...})
+ * @param homes for images whose home is a git repository: the commit its ref named when locked
  */
-public record LockFile(int version, Map<String, ImageLock> images, Map<String, String> bases) {
+public record LockFile(
+    int version,
+    Map<String, ImageLock> images,
+    Map<String, String> bases,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, HomePin> homes) {
   public static final int CURRENT_VERSION = 1;
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -42,24 +48,36 @@ public record LockFile(int version, Map<String, ImageLock> images, Map<String, S
   public LockFile {
     images = Collections.unmodifiableMap(new TreeMap<>(images));
     bases = bases == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(bases));
+    homes = homes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(homes));
   }
 
   public static LockFile empty() {
-    return new LockFile(CURRENT_VERSION, Map.of(), Map.of());
+    return new LockFile(CURRENT_VERSION, Map.of(), Map.of(), Map.of());
   }
 
   /** This lock with one image's entry replaced. */
   public LockFile with(String image, ImageLock lock) {
     Map<String, ImageLock> copy = new TreeMap<>(images);
     copy.put(image, lock);
-    return new LockFile(version, copy, bases);
+    return new LockFile(version, copy, bases, homes);
   }
 
   /** This lock with one image's pinned base reference replaced. */
   public LockFile withBase(String image, String pinnedReference) {
     Map<String, String> copy = new TreeMap<>(bases);
     copy.put(image, pinnedReference);
-    return new LockFile(version, images, copy);
+    return new LockFile(version, images, copy, homes);
+  }
+
+  /** This lock with one image's git home pin replaced. */
+  public LockFile withHome(String image, HomePin pin) {
+    Map<String, HomePin> copy = new TreeMap<>(homes);
+    copy.put(image, pin);
+    return new LockFile(version, images, bases, copy);
+  }
+
+  public Optional<HomePin> home(String image) {
+    return Optional.ofNullable(homes.get(image));
   }
 
   public Optional<String> base(String image) {

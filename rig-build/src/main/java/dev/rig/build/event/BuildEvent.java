@@ -33,6 +33,13 @@ public sealed interface BuildEvent {
   record PackagesStep(String image, String step, String detail, Duration took)
       implements BuildEvent {}
 
+  /**
+   * An image's git home is ready at {@code commit}: checked out now, or {@code cached} from an
+   * earlier build.
+   */
+  record HomeCheckedOut(String image, String url, String commit, boolean cached, Duration took)
+      implements BuildEvent {}
+
   /** The images were written to an output target. */
   record OutputWritten(String target, Duration took) implements BuildEvent {}
 }

@@ -5,6 +5,7 @@ import dev.rig.oci.layer.EntryType;
 import dev.rig.oci.layer.HostTree;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;
+import dev.rig.spec.HomeSource;
 import dev.rig.spec.ImageSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,7 +77,11 @@ public final class HomeLayer {
       }
     }
     if (spec.home().isPresent()) {
-      for (LayerEntry entry : user(spec.home().get())) {
+      if (!(spec.home().get() instanceof HomeSource.Directory dir)) {
+        // GitHomes replaces a git source by its checkout before the image is planned.
+        throw new IllegalStateException("home of '" + spec.name() + "' is not checked out");
+      }
+      for (LayerEntry entry : user(dir.path())) {
         byPath.remove(entry.path());
         byPath.put(entry.path(), entry);
       }

@@ -1,10 +1,12 @@
 package dev.rig.build.packages;
 
+import dev.rig.apt.lock.HomePin;
 import dev.rig.apt.lock.ImageLock;
 import dev.rig.apt.lock.LockCheck;
 import dev.rig.apt.lock.LockFile;
 import dev.rig.apt.lock.LockInput;
 import dev.rig.build.BasePins;
+import dev.rig.build.home.HomePins;
 import dev.rig.registry.ImageReference;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -110,6 +112,22 @@ public final class LockStore {
     lock = lock.withBase(image, pinned.toString());
     changed = true;
     return pinned;
+  }
+
+  /**
+   * The commit a git home is locked to: the recorded one while the spec names the same repository
+   * and ref (and the mode is not a refresh), else {@code resolve}'s answer, recorded.
+   */
+  public synchronized String pinHome(String image, String url, String ref, HomePins.Resolve resolve)
+      throws IOException {
+    var recorded = lock.home(image);
+    if (mode == Mode.USE && recorded.isPresent() && recorded.get().pins(url, ref)) {
+      return recorded.get().commit();
+    }
+    String commit = resolve.resolve();
+    lock = lock.withHome(image, new HomePin(url, ref, commit));
+    changed = true;
+    return commit;
   }
 
   /** Writes the lock when an entry was added or refreshed (atomically). */
