@@ -4,11 +4,14 @@ import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.repo.RepositoryFetcher;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -27,12 +30,16 @@ import java.util.concurrent.Future;
  * Fetches .debs into {@code CACHE/debs/SHA256.deb}, a few at a time. The size and SHA-256 from the
  * signed index are checked while the bytes stream to a temp file, which is renamed into place only
  * when both match; a cached file is re-hashed before use and replaced when it does not match (a
- * truncated or tampered copy). Interrupted downloads restart from the beginning: the fetcher API
- * has no ranged reads, so there is no resume.
+ * truncated or tampered copy). A download cut short is kept as {@code SHA256.deb.part} and goes on
+ * from where it stopped, within a build (a dropped connection is retried with a range request) and
+ * across builds (an interrupted one).
  */
 public final class DebDownloader {
   /** One package and the repository that serves it. */
   public record Request(PackageRecord pkg, RepositoryFetcher repository) {}
+
+  /** Further attempts after a connection drops mid-file, each asking for the rest. */
+  private static final int RETRIES = 3;
 
   private final Path debDir;
   private final int parallelism;
@@ -123,29 +130,64 @@ public final class DebDownloader {
     String url = request.repository().describe() + "/" + p.filename();
     listener.on(new DownloadEvent.Started(p, url, p.size()));
     long start = System.nanoTime();
-    Path temp = Files.createTempFile(debDir, ".tmp-" + sha.substring(0, 12) + "-", ".part");
-    try {
-      Optional<InputStream> body = request.repository().open(p.filename());
-      if (body.isEmpty()) {
-        throw fail(p, url + " does not exist (the index and the pool disagree; update indexes)");
+    // A stable part name, so that a download cut short (network, Ctrl-C, a killed build) goes on
+    // where it stopped; the lock keeps two builds sharing the cache from writing the same part.
+    Path part = debDir.resolve(sha + ".deb.part");
+    boolean done = false;
+    try (FileChannel channel =
+            FileChannel.open(
+                part,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        FileLock lock = lockPart(channel, p, part)) {
+      if (Files.isRegularFile(target) && check(target, p.size(), sha).isEmpty()) {
+        // Another rig held the part, finished it and renamed it while this one waited.
+        done = true;
+        listener.on(new DownloadEvent.Cached(p, target));
+        return target;
       }
       MessageDigest digest = sha256();
-      long bytes;
-      try (InputStream in = body.get();
-          OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
-        bytes = in.transferTo(out);
+      long have = resumable(channel, p.size(), digest);
+      IOException lastFailure = null;
+      for (int attempt = 0; attempt <= RETRIES && have < p.size(); attempt++) {
+        Optional<RepositoryFetcher.Ranged> body = request.repository().openFrom(p.filename(), have);
+        if (body.isEmpty()) {
+          throw fail(p, url + " does not exist (the index and the pool disagree; update indexes)");
+        }
+        if (body.get().start() != have) {
+          channel.truncate(0);
+          digest.reset();
+          have = 0;
+        } else if (have > 0) {
+          listener.on(new DownloadEvent.Resumed(p, have));
+        }
+        try (InputStream in = body.get().stream()) {
+          have = append(in, channel, have, p.size(), digest);
+          lastFailure = null;
+        } catch (IOException e) {
+          // A connection cut mid-file: what arrived is kept and the next attempt asks for the rest.
+          lastFailure = e;
+          have = channel.size();
+        }
+      }
+      if (lastFailure != null) {
+        throw lastFailure;
       }
       String actual = HexFormat.of().formatHex(digest.digest());
-      if (bytes != p.size()) {
-        throw fail(p, url + ": got " + bytes + " bytes, the signed index says " + p.size());
+      if (have != p.size()) {
+        channel.truncate(0);
+        throw fail(p, url + ": got " + have + " bytes, the signed index says " + p.size());
       }
       if (!actual.equals(sha)) {
+        channel.truncate(0);
         throw fail(p, url + ": SHA256 " + actual + " does not match " + sha + " from the index");
       }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      channel.force(false);
+      Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+      done = true;
       listener.on(
-          new DownloadEvent.Finished(
-              p, target, bytes, Duration.ofNanos(System.nanoTime() - start)));
+          new DownloadEvent.Finished(p, target, have, Duration.ofNanos(System.nanoTime() - start)));
       return target;
     } catch (IOException e) {
       if (!(e instanceof DownloadException)) {
@@ -153,8 +195,69 @@ public final class DebDownloader {
       }
       throw e;
     } finally {
-      Files.deleteIfExists(temp);
+      // An empty part (a failed check, nothing fetched) is not worth keeping; a partial one is.
+      if (!done && Files.isRegularFile(part) && Files.size(part) == 0) {
+        Files.deleteIfExists(part);
+      }
     }
+  }
+
+  /** Locks the part, waiting while another process (another rig on the same cache) holds it. */
+  private FileLock lockPart(FileChannel channel, PackageRecord p, Path part) throws IOException {
+    try {
+      FileLock lock = channel.tryLock();
+      return lock != null ? lock : channel.lock();
+    } catch (OverlappingFileLockException e) {
+      throw fail(p, part + " is being downloaded twice by this build (a duplicate request)");
+    }
+  }
+
+  /**
+   * How many bytes of an earlier attempt the part holds, fed into {@code digest}; a part longer
+   * than the package is from something else and is emptied.
+   */
+  private static long resumable(FileChannel channel, long size, MessageDigest digest)
+      throws IOException {
+    long have = channel.size();
+    if (have >= size) {
+      // Not shorter than the package: a finished part that failed its check, or another file.
+      channel.truncate(0);
+      return 0;
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+    long position = 0;
+    while (position < have) {
+      buffer.clear();
+      int n = channel.read(buffer, position);
+      if (n < 0) {
+        break;
+      }
+      digest.update(buffer.array(), 0, n);
+      position += n;
+    }
+    return position;
+  }
+
+  /**
+   * Appends {@code in} to the channel at {@code have}, at most up to one byte past {@code size}.
+   */
+  private static long append(
+      InputStream in, FileChannel channel, long have, long size, MessageDigest digest)
+      throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    long position = have;
+    int n;
+    while ((n = in.read(buffer)) >= 0) {
+      digest.update(buffer, 0, n);
+      ByteBuffer wrap = ByteBuffer.wrap(buffer, 0, n);
+      while (wrap.hasRemaining()) {
+        position += channel.write(wrap, position);
+      }
+      if (position > size) {
+        break;
+      }
+    }
+    return position;
   }
 
   private DownloadException fail(PackageRecord p, String message) {

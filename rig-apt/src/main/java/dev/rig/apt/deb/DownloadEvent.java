@@ -17,6 +17,9 @@ public sealed interface DownloadEvent {
   /** A fetch began. */
   record Started(PackageRecord pkg, String url, long expectedBytes) implements DownloadEvent {}
 
+  /** A fetch goes on from byte {@code offset}, where an earlier attempt stopped. */
+  record Resumed(PackageRecord pkg, long offset) implements DownloadEvent {}
+
   /** A fetch finished and the file passed size and SHA-256 checks. */
   record Finished(PackageRecord pkg, Path file, long bytes, Duration took)
       implements DownloadEvent {}

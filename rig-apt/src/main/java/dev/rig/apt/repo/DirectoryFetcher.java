@@ -38,6 +38,16 @@ public record DirectoryFetcher(Path root) implements RepositoryFetcher {
   }
 
   @Override
+  public Optional<Ranged> openFrom(String relativePath, long offset) throws IOException {
+    Optional<InputStream> in = open(relativePath);
+    if (in.isEmpty()) {
+      return Optional.empty();
+    }
+    in.get().skipNBytes(Math.min(offset, Files.size(root.resolve(relativePath).normalize())));
+    return Optional.of(new Ranged(in.get(), offset));
+  }
+
+  @Override
   public String describe() {
     return root.toString();
   }

@@ -72,6 +72,43 @@ public final class HttpFetcher implements RepositoryFetcher {
   }
 
   @Override
+  public Optional<Ranged> openFrom(String relativePath, long offset) throws IOException {
+    if (offset == 0) {
+      return open(relativePath).map(in -> new Ranged(in, 0));
+    }
+    URI uri = base.resolve(relativePath);
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofMinutes(5))
+            .header("Range", "bytes=" + offset + "-")
+            .GET()
+            .build();
+    try {
+      HttpResponse<InputStream> response =
+          client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      int status = response.statusCode();
+      String range = response.headers().firstValue("Content-Range").orElse("");
+      if (status == 206 && range.startsWith("bytes " + offset + "-")) {
+        return Optional.of(new Ranged(response.body(), offset));
+      }
+      if (status == 200) {
+        // The server ignores ranges: this is the whole file.
+        return Optional.of(new Ranged(response.body(), 0));
+      }
+      response.body().close();
+      if (status == 404 || status == 410) {
+        return Optional.empty();
+      }
+      // 416 (the part is not shorter than the file) or a range other than the one asked for: the
+      // whole file again, from the start.
+      return open(relativePath).map(in -> new Ranged(in, 0));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while fetching " + uri, e);
+    }
+  }
+
+  @Override
   public String describe() {
     return base.toString();
   }

@@ -21,6 +21,18 @@ public interface RepositoryFetcher {
     return fetch(relativePath).map(ByteArrayInputStream::new);
   }
 
+  /**
+   * A stream of a file from byte {@code offset} on, to resume an interrupted download. A repository
+   * that cannot skip (e.g. a server that ignores ranges) returns the whole file: {@link
+   * Ranged#start()} says where the stream really begins.
+   */
+  default Optional<Ranged> openFrom(String relativePath, long offset) throws IOException {
+    return open(relativePath).map(in -> new Ranged(in, 0));
+  }
+
+  /** A stream and the offset in the file of its first byte. */
+  record Ranged(InputStream stream, long start) {}
+
   /** Where the repository is, for messages. */
   String describe();
 }

@@ -108,6 +108,7 @@ public final class PackageInstaller {
       throws IOException {
     long start = System.nanoTime();
     AtomicLong fetched = new AtomicLong();
+    AtomicLong resumed = new AtomicLong();
     DebDownloader downloader =
         new DebDownloader(
             cacheRoot,
@@ -115,6 +116,8 @@ public final class PackageInstaller {
             event -> {
               if (event instanceof DownloadEvent.Finished finished) {
                 fetched.addAndGet(finished.bytes());
+              } else if (event instanceof DownloadEvent.Resumed) {
+                resumed.incrementAndGet();
               }
             });
     List<DebDownloader.Request> requests = new ArrayList<>();
@@ -151,7 +154,11 @@ public final class PackageInstaller {
                 + " .debs verified, "
                 + (fetched.get() == 0
                     ? "all from the cache"
-                    : fetched.get() / 1024 + " KiB fetched"),
+                    : fetched.get() / 1024
+                        + " KiB fetched"
+                        + (resumed.get() == 0
+                            ? ""
+                            : " (" + resumed.get() + " resumed where a download had stopped)")),
             Duration.ofNanos(System.nanoTime() - start)));
     return debs;
   }
