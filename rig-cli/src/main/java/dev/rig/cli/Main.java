@@ -30,6 +30,9 @@ public final class Main {
   public static int run(String... args) {
     CommandLine commandLine = new CommandLine(new Main());
     commandLine.setExecutionExceptionHandler(new Failures());
+    // `rig shell NAME CMD...` passes CMD on as docker run does: after NAME nothing is rig's option,
+    // so `rig shell gpu bash -c 'nvidia-smi'` needs no `--`.
+    commandLine.getSubcommands().get("shell").setStopAtPositional(true);
     return commandLine.execute(args);
   }
 

@@ -42,7 +42,8 @@ final class Pushes {
                 + "`");
       }
       ImageReference ref = ImageReference.parse(to.get());
-      if (ref.tag().isEmpty()) {
+      if (!namesTagOrDigest(to.get())) {
+        // The parsed reference says "latest" for a bare repository; the image's own tag is meant.
         ref = ref.withTag(images.get(0).tag());
       }
       targets.add(new Target(images.get(0), ref));
@@ -63,6 +64,14 @@ final class Pushes {
       }
     }
     return targets;
+  }
+
+  /**
+   * Whether a reference as written has a tag or digest ({@code REPO:TAG}, {@code REPO@sha256:}).
+   */
+  static boolean namesTagOrDigest(String text) {
+    String path = text.strip();
+    return path.contains("@") || path.lastIndexOf(':') > path.lastIndexOf('/');
   }
 
   static List<PushResult> push(RegistryClient client, List<Target> targets, Format format)

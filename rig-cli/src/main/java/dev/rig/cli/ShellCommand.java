@@ -57,6 +57,14 @@ final class ShellCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Only print the command; load and run nothing.")
   boolean dryRun;
 
+  /**
+   * What replaces CMD. Everything after NAME is the command (rig stops reading options there); a
+   * leading {@code --}, as in {@code rig shell NAME -- CMD}, still only separates.
+   */
+  private List<String> command() {
+    return !run.isEmpty() && run.get(0).equals("--") ? run.subList(1, run.size()) : run;
+  }
+
   @Override
   public Integer call() throws Exception {
     ContainerRuntime engine = runtime.find();
@@ -75,7 +83,7 @@ final class ShellCommand implements Callable<Integer> {
             terminal,
             gpus,
             ShellInvocation.Host.probe(),
-            run);
+            command());
     shell.gpuNote().ifPresent(note -> err.println("rig: " + note));
     err.println("+ " + shell.display());
     err.flush();

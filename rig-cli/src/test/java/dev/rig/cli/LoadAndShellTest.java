@@ -119,6 +119,25 @@ class LoadAndShellTest {
             .ok();
     assertTrue(dry.stdout().contains(" run --rm -i --gpus all -v "), dry.describe());
     assertTrue(dry.stdout().strip().endsWith(":/workspace -w /workspace " + name + ":latest"));
+    // After NAME everything is the command, options included, as with docker run.
+    RigRun withOptions =
+        RigRun.withCache(
+                dir.resolve("cache"),
+                List.of(
+                    "shell",
+                    "-f",
+                    spec().toString(),
+                    "--runtime",
+                    docker.toString(),
+                    "--dry-run",
+                    name,
+                    "bash",
+                    "-c",
+                    "nvidia-smi -L"))
+            .ok();
+    assertTrue(
+        withOptions.stdout().strip().endsWith(name + ":latest bash -c 'nvidia-smi -L'"),
+        withOptions.describe());
 
     ContainerRuntime podman =
         new ContainerRuntime(ContainerRuntime.Kind.podman, Path.of("/usr/bin/podman"));

@@ -105,6 +105,15 @@ class RegistryCommandsTest {
         assertEquals(app.group(2), pushed.get("digest").asText());
       }
 
+      // --to without a tag pushes under the image's own tag, as the help says.
+      RigRun to =
+          RigRun.withCache(
+                  cache,
+                  List.of("push", "-f", spec.toString(), "--to", registry.host() + "/rig/other"))
+              .ok();
+      assertTrue(
+          to.stdout().startsWith(registry.host() + "/rig/other:t1@"), "pushed as " + to.stdout());
+
       Podman podman = Podman.create(dir.resolve("podman"));
       String image = registry.host() + "/rig/app:t1";
       try {

@@ -2,17 +2,14 @@ package dev.rig.apt.deb;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rig.oci.io.AtomicFiles;
 import dev.rig.oci.layer.ImagePaths;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -67,13 +64,9 @@ public final class DebUnpacker {
       Path tree = Files.createDirectory(temp.resolve("tree"));
       List<UnpackedEntry> entries = extract(archive, tree);
       JSON.writeValue(temp.resolve(MANIFEST).toFile(), entries);
-      try {
-        Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+      if (!AtomicFiles.commitDirectory(temp, dir)) {
         // Another build unpacked the same .deb first; its result is identical.
         deleteTree(temp);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("cannot rename " + temp + " atomically into " + dir, e);
       }
       return load(archive, sha256, dir);
     } catch (IOException | RuntimeException e) {

@@ -2,16 +2,13 @@ package dev.rig.build.home;
 
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
+import dev.rig.oci.io.AtomicFiles;
 import dev.rig.spec.HomeSource;
 import dev.rig.spec.ImageSpec;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -163,13 +160,8 @@ public final class GitHomes {
       }
       deleteTree(temp.resolve(".git"));
       normalizeModes(temp);
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
-        // Another build checked out the same commit first; its copy is as good as ours.
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("cannot rename " + temp + " to " + target, e);
-      }
+      // False when another build checked out the same commit first; its copy is as good as ours.
+      AtomicFiles.commitDirectory(temp, target);
     } finally {
       if (Files.exists(temp, LinkOption.NOFOLLOW_LINKS)) {
         deleteTree(temp);

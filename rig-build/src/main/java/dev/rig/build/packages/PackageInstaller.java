@@ -17,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,12 +74,8 @@ public final class PackageInstaller {
       bootstrap(work, debs);
       configure(image, work, debs, slim);
       Normalizer.clean(work, created);
-      try {
-        Files.move(work, root, StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.FileAlreadyExistsException
-          | java.nio.file.DirectoryNotEmptyException e) {
-        // Another build made the same root at the same time; theirs is as good as ours.
-      }
+      // False when another build made the same root at the same time; theirs is as good as ours.
+      dev.rig.oci.io.AtomicFiles.commitDirectory(work, root);
     } finally {
       deleteTree(work);
     }

@@ -70,4 +70,26 @@ public final class AtomicFiles {
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
+
+  /**
+   * Renames the directory {@code temp} to the content-addressed {@code target}, unless another
+   * process made {@code target} first (then {@code temp} is left for the caller to delete; the two
+   * are the same content). Linux answers a rename onto a non-empty directory with ENOTEMPTY, which
+   * Java reports as a plain FileSystemException, not DirectoryNotEmptyException.
+   *
+   * @return whether this call's directory became {@code target}
+   */
+  public static boolean commitDirectory(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("cannot rename " + temp + " atomically to " + target, e);
+    } catch (java.nio.file.FileSystemException e) {
+      if (Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
+      throw e;
+    }
+  }
 }
