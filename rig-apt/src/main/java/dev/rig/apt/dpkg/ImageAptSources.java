@@ -57,7 +57,11 @@ public record ImageAptSources(List<Repository> repositories) {
       out.append("Types: deb\n");
       out.append("URIs: ").append(r.uri()).append('\n');
       out.append("Suites: ").append(String.join(" ", r.suites())).append('\n');
-      out.append("Components: ").append(String.join(" ", r.components())).append('\n');
+      // apt refuses components with a flat suite ("/"): "Malformed entry ... (absolute Suite
+      // Component)".
+      if (r.suites().stream().noneMatch(suite -> suite.endsWith("/"))) {
+        out.append("Components: ").append(String.join(" ", r.components())).append('\n');
+      }
       out.append("Signed-By: ").append(r.keyringPath()).append('\n');
     }
     return out.toString();

@@ -24,7 +24,19 @@ public final class SuiteReader {
     this.verifier = new SignatureVerifier(keyring);
   }
 
+  /**
+   * Whether the suite is a flat repository's ({@code deb URI /}, as NVIDIA's CUDA repository is):
+   * Release and Packages lie in that directory of the repository, with no dists/ and no components.
+   */
+  public boolean flat() {
+    return suite.endsWith("/");
+  }
+
+  /** The directory of the Release file, relative to the repository, ending in '/' (or empty). */
   private String dists() {
+    if (flat()) {
+      return suite.replaceFirst("^(\\./|/)+", "");
+    }
     return "dists/" + suite + "/";
   }
 
@@ -74,7 +86,9 @@ public final class SuiteReader {
 
   /** Like {@link #packages}, with the index's location and hash. */
   public Index index(ReleaseFile release, String component, String arch) throws IOException {
-    String base = component + "/binary-" + arch + "/Packages";
+    // A flat repository has one index, at its top, whatever the component and architecture.
+    String dir = flat() ? "" : component + "/binary-" + arch + "/";
+    String base = dir + "Packages";
     for (String suffix : SUFFIXES) {
       String path = base + suffix;
       Optional<ReleaseFile.FileEntry> entry = release.entry(path);
@@ -83,9 +97,7 @@ public final class SuiteReader {
       }
       // By-hash paths never change under a reader, which avoids a race with a mirror update.
       String fetchPath =
-          release.acquireByHash()
-              ? component + "/binary-" + arch + "/by-hash/SHA256/" + entry.get().sha256()
-              : path;
+          release.acquireByHash() ? dir + "by-hash/SHA256/" + entry.get().sha256() : path;
       Optional<byte[]> bytes = fetcher.fetch(dists() + fetchPath);
       if (bytes.isEmpty() && release.acquireByHash()) {
         bytes = fetcher.fetch(dists() + path);

@@ -10,7 +10,7 @@ import dev.rig.apt.repo.HttpFetcher;
 import dev.rig.apt.repo.Keyring;
 import dev.rig.apt.repo.RepositoryFetcher;
 import dev.rig.apt.repo.SuiteReader;
-import dev.rig.apt.testrepo.HermeticRepo;
+import dev.rig.testkit.HermeticRepo;
 import dev.rig.testkit.Tools;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.testrepo.Fixtures;
-import dev.rig.apt.testrepo.HermeticRepo;
+import dev.rig.testkit.HermeticRepo;
 import dev.rig.testkit.Tools;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -11,7 +11,7 @@ import dev.rig.apt.repo.Keyring;
 import dev.rig.apt.repo.SuiteReader;
 import dev.rig.apt.testrepo.AptOracle;
 import dev.rig.apt.testrepo.Fixtures;
-import dev.rig.apt.testrepo.HermeticRepo;
+import dev.rig.testkit.HermeticRepo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.rig.apt.testrepo;
 
-import dev.rig.apt.testrepo.HermeticRepo.Deb;
+import dev.rig.testkit.HermeticRepo.Deb;
 import java.util.List;
 
 /** The package universe of the hermetic repository: each package exercises one resolver rule. */

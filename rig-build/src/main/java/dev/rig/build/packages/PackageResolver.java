@@ -61,8 +61,12 @@ public final class PackageResolver {
     for (RepoSource source : sources) {
       SuiteReader reader = new SuiteReader(source.fetcher(), source.suite(), source.keyring());
       ReleaseFile release = reader.release();
-      for (String component : source.components()) {
-        if (!release.components().isEmpty() && !release.components().contains(component)) {
+      // A flat repository (suite "/") has no components: its one index is read once.
+      List<String> components = reader.flat() ? List.of("") : source.components();
+      for (String component : components) {
+        if (!reader.flat()
+            && !release.components().isEmpty()
+            && !release.components().contains(component)) {
           continue;
         }
         SuiteReader.Index index = reader.index(release, component, ARCHITECTURE);
