@@ -50,11 +50,23 @@ public final class Bench {
     TOOLS.put("podman", "podman");
     TOOLS.put("crun", "crun");
     TOOLS.put("docker-registry", "docker-registry");
+    TOOLS.put("mmdebstrap", "mmdebstrap");
+    TOOLS.put("umoci", "umoci");
+    TOOLS.put("apt-get", "apt");
+    TOOLS.put("ssh", "openssh-client");
+    TOOLS.put("ssh-keygen", "openssh-client");
   }
 
   /** Command-line options. */
   record Options(
-      long sizeMb, Path work, Path repo, Path cache, int threads, boolean keep, boolean download) {
+      long sizeMb,
+      Path work,
+      Path repo,
+      Path cache,
+      int threads,
+      boolean keep,
+      boolean download,
+      boolean packagesOnly) {
     static Options parse(String[] args) {
       long sizeMb = 2000;
       Path work = Path.of(System.getProperty("java.io.tmpdir"));
@@ -63,6 +75,7 @@ public final class Bench {
       int threads = Runtime.getRuntime().availableProcessors();
       boolean keep = false;
       boolean download = false;
+      boolean packagesOnly = false;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         switch (a) {
@@ -73,6 +86,7 @@ public final class Bench {
           case "--threads" -> threads = Integer.parseInt(value(args, ++i, a));
           case "--keep" -> keep = true;
           case "--download" -> download = true;
+          case "--packages-only" -> packagesOnly = true;
           case "-h", "--help" -> {
             System.out.println(USAGE);
             System.exit(0);
@@ -90,7 +104,8 @@ public final class Bench {
           cache.toAbsolutePath().normalize(),
           threads,
           keep,
-          download);
+          download,
+          packagesOnly);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -103,13 +118,15 @@ public final class Bench {
 
   static final String USAGE =
       "usage: bench/run [--size-mb N] [--work DIR] [--threads N] [--cache DIR] [--keep]"
-          + " [--download]\n"
+          + " [--download] [--packages-only]\n"
           + "  --size-mb N   size of the CUDA file tree, whole packages (default 2000)\n"
           + "  --work DIR    where the run's temp directory goes (default $TMPDIR or /tmp)\n"
           + "  --threads N   threads for the pigz / zstd references (default: all cores)\n"
           + "  --cache DIR   .deb cache (default ~/.cache/rig-bench)\n"
           + "  --keep        keep the run's directory (images, logs) instead of deleting it\n"
-          + "  --download    also time fetching the .debs (rig-apt vs apt-get download; network)";
+          + "  --download    also time fetching the .debs (rig-apt vs apt-get download; network)\n"
+          + "  --packages-only  only the package rows (vs mmdebstrap + umoci, apt-get download)"
+          + " and the container start row";
 
   private final Options options;
   private final PrintStream log = System.err;
@@ -180,6 +197,15 @@ public final class Bench {
   }
 
   private void measure(Path rig) throws IOException {
+    if (options.packagesOnly()) {
+      Table table = new Table();
+      packagesAndStart(table, rig, Duration.ofMinutes(15));
+      System.out.println();
+      System.out.println("- machine: " + Machine.describe());
+      System.out.println();
+      System.out.print(table.markdown());
+      return;
+    }
     Duration heavy = Duration.ofMinutes(Math.max(10, options.sizeMb() * 30 / 2000));
     Duration light = Duration.ofMinutes(3);
     int threads = options.threads();
@@ -350,17 +376,32 @@ public final class Bench {
             "tar | sha256sum, " + Table.rate(raw, sha),
             "",
             Verdict.NONE));
+    packagesAndStart(table, rig, heavy);
+
+    printReport(tree, raw, imageGzip, imageZstd, jib, table);
+  }
+
+  /**
+   * The package rows (rig beside mmdebstrap + umoci and apt-get download) and the start row, which
+   * runs the package image they build. Both need the machine's mirror.
+   */
+  private void packagesAndStart(Table table, Path rig, Duration timeout) throws IOException {
+    step("packages: a small Debian image with sshd (python3), rig vs mmdebstrap + umoci");
+    PackageBench.Built image =
+        new PackageBench(runDir.resolve("packages"), rig, proc, log, timeout).run(table);
+    step("container start → sshd accepting (median of " + SshStart.RUNS + ")");
+    Podman podman = Podman.create(runDir.resolve("podman-ssh"));
+    SshStart.Result start = new SshStart(podman, runDir.resolve("ssh"), proc, log).measure(image);
     table.add(
         new Row(
             "container start → sshd accepting",
-            OptionalDouble.empty(),
-            "not measured",
-            OptionalDouble.empty(),
-            "",
+            OptionalDouble.of(start.rig()),
+            "podman run -d to a finished ssh login; rig-init reports services ready after "
+                + start.initReadyMs().stream().map(ms -> ms + " ms").toList(),
+            OptionalDouble.of(start.reference()),
+            "same image, sh entrypoint: host key + exec sshd",
             "≤ 1 s",
-            Verdict.NONE));
-
-    printReport(tree, raw, imageGzip, imageZstd, jib, table);
+            Verdict.of(start.rig() <= 1.0)));
   }
 
   private void registryAndLoad(
@@ -527,49 +568,11 @@ public final class Bench {
 
     step("download peer: apt-get update + apt-get download");
     Path apt = runDir.resolve("download-apt");
-    Path lists = apt.resolve("lists");
-    Path cache = apt.resolve("cache");
-    Files.createDirectories(lists.resolve("partial"));
-    Files.createDirectories(cache.resolve("archives/partial"));
-    Path parts = Files.createDirectories(apt.resolve("sources.list.d"));
     Path debs = Files.createDirectories(apt.resolve("debs"));
-    Path sources = apt.resolve("sources.list");
-    Files.writeString(
-        sources,
-        "deb [signed-by="
-            + CudaTree.KEYRING
-            + "] "
-            + CudaTree.mirror().uri()
-            + " "
-            + CudaTree.SUITE
-            + " "
-            + String.join(" ", CudaTree.COMPONENTS)
-            + "\n");
-    List<String> aptGet =
-        List.of(
-            "apt-get",
-            "-q",
-            "-o",
-            "Dir::Etc::SourceList=" + sources,
-            "-o",
-            "Dir::Etc::SourceParts=" + parts,
-            "-o",
-            "Dir::State::Lists=" + lists,
-            "-o",
-            "Dir::Cache=" + cache,
-            "-o",
-            "Acquire::Languages=none",
-            "-o",
-            "APT::Sandbox::User=root",
-            "-o",
-            "APT::Architecture=" + CudaTree.debianArch());
-    List<String> update = new ArrayList<>(aptGet);
-    update.add("update");
-    List<String> get = new ArrayList<>(aptGet);
-    get.add("download");
-    for (CudaTree.Entry e : tree.packages()) {
-      get.add(e.name() + "=" + e.version());
-    }
+    AptGet aptGet = AptGet.prepare(apt, CudaTree.SUITE, CudaTree.COMPONENTS);
+    List<String> update = aptGet.update();
+    List<String> get =
+        aptGet.download(tree.packages().stream().map(e -> e.name() + "=" + e.version()).toList());
     double aptSeconds = proc.run(update, Map.of(), apt, timeout).ok().seconds();
     aptSeconds += proc.run(get, Map.of(), debs, timeout).ok().seconds();
     Fs.deleteTree(apt);

@@ -1,7 +1,9 @@
 package dev.rig.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,23 @@ class BenchTest {
     Bench.Options o = Bench.Options.parse(new String[] {"--size-mb", "200", "--threads", "4"});
     assertEquals(200, o.sizeMb());
     assertEquals(4, o.threads());
+    assertFalse(o.packagesOnly());
+    assertTrue(Bench.Options.parse(new String[] {"--packages-only"}).packagesOnly());
     assertThrows(BenchException.class, () -> Bench.Options.parse(new String[] {"--nope"}));
     assertThrows(BenchException.class, () -> Bench.Options.parse(new String[] {"--size-mb"}));
+  }
+
+  @Test
+  void takesTheMedianStart() {
+    assertEquals(0.8, SshStart.median(new double[] {1.4, 0.8, 0.7}));
+    assertEquals(0.75, SshStart.median(new double[] {0.8, 0.7}));
+  }
+
+  @Test
+  void packageSpecKeepsSshdOnLoopbackAndDropsDocs() {
+    String spec = PackageBench.spec(2222);
+    assertTrue(spec.contains("sshd: { port: 2222, listenAddress: 127.0.0.1 }"), spec);
+    assertTrue(spec.contains("slim: { docs: true, manPages: true, locales: true }"), spec);
+    assertTrue(spec.contains("cuda: { enable: false }"), spec);
   }
 }

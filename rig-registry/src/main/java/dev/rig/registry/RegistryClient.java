@@ -4,6 +4,7 @@ import dev.rig.registry.auth.CredentialChain;
 import dev.rig.registry.auth.Scopes;
 import dev.rig.registry.endpoint.ApiPing;
 import dev.rig.registry.http.Authorizer;
+import dev.rig.registry.http.ClientStopper;
 import dev.rig.registry.http.HttpClients;
 import dev.rig.registry.http.RegistryCaller;
 import java.io.IOException;
@@ -25,7 +26,7 @@ public final class RegistryClient {
   private final RegistryListener listener;
 
   /** Made on first use: building the TLS context costs about 0.3 s, and most builds never ask. */
-  private HttpClient http;
+  private ClientStopper http;
 
   private final Map<String, URI> bases = new ConcurrentHashMap<>();
 
@@ -39,9 +40,20 @@ public final class RegistryClient {
 
   private synchronized HttpClient http() throws IOException {
     if (http == null) {
-      http = HttpClients.create(options);
+      http = ClientStopper.create(() -> HttpClients.create(options));
     }
-    return http;
+    return http.client();
+  }
+
+  /**
+   * Stops the HTTP client once the command is done with registries, so the JVM exits without
+   * waiting (see {@link ClientStopper}); calls still in flight fail. A later call makes a new one.
+   */
+  public synchronized void close() {
+    if (http != null) {
+      http.stop();
+      http = null;
+    }
   }
 
   public RegistryOptions options() {
