@@ -232,7 +232,15 @@ class RuntimeEndToEndTest {
                         + " '^(permitemptypasswords|passwordauthentication) '",
                     "sleep 2; /usr/lib/rig/rig-init status",
                     "test -e /tmp/after-web && echo after-web-started",
-                    "echo zombies $(cat /proc/[0-9]*/stat | awk '$3 == \"Z\"' | wc -l)"));
+                    "echo zombies $(cat /proc/[0-9]*/stat | awk '$3 == \"Z\"' | wc -l)",
+                    // slim: docs, man pages and locales left out, copyright files kept.
+                    "echo slim $(find /usr/share/locale -type f ! -name locale.alias | wc -l)"
+                        // info's directory file is written by install-info, not unpacked.
+                        + " $(find /usr/share/man /usr/share/info -type f ! -path /usr/share/info/dir"
+                        + " 2>/dev/null | wc -l)"
+                        + " $(find /usr/share/doc -type f ! -name copyright | wc -l)"
+                        + " $(find /usr/share/doc -name copyright | wc -l | sed 's/^[1-9].*/some/')",
+                    "find /usr/share/man /usr/share/info -type f"));
         String out = checks.ok().stdout();
         assertTrue(out.contains("400 root"), out);
         assertTrue(out.contains(secretText), out);
@@ -245,6 +253,7 @@ class RuntimeEndToEndTest {
                 .anyMatch(l -> l.startsWith("flaky") && l.contains("failed") && l.contains(" 2 ")),
             "flaky is restarted twice, then failed: " + out);
         assertTrue(out.contains("zombies 0"), out);
+        assertTrue(out.contains("slim 0 0 0 some"), out);
         // The plain text is in no layer of the image.
         assertFalse(anyLayerContains(secretText), "the secret's plain text is in a layer");
       } else {

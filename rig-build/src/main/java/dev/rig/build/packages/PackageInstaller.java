@@ -40,7 +40,8 @@ import java.util.stream.Stream;
  */
 public final class PackageInstaller {
   /** Bump when the way a root is made changes, so old roots are not reused. */
-  private static final String FORMAT = "rig-rootfs/2";
+  // 3: the slim options also filter rig's own unpack (roots of /2 kept excluded files).
+  private static final String FORMAT = "rig-rootfs/3";
 
   private static final String DEB_DIR = "/var/cache/rig-debs";
 
@@ -71,7 +72,7 @@ public final class PackageInstaller {
     long start = System.nanoTime();
     Path work = roots.resolve(".tmp-" + UUID.randomUUID());
     try {
-      bootstrap(work, debs);
+      bootstrap(work, debs, slim);
       configure(image, work, debs, slim);
       Normalizer.clean(work, created);
       // False when another build made the same root at the same time; theirs is as good as ours.
@@ -183,10 +184,11 @@ public final class PackageInstaller {
   }
 
   /** Unpacks every package with rig, so the sandbox has dpkg, a shell and their libraries. */
-  private void bootstrap(Path work, Map<LockedPackage, Path> debs) throws IOException {
+  private void bootstrap(Path work, Map<LockedPackage, Path> debs, SlimSpec slim)
+      throws IOException {
     Files.createDirectories(work);
     DebUnpacker unpacker = new DebUnpacker(cacheRoot);
-    RootfsWriter writer = new RootfsWriter(work);
+    RootfsWriter writer = new RootfsWriter(work, SlimRules.keeps(slim));
     for (Map.Entry<LockedPackage, Path> deb : debs.entrySet()) {
       writer.write(unpacker.unpack(deb.getValue(), deb.getKey().sha256()));
     }

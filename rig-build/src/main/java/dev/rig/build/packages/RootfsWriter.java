@@ -1,5 +1,6 @@
 package dev.rig.build.packages;
 
+import dev.rig.apt.deb.DataEntry;
 import dev.rig.apt.deb.UnpackedDeb;
 import dev.rig.apt.deb.UnpackedEntry;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.function.Predicate;
 
 /**
  * Writes unpacked packages into a root directory the way {@code dpkg-deb -x} into a chroot would:
@@ -17,14 +19,27 @@ final class RootfsWriter {
   private static final int MAX_LINKS = 40;
 
   private final Path root;
+  private final Predicate<String> keeps;
 
   RootfsWriter(Path root) {
+    this(root, path -> true);
+  }
+
+  /** A writer that leaves out every path {@code keeps} refuses (the slim options' filter). */
+  RootfsWriter(Path root, Predicate<String> keeps) {
     this.root = root;
+    this.keeps = keeps;
   }
 
   void write(UnpackedDeb deb) throws IOException {
     for (UnpackedEntry entry : deb.entries()) {
       if (entry.path().equals("/")) {
+        continue;
+      }
+      // Directories stay even when filtered out: maintainer scripts expect them (openjdk's
+      // update-alternatives links a man page into /usr/share/man/man1), and empty ones cost
+      // nothing.
+      if (entry.type() != DataEntry.Type.DIRECTORY && !keeps.test(entry.path())) {
         continue;
       }
       Path target = hostPath(entry.path());
