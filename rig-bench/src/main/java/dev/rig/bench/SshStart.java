@@ -1,6 +1,7 @@
 package dev.rig.bench;
 
 import dev.rig.testkit.Podman;
+import dev.rig.testkit.SshCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -167,26 +168,7 @@ final class SshStart {
   }
 
   private Proc.Result ssh(int port, Path key) {
-    return proc.run(
-        List.of(
-            "ssh",
-            "-p",
-            String.valueOf(port),
-            "-i",
-            key.toString(),
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "ConnectTimeout=5",
-            "root@127.0.0.1",
-            "true"),
-        Duration.ofSeconds(20));
+    return proc.run(SshCommand.asRoot(port, key, 5, "true"), Duration.ofSeconds(20));
   }
 
   private void run(List<String> command) {

@@ -10,6 +10,7 @@ import dev.rig.oci.layout.OciLayoutReader;
 import dev.rig.testkit.Exec;
 import dev.rig.testkit.LocalRegistry;
 import dev.rig.testkit.Podman;
+import dev.rig.testkit.SshCommand;
 import dev.rig.testkit.Tools;
 import java.io.IOException;
 import java.io.InputStream;
@@ -153,23 +154,7 @@ class RuntimeEndToEndTest {
   }
 
   private Exec.Result ssh(Path key, String command) {
-    return Exec.run(
-        List.of(
-            "ssh",
-            "-p",
-            String.valueOf(sshPort),
-            "-i",
-            key.toString(),
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "ConnectTimeout=2",
-            "root@127.0.0.1",
-            command));
+    return Exec.run(SshCommand.asRoot(sshPort, key, 2, command));
   }
 
   private Path newKey(String label) {

@@ -1,6 +1,7 @@
 package dev.rig.cli;
 
 import dev.rig.testkit.Exec;
+import dev.rig.testkit.SshCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,27 +39,7 @@ final class SshLogin {
   /** Runs {@code command} in one SSH session as root (the result is not checked). */
   Exec.Result run(String command) {
     return Exec.run(
-        List.of(
-            "ssh",
-            "-p",
-            String.valueOf(port),
-            "-i",
-            key.toString(),
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "ConnectTimeout=2",
-            "root@127.0.0.1",
-            command),
-        java.util.Map.of(),
-        null,
-        Duration.ofMinutes(2));
+        SshCommand.asRoot(port, key, 2, command), java.util.Map.of(), null, Duration.ofMinutes(2));
   }
 
   /**
