@@ -41,11 +41,8 @@ final class Pushes {
                 + to.get()
                 + "`");
       }
-      ImageReference ref = ImageReference.parse(to.get());
-      if (!namesTagOrDigest(to.get())) {
-        // The parsed reference says "latest" for a bare repository; the image's own tag is meant.
-        ref = ref.withTag(images.get(0).tag());
-      }
+      // A bare repository means the image's own tag, not "latest".
+      ImageReference ref = ImageReference.parse(to.get(), images.get(0).tag());
       targets.add(new Target(images.get(0), ref));
       return targets;
     }
@@ -64,14 +61,6 @@ final class Pushes {
       }
     }
     return targets;
-  }
-
-  /**
-   * Whether a reference as written has a tag or digest ({@code REPO:TAG}, {@code REPO@sha256:}).
-   */
-  static boolean namesTagOrDigest(String text) {
-    String path = text.strip();
-    return path.contains("@") || path.lastIndexOf(':') > path.lastIndexOf('/');
   }
 
   static List<PushResult> push(RegistryClient client, List<Target> targets, Format format)

@@ -39,6 +39,14 @@ public record ImageReference(
    * @throws IllegalArgumentException naming the part that is wrong and the expected form
    */
   public static ImageReference parse(String text) {
+    return parse(text, "latest");
+  }
+
+  /**
+   * Like {@link #parse(String)}, with {@code defaultTag} for a reference written with neither tag
+   * nor digest (e.g. {@code rig push --to REPO} pushes under the image's own tag).
+   */
+  public static ImageReference parse(String text, String defaultTag) {
     if (text == null || text.isBlank()) {
       throw invalid(text, "it is empty");
     }
@@ -101,7 +109,7 @@ public record ImageReference(
       rest = "library/" + rest;
     }
     if (tag.isEmpty() && digest.isEmpty()) {
-      tag = Optional.of("latest");
+      tag = Optional.of(defaultTag);
     }
     return new ImageReference(registry, rest, tag, digest);
   }

@@ -27,6 +27,14 @@ class ImageReferenceTest {
   }
 
   @Test
+  void aDefaultTagAppliesOnlyWhenNeitherTagNorDigestIsWritten() {
+    assertEquals(Optional.of("1.0"), ImageReference.parse("127.0.0.1:5000/x/app", "1.0").tag());
+    assertEquals(Optional.of("v2"), ImageReference.parse("127.0.0.1:5000/x/app:v2", "1.0").tag());
+    assertEquals(
+        Optional.empty(), ImageReference.parse("127.0.0.1:5000/x/app@sha256:" + HEX, "1.0").tag());
+  }
+
+  @Test
   void hostsPortsAndDigests() {
     ImageReference r = ImageReference.parse("127.0.0.1:5000/team/app:v1@sha256:" + HEX);
     assertEquals("127.0.0.1:5000", r.registry());
