@@ -25,7 +25,7 @@ class ReproducibleBuildTest {
    * say why in the commit message.
    */
   static final String PINNED_DIGEST =
-      "sha256:f472495b45c13cc810c45e68c39e567eb7ef3662fbd59a319299ac91facae9b6";
+      "sha256:27797a32e84fea6f8a59fc461845dc628661b4e2d92b0f0bc4412580213a0bef";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -12,8 +12,8 @@ public enum Compression {
   /** Uncompressed tar. */
   NONE("application/vnd.oci.image.layer.v1.tar", "application/vnd.docker.image.rootfs.diff.tar"),
   /**
-   * gzip by jzlib (pure Java), level {@link PinnedCompressors#GZIP_LEVEL}, deflated in 1 MiB blocks
-   * on every core and joined into one gzip member.
+   * gzip by rig's own pure-Java deflater ({@link BlockDeflater}, about gzip -6 in size), deflated
+   * in 1 MiB blocks on every core and joined into one gzip member.
    */
   GZIP(
       "application/vnd.oci.image.layer.v1.tar+gzip",
@@ -53,7 +53,7 @@ public enum Compression {
    */
   public String cacheKey() {
     return switch (this) {
-      case GZIP -> "gzip-blocks1m";
+      case GZIP -> "gzip-rig1";
       case ZSTD -> "zstd-mt";
       case NONE -> id();
     };

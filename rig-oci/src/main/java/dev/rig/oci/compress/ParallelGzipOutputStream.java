@@ -1,8 +1,5 @@
 package dev.rig.oci.compress;
 
-import com.jcraft.jzlib.Deflater;
-import com.jcraft.jzlib.GZIPException;
-import com.jcraft.jzlib.JZlib;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -15,10 +12,10 @@ import java.util.zip.CRC32;
 
 /**
  * One gzip member written by several threads, the way pigz does it: the input is cut into blocks of
- * {@link #BLOCK} bytes, each block is deflated on its own (primed with the last 32 KiB of the block
- * before it as dictionary) and ended with a sync flush, so the pieces join into one valid deflate
- * stream. The output depends only on the input and the pinned settings, never on how many threads
- * ran or in which order they finished.
+ * {@link #BLOCK} bytes, each block is deflated on its own by {@link BlockDeflater} (primed with the
+ * last 32 KiB of the block before it as dictionary) and ended with a sync flush, so the pieces join
+ * into one valid deflate stream. The output depends only on the input and the pinned settings,
+ * never on how many threads ran or in which order they finished.
  */
 final class ParallelGzipOutputStream extends OutputStream {
   /** Block size: large enough that the flush markers cost nothing, small enough to spread work. */
@@ -82,35 +79,12 @@ final class ParallelGzipOutputStream extends OutputStream {
     }
   }
 
-  static byte[] deflate(byte[] input, int length, byte[] dictionary, boolean last)
-      throws GZIPException {
-    Deflater deflater = new Deflater(PinnedCompressors.GZIP_LEVEL, 15, 8, JZlib.WrapperType.NONE);
-    if (dictionary.length > 0) {
-      deflater.setDictionary(dictionary, dictionary.length);
-    }
-    deflater.setInput(input, 0, length, false);
-    byte[] buffer = new byte[length + length / 8 + 1024];
-    int produced = 0;
-    int flush = last ? JZlib.Z_FINISH : JZlib.Z_SYNC_FLUSH;
-    while (true) {
-      if (produced == buffer.length) {
-        buffer = Arrays.copyOf(buffer, buffer.length * 2);
-      }
-      deflater.setOutput(buffer, produced, buffer.length - produced);
-      int status = deflater.deflate(flush);
-      produced = buffer.length - deflater.getAvailOut();
-      if (status == JZlib.Z_STREAM_END) {
-        break;
-      }
-      if (status != JZlib.Z_OK && status != JZlib.Z_BUF_ERROR) {
-        throw new GZIPException("deflate failed: " + status);
-      }
-      if (!last && deflater.getAvailIn() == 0 && deflater.getAvailOut() > 0) {
-        break;
-      }
-    }
-    deflater.end();
-    return Arrays.copyOf(buffer, produced);
+  /** One deflater per pool thread: its tables (about 10 MB) are reused from block to block. */
+  private static final ThreadLocal<BlockDeflater> DEFLATERS =
+      ThreadLocal.withInitial(() -> new BlockDeflater(BlockDeflater.Settings.PINNED));
+
+  static byte[] deflate(byte[] input, int length, byte[] dictionary, boolean last) {
+    return DEFLATERS.get().deflate(input, length, dictionary, last);
   }
 
   private static byte[] await(Future<byte[]> future) throws IOException {

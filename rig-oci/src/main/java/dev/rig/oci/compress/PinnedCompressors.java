@@ -12,12 +12,6 @@ import java.util.concurrent.Executors;
  * compressed digest (and so forces re-uploads), so these values are part of rig's output format.
  */
 final class PinnedCompressors {
-  /**
-   * gzip level 6, zlib's and Go's default: what registries and other builders produce, and the
-   * usual balance of speed and size.
-   */
-  static final int GZIP_LEVEL = 6;
-
   /** zstd level 3, the zstd command's default; fast, and smaller than gzip -6. */
   static final int ZSTD_LEVEL = 3;
 

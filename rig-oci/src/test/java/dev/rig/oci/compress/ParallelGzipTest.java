@@ -63,6 +63,20 @@ class ParallelGzipTest {
     assertArrayEquals(one, compress(input, 2, ParallelGzipOutputStream.BLOCK));
   }
 
+  /**
+   * The gzip bytes are part of rig's output format: layer digests, and so image digests, must be
+   * the same from any host and any rig build with this {@link Compression#cacheKey()}. If this
+   * fails on purpose (a setting or the deflater changed), change the cache key with it.
+   */
+  @Test
+  void theGzipFormatIsPinned() throws IOException {
+    byte[] compressed = compress(sample(3 * ParallelGzipOutputStream.BLOCK + 7), 2, 65536);
+    assertEquals("gzip-rig1", Compression.GZIP.cacheKey());
+    assertEquals(
+        "sha256:631b83f14fb491575c06bc521deb2f0f428c1e7af1c7de89ce72f39786982028",
+        dev.rig.oci.digest.Digest.of(compressed).toString());
+  }
+
   /** rig relies on this to use every core for zstd and still get one digest on every machine. */
   @Test
   void zstdMultiThreadedOutputDoesNotDependOnTheWorkerCount() throws IOException {

@@ -45,7 +45,7 @@ class LayerTarWriterTest {
 
   private static final long GOLDEN_SIZE = 21504;
   private static final String GOLDEN_GZIP =
-      "sha256:c0fc28806406aa14e13ed39957296542aecd1d717bb831cd53225ae2e8e851bd";
+      "sha256:742e12cabe14adcd1dc5e28e2117fd4fc6af2fd50c6c72f62eea432e7c3811d5";
   private static final String GOLDEN_ZSTD =
       "sha256:3eb2962d8c0cafcaa169125706b9c714630d5e62a810cd9a6a2d41c8eaed4275";
   private static final String GOLDEN_DIFF_ID_AT_1700000000 =
