@@ -103,6 +103,49 @@ class BlockDeflaterTest {
     roundTrip("mixed", mixed.toByteArray());
   }
 
+  /**
+   * Many generated inputs of every shape (small alphabets that skew the Huffman codes to their
+   * length limits, copies at every distance, long runs, noise), each split at random points.
+   */
+  @Test
+  void generatedInputsComeBack() throws DataFormatException {
+    Random random = new Random(20261125);
+    for (int round = 0; round < 250; round++) {
+      ByteArrayOutputStream input = new ByteArrayOutputStream();
+      int target = random.nextInt(round < 200 ? 20_000 : 300_000);
+      while (input.size() < target) {
+        switch (random.nextInt(5)) {
+          case 0 -> {
+            int alphabet = 1 + random.nextInt(random.nextBoolean() ? 3 : 40);
+            for (int k = random.nextInt(5000); k > 0; k--) {
+              // Geometric choice: a few symbols dominate, as in the deepest Huffman trees.
+              input.write(
+                  Math.min(alphabet, Integer.numberOfTrailingZeros(random.nextInt() | 1 << 30)));
+            }
+          }
+          case 1 -> {
+            byte[] sofar = input.toByteArray();
+            if (sofar.length > 0) {
+              int distance = 1 + random.nextInt(Math.min(sofar.length, 40_000));
+              int length = 1 + random.nextInt(600);
+              for (int k = 0; k < length; k++) {
+                int from = input.size() - distance;
+                input.write(from >= 0 && from < sofar.length ? sofar[from] : (byte) k);
+              }
+            }
+          }
+          case 2 -> input.writeBytes(new byte[random.nextInt(3000)]);
+          case 3 -> input.writeBytes(random(random.nextInt(3000), random.nextLong()));
+          default -> input.writeBytes(text(random.nextInt(4000), random.nextLong()));
+        }
+      }
+      byte[] bytes = input.toByteArray();
+      int piece = 1 + random.nextInt(Math.max(1, bytes.length));
+      byte[] compressed = deflate(bytes, piece, SETTINGS);
+      assertArrayEquals(bytes, inflate(compressed, bytes.length), "round " + round);
+    }
+  }
+
   @Test
   void matchesReachIntoTheDictionary() throws DataFormatException {
     byte[] half = random(20_000, 4);
