@@ -29,7 +29,7 @@ final class LockRun {
       throws Exception {
     PrintWriter err = command.commandLine().getErr();
     PrintWriter out = command.commandLine().getOut();
-    Project loaded = Specs.load(project.file);
+    Project loaded = Specs.load(project);
     BuildSettings settings = ProjectBuild.settings(project);
     BuildListener progress = project.quiet ? Progress.silent() : Progress.to(err);
     LockStore locks = ProjectBuild.locks(loaded, mode, moving);

@@ -31,7 +31,7 @@ final class ProjectBuild {
   static List<BuiltImage> run(
       ProjectOptions project, List<String> names, RegistryClient registry, BuildListener progress)
       throws Exception {
-    Project loaded = Specs.load(project.file);
+    Project loaded = Specs.load(project);
     List<ImageSpec> selected = Specs.select(loaded, names);
     BuildSettings settings = settings(project);
     LockStore locks = locks(loaded, LockStore.Mode.USE, Set.of());

@@ -2,6 +2,7 @@ package dev.rig.cli;
 
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.Project;
+import dev.rig.spec.SpecCache;
 import dev.rig.spec.SpecException;
 import dev.rig.spec.SpecLoader;
 import java.nio.file.Files;
@@ -13,7 +14,20 @@ import java.util.List;
 final class Specs {
   private Specs() {}
 
-  static Project load(Path file) throws SpecException {
+  /**
+   * Loads the spec the options name (or the one here), through the spec cache in rig's cache
+   * directory: an unchanged spec is not evaluated again.
+   */
+  static Project load(ProjectOptions project) throws SpecException {
+    return load(project.file, SpecCache.in(cacheDir(project), event -> {}));
+  }
+
+  /** Where evaluated specs are cached: "specs" in the cache directory. */
+  static Path cacheDir(ProjectOptions project) {
+    return CacheDir.resolve(project.cache).resolve("specs");
+  }
+
+  static Project load(Path file, SpecCache cache) throws SpecException {
     Path spec = file;
     if (spec == null) {
       Path here = Path.of("").toAbsolutePath();
@@ -29,7 +43,7 @@ final class Specs {
       throw new IllegalArgumentException(
           "spec file " + spec + " does not exist (check the path given with -f)");
     }
-    return SpecLoader.load(spec.toAbsolutePath());
+    return SpecLoader.load(spec.toAbsolutePath(), cache);
   }
 
   static List<ImageSpec> select(Project project, List<String> names) {

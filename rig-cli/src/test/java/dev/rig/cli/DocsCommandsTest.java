@@ -388,13 +388,14 @@ class DocsCommandsTest {
       List<String> args = words(command);
       if (args.size() == 2 && !args.get(1).startsWith("-")) {
         // A command named in prose ("`rig shell` passes ..."): it must exist.
-        if (!new CommandLine(new Main()).getSubcommands().containsKey(args.get(1))) {
+        if (!Main.commandLine().getSubcommands().containsKey(args.get(1))) {
           problems.add(command + ": no such command");
         }
         continue;
       }
       try {
-        new CommandLine(new Main()).parseArgs(args.subList(1, args.size()).toArray(String[]::new));
+        Main.commandLine(args.subList(1, args.size()).toArray(String[]::new))
+            .parseArgs(args.subList(1, args.size()).toArray(String[]::new));
       } catch (CommandLine.ParameterException e) {
         problems.add(command + ": " + e.getMessage());
       }

@@ -21,11 +21,15 @@ import java.util.regex.Pattern;
 final class DataParser {
   private DataParser() {}
 
-  /** The document's root value; empty for an empty YAML document. */
-  static Optional<DataNode> parse(Path file, SpecFormat format) throws SpecException {
+  /**
+   * The document's root value; empty for an empty YAML document. {@code content} is the file's
+   * bytes, read once by the caller so that what is parsed is what the spec cache digests.
+   */
+  static Optional<DataNode> parse(Path file, byte[] content, SpecFormat format)
+      throws SpecException {
     JsonFactory factory = format == SpecFormat.JSON ? new JsonFactory() : new YAMLFactory();
     factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    try (JsonParser parser = factory.createParser(file.toFile())) {
+    try (JsonParser parser = factory.createParser(content)) {
       JsonToken token = parser.nextToken();
       if (token == null) {
         return Optional.empty();

@@ -9,70 +9,68 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
-import org.pkl.core.PModule;
-import org.pkl.core.PObject;
 
 /**
- * Turns an evaluated spec module into the Java model: merges the extra maps, normalises ports and
- * resolves host paths. Pkl has already checked every value, so this only reshapes.
+ * Turns an evaluated spec ({@link SpecValues}, fresh from Pkl or from the {@link SpecCache}) into
+ * the Java model: merges the extra maps, normalises ports and resolves host paths. Pkl has already
+ * checked every value, so this only reshapes.
  */
 final class ProjectReader {
   private ProjectReader() {}
 
-  static Project read(Path file, PModule module) {
+  static Project read(Path file, SpecValues module) {
     Path specDir = file.getParent();
     Map<String, ImageSpec> images = new TreeMap<>();
-    for (Map.Entry<?, ?> entry : map(module.getProperty("images")).entrySet()) {
+    for (Map.Entry<?, ?> entry : map(module.root().get("images")).entrySet()) {
       String name = (String) entry.getKey();
-      images.put(name, image(name, (PObject) entry.getValue(), specDir));
+      images.put(name, image(name, object(entry.getValue()), specDir));
     }
     return new Project(file, images);
   }
 
-  private static ImageSpec image(String name, PObject image, Path specDir) {
-    Map<String, String> env = new LinkedHashMap<>(strings(image.getProperty("env")));
-    env.putAll(strings(image.getProperty("extraEnv")));
-    Map<String, String> labels = new TreeMap<>(strings(image.getProperty("labels")));
-    labels.putAll(strings(image.getProperty("extraLabels")));
+  private static ImageSpec image(String name, Obj image, Path specDir) {
+    Map<String, String> env = new LinkedHashMap<>(strings(image.get("env")));
+    env.putAll(strings(image.get("extraEnv")));
+    Map<String, String> labels = new TreeMap<>(strings(image.get("labels")));
+    labels.putAll(strings(image.get("extraLabels")));
     LinkedHashSet<String> ports = new LinkedHashSet<>();
-    for (String port : list(image.getProperty("exposedPorts"))) {
+    for (String port : list(image.get("exposedPorts"))) {
       ports.add(port.contains("/") ? port : port + "/tcp");
     }
     List<CopyToRoot> copies = new ArrayList<>();
-    for (Object copy : (List<?>) image.getProperty("copyToRoot")) {
-      copies.add(copyToRoot((PObject) copy, specDir));
+    for (Object copy : (List<?>) image.get("copyToRoot")) {
+      copies.add(copyToRoot(object(copy), specDir));
     }
     Optional<BaseImageRef> from =
-        Optional.ofNullable(nullableString(image.getProperty("from")))
-            .map(ref -> baseImage(ref, specDir));
+        Optional.ofNullable(nullableString(image.get("from"))).map(ref -> baseImage(ref, specDir));
     return new ImageSpec(
         name,
-        (String) image.getProperty("tag"),
+        (String) image.get("tag"),
         env,
         labels,
         List.copyOf(ports),
-        (String) image.getProperty("user"),
-        (String) image.getProperty("workingDir"),
-        list(image.getProperty("entrypoint")),
-        list(image.getProperty("cmd")),
+        (String) image.get("user"),
+        (String) image.get("workingDir"),
+        list(image.get("entrypoint")),
+        list(image.get("cmd")),
         copies,
-        ((Long) image.getProperty("maxLayers")).intValue(),
-        list(image.getProperty("registries")),
+        ((Long) image.get("maxLayers")).intValue(),
+        list(image.get("registries")),
         from,
-        (String) image.getProperty("platform"),
+        (String) image.get("platform"),
         packages(image, specDir),
-        runtime((PObject) image.getProperty("runtime"), specDir),
-        cuda((PObject) image.getProperty("cuda"), specDir),
+        runtime(object(image.get("runtime")), specDir),
+        cuda(object(image.get("cuda")), specDir),
         home(image, specDir));
   }
 
-  private static Optional<HomeSource> home(PObject image, Path specDir) {
-    String dir = nullableString(image.getProperty("home"));
+  private static Optional<HomeSource> home(Obj image, Path specDir) {
+    String dir = nullableString(image.get("home"));
     if (dir != null) {
       return Optional.of(new HomeSource.Directory(HostPaths.resolve(specDir, dir)));
     }
-    PObject git = (PObject) image.getProperty("homeGit");
-    String url = nullableString(git.getProperty("url"));
+    Obj git = object(image.get("homeGit"));
+    String url = nullableString(git.get("url"));
     if (url != null) {
       // A relative local path is relative to the spec file, like every host path of a spec.
       boolean localPath = !url.contains("://") && !url.matches("[^/]+@[^/:]+:.*");
@@ -81,101 +79,101 @@ final class ProjectReader {
       return Optional.of(
           new HomeSource.Git(
               url,
-              (String) git.getProperty("ref"),
-              Optional.ofNullable(nullableString(git.getProperty("directory"))),
+              (String) git.get("ref"),
+              Optional.ofNullable(nullableString(git.get("directory"))),
               location));
     }
     return Optional.empty();
   }
 
-  private static CudaSpec cuda(PObject cuda, Path specDir) {
-    Object repository = cuda.getProperty("repository");
+  private static CudaSpec cuda(Obj cuda, Path specDir) {
+    Object repository = cuda.get("repository");
     return new CudaSpec(
-        (Boolean) cuda.getProperty("enable"),
-        (String) cuda.getProperty("version"),
-        repository instanceof PObject repo
-            ? Optional.of(repository(repo, specDir))
+        (Boolean) cuda.get("enable"),
+        (String) cuda.get("version"),
+        repository instanceof Map<?, ?>
+            ? Optional.of(repository(object(repository), specDir))
             : Optional.empty(),
-        list(cuda.getProperty("packages")),
-        list(cuda.getProperty("driverCapabilities")),
-        (Boolean) cuda.getProperty("allowDriverPackages"));
+        list(cuda.get("packages")),
+        list(cuda.get("driverCapabilities")),
+        (Boolean) cuda.get("allowDriverPackages"));
   }
 
-  private static AptRepositorySpec repository(PObject r, Path specDir) {
-    String key = (String) r.getProperty("signedBy");
+  private static AptRepositorySpec repository(Obj r, Path specDir) {
+    String key = (String) r.get("signedBy");
     return new AptRepositorySpec(
-        (String) r.getProperty("uri"),
-        list(r.getProperty("suites")),
-        list(r.getProperty("components")),
+        (String) r.get("uri"),
+        list(r.get("suites")),
+        list(r.get("components")),
         key.startsWith("-----BEGIN") ? key : HostPaths.resolve(specDir, key).toString());
   }
 
-  private static RuntimeSpec runtime(PObject runtime, Path specDir) {
-    PObject sshd = (PObject) runtime.getProperty("sshd");
+  private static RuntimeSpec runtime(Obj runtime, Path specDir) {
+    Obj sshd = object(runtime.get("sshd"));
     Map<String, RuntimeSpec.Service> services = new TreeMap<>();
-    map(runtime.getProperty("services"))
-        .forEach((name, value) -> services.put((String) name, service((PObject) value)));
+    map(runtime.get("services"))
+        .forEach((name, value) -> services.put((String) name, service(object(value))));
     Map<String, RuntimeSpec.Secret> secrets = new TreeMap<>();
-    map(runtime.getProperty("secrets"))
+    map(runtime.get("secrets"))
         .forEach(
             (name, value) -> {
-              PObject secret = (PObject) value;
+              Obj secret = object(value);
               secrets.put(
                   (String) name,
                   new RuntimeSpec.Secret(
-                      HostPaths.resolve(specDir, (String) secret.getProperty("file")),
-                      (String) secret.getProperty("mode"),
-                      (String) secret.getProperty("owner")));
+                      HostPaths.resolve(specDir, (String) secret.get("file")),
+                      (String) secret.get("mode"),
+                      (String) secret.get("owner")));
             });
-    PObject tailscale = (PObject) runtime.getProperty("tailscale");
+    Obj tailscale = object(runtime.get("tailscale"));
     return new RuntimeSpec(
-        (Boolean) runtime.getProperty("enable"),
-        (String) runtime.getProperty("javaPackage"),
+        (Boolean) runtime.get("enable"),
+        (String) runtime.get("javaPackage"),
         new RuntimeSpec.Sshd(
-            (Boolean) sshd.getProperty("enable"),
-            ((Long) sshd.getProperty("port")).intValue(),
-            Optional.ofNullable(nullableString(sshd.getProperty("listenAddress")))),
+            (Boolean) sshd.get("enable"),
+            ((Long) sshd.get("port")).intValue(),
+            Optional.ofNullable(nullableString(sshd.get("listenAddress")))),
         services,
-        (String) runtime.getProperty("extraStartupScript"),
+        (String) runtime.get("extraStartupScript"),
         secrets,
-        list(runtime.getProperty("secretIdentities")),
+        list(runtime.get("secretIdentities")),
         new RuntimeSpec.Tailscale(
-            (Boolean) tailscale.getProperty("enable"),
-            Optional.ofNullable(nullableString(tailscale.getProperty("authKeySecret"))),
-            Optional.ofNullable(nullableString(tailscale.getProperty("hostname"))),
-            list(tailscale.getProperty("extraArgs"))),
-        ((Long) runtime.getProperty("shmMinimumMib")).intValue());
+            (Boolean) tailscale.get("enable"),
+            Optional.ofNullable(nullableString(tailscale.get("authKeySecret"))),
+            Optional.ofNullable(nullableString(tailscale.get("hostname"))),
+            list(tailscale.get("extraArgs"))),
+        ((Long) runtime.get("shmMinimumMib")).intValue());
   }
 
-  private static RuntimeSpec.Service service(PObject s) {
-    Object readiness = s.getProperty("readiness");
+  private static RuntimeSpec.Service service(Obj s) {
+    Object readiness = s.get("readiness");
     return new RuntimeSpec.Service(
-        list(s.getProperty("command")),
-        strings(s.getProperty("env")),
-        Optional.ofNullable(nullableString(s.getProperty("workingDir"))),
-        (String) s.getProperty("restart"),
-        ((Long) s.getProperty("maxRestarts")).intValue(),
-        ((Number) s.getProperty("restartDelay")).doubleValue(),
-        (String) s.getProperty("stopSignal"),
-        ((Number) s.getProperty("stopTimeout")).doubleValue(),
-        list(s.getProperty("dependsOn")),
-        readiness((PObject) readiness),
-        strings(s.getProperty("configData")),
-        (Boolean) s.getProperty("logFile"),
-        (Boolean) s.getProperty("essential"));
+        list(s.get("command")),
+        strings(s.get("env")),
+        Optional.ofNullable(nullableString(s.get("workingDir"))),
+        (String) s.get("restart"),
+        ((Long) s.get("maxRestarts")).intValue(),
+        ((Number) s.get("restartDelay")).doubleValue(),
+        (String) s.get("stopSignal"),
+        ((Number) s.get("stopTimeout")).doubleValue(),
+        list(s.get("dependsOn")),
+        readiness(object(readiness)),
+        strings(s.get("configData")),
+        (Boolean) s.get("logFile"),
+        (Boolean) s.get("essential"));
   }
 
   /** Empty when no check is set: the service is ready once it runs. */
-  private static Optional<RuntimeSpec.Readiness> readiness(PObject r) {
-    Object tcp = r.getProperty("tcpPort");
-    Object exec = r.getProperty("exec");
+  private static Optional<RuntimeSpec.Readiness> readiness(Obj r) {
+    Object tcp = r.get("tcpPort");
+    Object exec = r.get("exec");
     RuntimeSpec.Readiness readiness =
         new RuntimeSpec.Readiness(
             tcp instanceof Long port ? Optional.of(port.intValue()) : Optional.empty(),
-            Optional.ofNullable(nullableString(r.getProperty("httpUrl"))),
+            Optional.ofNullable(nullableString(r.get("httpUrl"))),
             exec instanceof List<?> ? Optional.of(list(exec)) : Optional.empty(),
-            Optional.ofNullable(nullableString(r.getProperty("file"))),
-            ((Number) r.getProperty("timeout")).doubleValue());
+            Optional.ofNullable(nullableString(r.get("file"))),
+            ((Number) r.get("timeout")).doubleValue());
     boolean any =
         readiness.tcpPort().isPresent()
             || readiness.httpUrl().isPresent()
@@ -184,39 +182,39 @@ final class ProjectReader {
     return any ? Optional.of(readiness) : Optional.empty();
   }
 
-  private static PackagesSpec packages(PObject image, Path specDir) {
+  private static PackagesSpec packages(Obj image, Path specDir) {
     List<AptRepositorySpec> repositories = new ArrayList<>();
-    for (Object repo : (List<?>) image.getProperty("repositories")) {
-      repositories.add(repository((PObject) repo, specDir));
+    for (Object repo : (List<?>) image.get("repositories")) {
+      repositories.add(repository(object(repo), specDir));
     }
-    PObject slim = (PObject) image.getProperty("slim");
-    PObject environment = (PObject) image.getProperty("environment");
+    Obj slim = object(image.get("slim"));
+    Obj environment = object(image.get("environment"));
     return new PackagesSpec(
-        list(image.getProperty("packages")),
-        list(image.getProperty("distributions")),
+        list(image.get("packages")),
+        list(image.get("distributions")),
         repositories,
-        (Boolean) image.getProperty("installRecommends"),
-        (Boolean) image.getProperty("includeApt"),
+        (Boolean) image.get("installRecommends"),
+        (Boolean) image.get("includeApt"),
         new SlimSpec(
-            (Boolean) slim.getProperty("docs"),
-            (Boolean) slim.getProperty("manPages"),
-            (Boolean) slim.getProperty("locales")),
-        list(image.getProperty("systemPackages")),
+            (Boolean) slim.get("docs"),
+            (Boolean) slim.get("manPages"),
+            (Boolean) slim.get("locales")),
+        list(image.get("systemPackages")),
         new EnvironmentSpec(
-            (Boolean) environment.getProperty("core"),
-            (Boolean) environment.getProperty("dev"),
-            (Boolean) environment.getProperty("network"),
-            (Boolean) environment.getProperty("shell")));
+            (Boolean) environment.get("core"),
+            (Boolean) environment.get("dev"),
+            (Boolean) environment.get("network"),
+            (Boolean) environment.get("shell")));
   }
 
-  private static CopyToRoot copyToRoot(PObject copy, Path specDir) {
-    String mode = nullableString(copy.getProperty("mode"));
+  private static CopyToRoot copyToRoot(Obj copy, Path specDir) {
+    String mode = nullableString(copy.get("mode"));
     return new CopyToRoot(
-        HostPaths.resolve(specDir, (String) copy.getProperty("source")),
-        (String) copy.getProperty("target"),
+        HostPaths.resolve(specDir, (String) copy.get("source")),
+        (String) copy.get("target"),
         mode == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(mode, 8)),
-        ((Long) copy.getProperty("uid")).intValue(),
-        ((Long) copy.getProperty("gid")).intValue());
+        ((Long) copy.get("uid")).intValue(),
+        ((Long) copy.get("gid")).intValue());
   }
 
   /** {@code oci:DIR[:REF]}, split at the first colon after DIR as skopeo does. */
@@ -231,7 +229,24 @@ final class ProjectReader {
     return new BaseImageRef.OciLayoutRef(HostPaths.resolve(specDir, dir), tag);
   }
 
-  /** pkl-core gives Pkl's null as {@link org.pkl.core.PNull}, not as Java's null. */
+  /** A Pkl object: its properties by name. */
+  private static Obj object(Object value) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> properties = (Map<String, Object>) value;
+    return new Obj(properties);
+  }
+
+  /** Reads one object's properties; a missing one is a schema/reader mismatch, so it throws. */
+  private record Obj(Map<String, Object> properties) {
+    Object get(String name) {
+      if (!properties.containsKey(name)) {
+        throw new IllegalStateException("the evaluated spec has no property " + name);
+      }
+      return properties.get(name);
+    }
+  }
+
+  /** Pkl's null is Java's null in {@link SpecValues}. */
   private static String nullableString(Object value) {
     return value instanceof String string ? string : null;
   }

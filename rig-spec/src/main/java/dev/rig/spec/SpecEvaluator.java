@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.pkl.core.Evaluator;
 import org.pkl.core.EvaluatorBuilder;
@@ -12,6 +13,7 @@ import org.pkl.core.ModuleSource;
 import org.pkl.core.PModule;
 import org.pkl.core.StackFrame;
 import org.pkl.core.module.ModuleKeyFactories;
+import org.pkl.core.resource.ResourceReader;
 import org.pkl.core.resource.ResourceReaders;
 
 /**
@@ -32,25 +34,45 @@ final class SpecEvaluator implements AutoCloseable {
     this.frames = frames;
   }
 
-  /** An evaluator for a spec in {@code specDir}: host paths are checked relative to it. */
-  static SpecEvaluator forSpec(Path specDir) {
-    return create(specDir);
+  /**
+   * The only external properties a spec can read ({@code prop:}); nothing else from the environment
+   * reaches an evaluation: no {@code env:} reader, no system properties.
+   */
+  static final Map<String, String> SPEC_PROPERTIES = Map.of("rig.checkHostPaths", "true");
+
+  /**
+   * An evaluator for a spec in {@code specDir}: host paths are checked relative to it. Every file
+   * module it loads and every resource it reads is noted in {@code inputs}.
+   */
+  static SpecEvaluator forSpec(Path specDir, SpecInputs inputs) {
+    return create(specDir, inputs);
   }
 
   /** An evaluator for the schema alone (options reference): no host to check paths against. */
   static SpecEvaluator forSchema() {
-    return create(null);
+    return create(null, new SpecInputs());
   }
 
-  private static SpecEvaluator create(Path specDir) {
+  /**
+   * The resource readers a spec in {@code specDir} is evaluated with, by URI scheme, for asking
+   * them again whether a cached spec's reads still give the same answers. {@code prop:} is not
+   * among them: its answers are {@link #SPEC_PROPERTIES}.
+   */
+  static Map<String, ResourceReader> replayReaders(Path specDir) {
+    ResourceReader file = ResourceReaders.file();
+    ResourceReader host = new HostPathReader(specDir);
+    return Map.of(file.getUriScheme(), file, host.getUriScheme(), host);
+  }
+
+  private static SpecEvaluator create(Path specDir, SpecInputs inputs) {
     List<StackFrame> frames = new ArrayList<>();
     EvaluatorBuilder builder =
         EvaluatorBuilder.unconfigured()
             .addModuleKeyFactory(ModuleKeyFactories.standardLibrary)
             .addModuleKeyFactory(ModuleKeyFactories.classPath(SpecEvaluator.class.getClassLoader()))
-            .addModuleKeyFactory(ModuleKeyFactories.file)
+            .addModuleKeyFactory(RecordingModuleKeys.factory(ModuleKeyFactories.file, inputs))
             .addResourceReader(ResourceReaders.externalProperty())
-            .addResourceReader(ResourceReaders.file())
+            .addResourceReader(new RecordingResourceReader(ResourceReaders.file(), inputs))
             // repl: is the module pkl-core wraps an expression in (defaults in the reference).
             .setAllowedModules(
                 List.of(
@@ -73,8 +95,8 @@ final class SpecEvaluator implements AutoCloseable {
                 });
     if (specDir != null) {
       builder
-          .addResourceReader(new HostPathReader(specDir))
-          .addExternalProperty("rig.checkHostPaths", "true");
+          .addResourceReader(new RecordingResourceReader(new HostPathReader(specDir), inputs))
+          .setExternalProperties(SPEC_PROPERTIES);
     }
     return new SpecEvaluator(builder.build(), frames);
   }

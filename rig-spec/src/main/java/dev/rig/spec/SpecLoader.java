@@ -1,5 +1,6 @@
 package dev.rig.spec;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,6 +44,14 @@ public final class SpecLoader {
 
   /** Loads and checks a spec; the format follows from the file name's extension. */
   public static Project load(Path file) throws SpecException {
+    return load(file, SpecCache.none());
+  }
+
+  /**
+   * Loads and checks a spec, through {@code cache}: an unchanged spec is not evaluated again, and
+   * gives the very same {@link Project}.
+   */
+  public static Project load(Path file, SpecCache cache) throws SpecException {
     Path spec = file.toAbsolutePath().normalize();
     SpecFormat format =
         SpecFormat.of(spec)
@@ -57,9 +66,37 @@ public final class SpecLoader {
     if (!Files.isRegularFile(spec)) {
       throw new SpecException(spec, 0, "", "the spec file does not exist", "check the path");
     }
-    Optional<DataNode> data =
-        format == SpecFormat.PKL ? Optional.empty() : DataParser.parse(spec, format);
-    try (SpecEvaluator evaluator = SpecEvaluator.forSpec(spec.getParent())) {
+    Optional<SpecValues> cached = cache.lookup(spec, format);
+    if (cached.isPresent()) {
+      try {
+        return ProjectReader.read(spec, cached.get());
+      } catch (RuntimeException e) {
+        // Values that do not fit this rig's reader are not trusted: evaluate as if uncached.
+      }
+    }
+    SpecInputs inputs = new SpecInputs();
+    SpecValues values = evaluate(spec, format, inputs);
+    Project project = ProjectReader.read(spec, values);
+    cache.store(spec, format, inputs, values);
+    return project;
+  }
+
+  private static SpecValues evaluate(Path spec, SpecFormat format, SpecInputs inputs)
+      throws SpecException {
+    Optional<DataNode> data = Optional.empty();
+    if (format != SpecFormat.PKL) {
+      byte[] content;
+      try {
+        content = Files.readAllBytes(spec);
+      } catch (IOException e) {
+        throw new SpecException(spec, 0, "", "cannot read the file: " + e.getMessage(), "", e);
+      }
+      // Pkl sees only text generated from these bytes, so they are the input to record.
+      inputs.add(
+          new SpecInput(SpecInput.Kind.SPEC_FILE, spec.toString(), "", SpecInputs.digest(content)));
+      data = DataParser.parse(spec, content, format);
+    }
+    try (SpecEvaluator evaluator = SpecEvaluator.forSpec(spec.getParent(), inputs)) {
       SpecSource source =
           format == SpecFormat.PKL
               ? SpecSource.ofPkl(spec)
@@ -79,7 +116,7 @@ public final class SpecLoader {
             "the spec does not amend rig's schema",
             "make its first line: amends \"modulepath:" + SpecEvaluator.SCHEMA_PATH + "\"");
       }
-      return ProjectReader.read(spec, module);
+      return SpecValues.of(module);
     }
   }
 

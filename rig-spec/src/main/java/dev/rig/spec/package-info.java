@@ -5,7 +5,9 @@
  *
  * <p>Entry points: {@link dev.rig.spec.SpecLoader#find} and {@link dev.rig.spec.SpecLoader#load}
  * give a {@link dev.rig.spec.Project} or a one-line {@link dev.rig.spec.SpecException}; {@link
- * dev.rig.spec.OptionsReference} documents every option from the schema.
+ * dev.rig.spec.OptionsReference} documents every option from the schema. {@link
+ * dev.rig.spec.SpecCache} keeps evaluated specs with everything their evaluation read, so that an
+ * unchanged spec loads without Pkl.
  *
  * <p>How checking works: a Pkl spec is evaluated as written; a YAML or JSON spec is first written
  * as a Pkl module amending the schema, with a map from its lines back to the data file. The
