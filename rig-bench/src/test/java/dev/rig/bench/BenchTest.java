@@ -42,6 +42,10 @@ class BenchTest {
     assertEquals(4, o.threads());
     assertFalse(o.packagesOnly());
     assertTrue(Bench.Options.parse(new String[] {"--packages-only"}).packagesOnly());
+    assertTrue(Bench.Options.parse(new String[] {"--zstd-only"}).zstdOnly());
+    assertThrows(
+        BenchException.class,
+        () -> Bench.Options.parse(new String[] {"--zstd-only", "--packages-only"}));
     assertThrows(BenchException.class, () -> Bench.Options.parse(new String[] {"--nope"}));
     assertThrows(BenchException.class, () -> Bench.Options.parse(new String[] {"--size-mb"}));
   }

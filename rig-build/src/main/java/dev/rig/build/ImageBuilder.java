@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -151,11 +152,13 @@ public final class ImageBuilder {
     int threads = Math.max(1, Math.min(total, Runtime.getRuntime().availableProcessors()));
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      List<Future<LayerOutcome>> futures = new ArrayList<>();
-      for (int i = 0; i < total; i++) {
+      // The largest layers start first, so that no big layer is left to run alone at the end
+      // while the other cores idle; the outcomes stay in the plan's order.
+      List<Future<LayerOutcome>> futures = new ArrayList<>(Collections.nCopies(total, null));
+      for (int i : LayerSizes.largestFirst(plan.layers())) {
         int index = i + 1;
         LayerInput input = plan.layers().get(i);
-        futures.add(pool.submit(() -> buildLayer(plan.name(), index, total, input)));
+        futures.set(i, pool.submit(() -> buildLayer(plan.name(), index, total, input)));
       }
       List<LayerOutcome> outcomes = new ArrayList<>();
       for (Future<LayerOutcome> future : futures) {

@@ -7,7 +7,6 @@ import dev.rig.oci.digest.DigestingOutputStream;
 import dev.rig.oci.event.OciEvent;
 import dev.rig.oci.event.OciEventListener;
 import dev.rig.oci.io.AtomicFiles;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -187,9 +186,7 @@ public final class BlobCache {
 
     private PendingBlob(Path temp) throws IOException {
       this.temp = temp;
-      this.output =
-          new DigestingOutputStream(
-              new BufferedOutputStream(Files.newOutputStream(temp), 64 * 1024));
+      this.output = new DigestingOutputStream(new FileChannelOutput(temp));
     }
 
     /** Where the blob's bytes go. Closing it is allowed (commit closes it anyway). */

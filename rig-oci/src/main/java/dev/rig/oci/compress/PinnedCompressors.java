@@ -1,6 +1,5 @@
 package dev.rig.oci.compress;
 
-import com.github.luben.zstd.ZstdOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,14 +50,14 @@ final class PinnedCompressors {
     return new ParallelGzipOutputStream(out, GZIP_POOL, GZIP_THREADS);
   }
 
-  private static OutputStream zstd(OutputStream out) throws IOException {
-    ZstdOutputStream zstd = new ZstdOutputStream(out);
-    zstd.setLevel(ZSTD_LEVEL);
+  /**
+   * zstd in its multi-threaded format, on a native context reused from layer to layer (see {@link
+   * ZstdStream}).
+   */
+  private static OutputStream zstd(OutputStream out) {
     // zstd's multi-threaded format gives the same bytes for any number of workers from 1 up (it
     // differs from the 0-worker, single-threaded format), so every core can work on a layer and
     // the digest still does not depend on the machine.
-    zstd.setWorkers(Math.max(1, GZIP_THREADS));
-    zstd.setChecksum(false);
-    return zstd;
+    return new ZstdStream(out, ZSTD_LEVEL, Math.max(1, GZIP_THREADS));
   }
 }

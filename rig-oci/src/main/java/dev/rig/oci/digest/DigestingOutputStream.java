@@ -3,16 +3,18 @@ package dev.rig.oci.digest;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 
 /**
  * Passes bytes through while hashing and counting them, so a digest and size are known the moment
  * writing ends, without reading the result back.
  */
-public final class DigestingOutputStream extends FilterOutputStream {
+public final class DigestingOutputStream extends FilterOutputStream implements ByteBufferOutput {
   private final MessageDigest sha256 = Digest.newSha256();
   private long count;
   private Digest digest;
+  private byte[] scratch;
 
   public DigestingOutputStream(OutputStream out) {
     super(out);
@@ -30,6 +32,18 @@ public final class DigestingOutputStream extends FilterOutputStream {
     out.write(b, off, len);
     sha256.update(b, off, len);
     count += len;
+  }
+
+  /** Hashes the buffer's bytes and passes them on as a buffer when {@code out} takes one. */
+  @Override
+  public void write(ByteBuffer src) throws IOException {
+    int n = src.remaining();
+    sha256.update(src.duplicate());
+    if (!(out instanceof ByteBufferOutput) && !src.hasArray() && scratch == null) {
+      scratch = new byte[64 * 1024];
+    }
+    ByteBufferOutput.write(out, src, scratch);
+    count += n;
   }
 
   /** Bytes written so far. */

@@ -1,6 +1,7 @@
 package dev.rig.oci.tar;
 
 import dev.rig.oci.digest.DigestingOutputStream;
+import dev.rig.oci.layer.Content;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerPlan;
 import java.io.IOException;
@@ -35,8 +36,12 @@ public final class LayerTarWriter {
         case DIRECTORY -> tar.directory(name, entry.mode(), entry.uid(), entry.gid());
         case FILE -> {
           long size = entry.content().size();
-          try (InputStream content = entry.content().open()) {
-            tar.file(name, entry.mode(), entry.uid(), entry.gid(), size, content);
+          if (entry.content() instanceof Content.HostFile host) {
+            tar.file(name, entry.mode(), entry.uid(), entry.gid(), size, host.path());
+          } else {
+            try (InputStream content = entry.content().open()) {
+              tar.file(name, entry.mode(), entry.uid(), entry.gid(), size, content);
+            }
           }
         }
         case SYMLINK -> tar.symlink(name, entry.linkTarget(), entry.uid(), entry.gid());

@@ -1,9 +1,14 @@
 package dev.rig.oci.tar;
 
+import dev.rig.oci.digest.ByteBufferOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -25,9 +30,20 @@ public final class TarStreamWriter implements AutoCloseable {
   /** The fixed name of pax extended headers (never derived from the entry, never host data). */
   private static final String PAX_NAME = "././@PaxHeader";
 
+  /**
+   * One read from a file: large enough to keep system calls few, small enough that the bytes are
+   * still in the CPU caches when they are hashed and compressed.
+   */
+  private static final int CHUNK = 128 * 1024;
+
   private final OutputStream out;
   private final long mtime;
   private boolean finished;
+
+  /** Reused for every file of the layer (made on first use). */
+  private byte[] buffer;
+
+  private ByteBuffer direct;
 
   /**
    * @param out receives the tar bytes (not closed by {@link #finish()})
@@ -53,6 +69,23 @@ public final class TarStreamWriter implements AutoCloseable {
     long copied = copy(content, size);
     if (copied != size || content.read() != -1) {
       throw new IOException(name + ": content is not " + size + " bytes (changed while read?)");
+    }
+    pad(size);
+  }
+
+  /**
+   * A regular file of exactly {@code size} bytes read from the host file {@code path}. The bytes go
+   * from the file into a direct buffer and on as a buffer to an output that takes one ({@link
+   * ByteBufferOutput}: the zstd compressor), never through a {@code byte[]}.
+   */
+  public void file(String name, int mode, int uid, int gid, long size, Path path)
+      throws IOException {
+    header(name, '0', mode, uid, gid, size, "");
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      long copied = copy(channel, size);
+      if (copied != size || channel.read(ByteBuffer.allocate(1)) != -1) {
+        throw new IOException(name + ": content is not " + size + " bytes (changed while read?)");
+      }
     }
     pad(size);
   }
@@ -195,8 +228,34 @@ public final class TarStreamWriter implements AutoCloseable {
     return records.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  private long copy(FileChannel channel, long size) throws IOException {
+    if (direct == null) {
+      direct = ByteBuffer.allocateDirect(CHUNK);
+    }
+    long copied = 0;
+    while (copied < size) {
+      direct.clear();
+      direct.limit((int) Math.min(CHUNK, size - copied));
+      int n = channel.read(direct);
+      if (n < 0) {
+        break;
+      }
+      direct.flip();
+      ByteBufferOutput.write(out, direct, scratch());
+      copied += n;
+    }
+    return copied;
+  }
+
+  private byte[] scratch() {
+    if (buffer == null) {
+      buffer = new byte[64 * 1024];
+    }
+    return buffer;
+  }
+
   private long copy(InputStream in, long size) throws IOException {
-    byte[] buffer = new byte[64 * 1024];
+    byte[] buffer = scratch();
     long copied = 0;
     while (copied < size) {
       int n = in.read(buffer, 0, (int) Math.min(buffer.length, size - copied));

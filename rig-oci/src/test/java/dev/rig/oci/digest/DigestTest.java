@@ -1,10 +1,12 @@
 package dev.rig.oci.digest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -41,5 +43,23 @@ class DigestTest {
       assertEquals(Digest.of(data), out.digest());
     }
     assertEquals("hello", sink.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void hashesBuffersLikeArrays() throws IOException {
+    byte[] data = new byte[200_000];
+    new java.util.Random(7).nextBytes(data);
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    try (DigestingOutputStream out = new DigestingOutputStream(sink)) {
+      out.write(data, 0, 10);
+      ByteBuffer direct = ByteBuffer.allocateDirect(100_000);
+      direct.put(data, 10, 100_000).flip();
+      out.write(direct);
+      assertEquals(0, direct.remaining());
+      out.write(ByteBuffer.wrap(data, 100_010, data.length - 100_010));
+      assertEquals(data.length, out.count());
+      assertEquals(Digest.of(data), out.digest());
+    }
+    assertArrayEquals(data, sink.toByteArray());
   }
 }

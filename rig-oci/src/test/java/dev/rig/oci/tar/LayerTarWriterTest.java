@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -195,6 +196,42 @@ class LayerTarWriterTest {
     assertEquals("19 size=8589934592\n", new String(records, "UTF-8"));
     byte[] hundred = TarStreamWriter.paxRecords(Map.of("path", "x".repeat(91)));
     assertEquals(hundred.length, Integer.parseInt(new String(hundred, "UTF-8").split(" ")[0]));
+  }
+
+  /**
+   * Host files are read through a channel straight into direct buffers (and on into the zstd
+   * compressor as buffers); the tar and the compressed bytes are those of the same content in
+   * memory, across read-chunk boundaries and for an empty file.
+   */
+  @Test
+  void hostFilesGiveTheSameBytesAsTheirContentInMemory() throws IOException {
+    byte[] big = new byte[300_000];
+    new java.util.Random(5).nextBytes(big);
+    Arrays.fill(big, 1000, 200_000, (byte) 'x');
+    Map<String, byte[]> files = new java.util.TreeMap<>();
+    files.put("/big", big);
+    files.put("/small", Fixtures.utf8("small\n"));
+    files.put("/empty", new byte[0]);
+    LayerInput.Builder onDisk = LayerInput.builder("host");
+    LayerInput.Builder inMemory = LayerInput.builder("memory");
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      Path path = temp.resolve(file.getKey().substring(1));
+      Files.write(path, file.getValue());
+      onDisk.add(LayerEntry.file(file.getKey(), Content.ofFile(path), 0644, 0, 0));
+      inMemory.add(LayerEntry.file(file.getKey(), Content.ofBytes(file.getValue()), 0644, 0, 0));
+    }
+    assertArrayEquals(
+        TarTestSupport.tar(inMemory.build(), 0).bytes(),
+        TarTestSupport.tar(onDisk.build(), 0).bytes());
+    assertArrayEquals(zstdLayer(inMemory.build()), zstdLayer(onDisk.build()));
+  }
+
+  private static byte[] zstdLayer(LayerInput input) throws IOException {
+    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+    try (java.io.OutputStream zstd = Compression.ZSTD.compress(sink)) {
+      LayerTarWriter.write(dev.rig.oci.layer.LayerPlan.of(input), 0, zstd);
+    }
+    return sink.toByteArray();
   }
 
   private static Path makeTree(Path root, List<String> files, long mtime) throws IOException {
