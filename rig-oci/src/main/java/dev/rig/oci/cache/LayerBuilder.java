@@ -132,7 +132,8 @@ public final class LayerBuilder {
     if (present.isEmpty() || (verifyHits && !cache.verify(present.get()))) {
       return Optional.empty();
     }
-    return Optional.of(layer(input, compression, diffId.digest(), diffId.size(), present.get()));
+    return Optional.of(
+        layer(input, compression, diffId.digest(), diffId.size(), present.get(), false));
   }
 
   private TarSummary hashOnly(LayerInput input, LayerPlan plan) throws IOException {
@@ -175,17 +176,23 @@ public final class LayerBuilder {
             summary.size(),
             blob.size(),
             took));
-    return layer(input, compression, summary.diffId(), summary.size(), blob);
+    return layer(input, compression, summary.diffId(), summary.size(), blob, true);
   }
 
   private static BuiltLayer layer(
-      LayerInput input, Compression compression, Digest diffId, long size, CachedBlob blob) {
+      LayerInput input,
+      Compression compression,
+      Digest diffId,
+      long size,
+      CachedBlob blob,
+      boolean written) {
     return new BuiltLayer(
         Descriptor.of(compression.ociMediaType(), blob.digest(), blob.size()),
         diffId,
         size,
         input.createdBy(),
-        blob.path());
+        blob.path(),
+        written);
   }
 
   private void countTar(TarSummary summary) {

@@ -25,9 +25,30 @@ public interface BlobSource {
    */
   default void discardCorrupt() throws IOException {}
 
+  /**
+   * True when this process wrote the bytes and hashed them as it wrote them, so a writer that only
+   * places the file (a hard link) need not read it again to check it.
+   */
+  default boolean hashedWhenWritten() {
+    return false;
+  }
+
   /** A blob in rig's own cache: deleted when found corrupt. */
   static BlobSource ofCachedFile(Path path) {
+    return ofCachedFile(path, false);
+  }
+
+  /**
+   * A blob in rig's own cache, deleted when found corrupt; {@code hashedWhenWritten} when this
+   * build has just written it (see {@link #hashedWhenWritten()}).
+   */
+  static BlobSource ofCachedFile(Path path, boolean hashedWhenWritten) {
     return new BlobSource() {
+      @Override
+      public boolean hashedWhenWritten() {
+        return hashedWhenWritten;
+      }
+
       @Override
       public InputStream open() throws IOException {
         return Files.newInputStream(path);

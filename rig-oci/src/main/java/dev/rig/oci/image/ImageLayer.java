@@ -12,6 +12,9 @@ import dev.rig.oci.digest.Digest;
  */
 public record ImageLayer(Descriptor blob, Digest diffId, BlobSource source) {
   public static ImageLayer of(BuiltLayer layer) {
-    return new ImageLayer(layer.blob(), layer.diffId(), BlobSource.ofCachedFile(layer.blobPath()));
+    return new ImageLayer(
+        layer.blob(),
+        layer.diffId(),
+        BlobSource.ofCachedFile(layer.blobPath(), layer.hashedWhenWritten()));
   }
 }

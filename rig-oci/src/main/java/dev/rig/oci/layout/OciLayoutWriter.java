@@ -97,10 +97,15 @@ public final class OciLayoutWriter {
     listener.onEvent(new OciEvent.BlobWritten(blob.digest(), blob.size(), target, linked));
   }
 
-  /** Verifies the source, then hard-links it into place; false when linking is not possible. */
+  /**
+   * Verifies the source (unless this build hashed it as it wrote it), then hard-links it into
+   * place; false when linking is not possible.
+   */
   private static boolean tryLink(Blob blob, Path target) throws IOException {
     Path source = blob.source().file().orElseThrow();
-    VerifiedCopy.copy(blob, OutputStream.nullOutputStream());
+    if (!blob.source().hashedWhenWritten()) {
+      VerifiedCopy.copy(blob, OutputStream.nullOutputStream());
+    }
     Path temp = AtomicFiles.newTemp(target);
     try {
       Files.delete(temp);
