@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Loads images into podman or docker by streaming a docker archive into {@code RUNTIME load}: no
- * archive file is written, and layers go straight from the cache into the engine.
+ * archive file is written, and layers go straight from the cache into the engine, decompressed on
+ * the way (see {@link DockerArchiveWriter.Layers#UNCOMPRESSED}).
  */
 final class ImageLoader {
   private final ContainerRuntime runtime;
@@ -32,7 +33,9 @@ final class ImageLoader {
     CompletableFuture<String> output = drain(process.getInputStream());
     IOException writeFailure = null;
     try (OutputStream stdin = process.getOutputStream()) {
-      new DockerArchiveWriter(OciEventListener.NONE)
+      // Uncompressed layers: the engine would otherwise gunzip each one on a single thread (a
+      // 1.2 GB gzip image loaded into podman in 30 s this way against 11 s uncompressed).
+      new DockerArchiveWriter(OciEventListener.NONE, DockerArchiveWriter.Layers.UNCOMPRESSED)
           .write(
               stdin, images.stream().map(i -> new TaggedImage(i.reference(), i.image())).toList());
     } catch (IOException e) {

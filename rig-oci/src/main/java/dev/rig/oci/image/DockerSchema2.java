@@ -35,7 +35,7 @@ public final class DockerSchema2 {
       String docker = dockerLayerType(layer.blob().mediaType());
       Descriptor blob = layer.blob().withMediaType(docker);
       descriptors.add(blob);
-      layers.add(new ImageLayer(blob, layer.diffId(), layer.source()));
+      layers.add(layer.withBlob(blob));
     }
     Descriptor config = image.configDescriptor().withMediaType(MediaTypes.DOCKER_CONFIG);
     byte[] manifest =

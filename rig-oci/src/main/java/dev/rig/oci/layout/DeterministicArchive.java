@@ -30,6 +30,16 @@ final class DeterministicArchive {
     entries.put(blob.layoutPath(), blob);
   }
 
+  /** Takes out the blob with this digest (added before). */
+  void remove(dev.rig.oci.digest.Digest digest) {
+    entries.remove("blobs/" + digest.algorithm() + "/" + digest.hex());
+  }
+
+  /** A layer as its uncompressed tar, under {@link DecompressedLayer#path()}. */
+  void addDecompressed(DecompressedLayer layer) {
+    entries.put(layer.path(), layer);
+  }
+
   void writeTo(Path target) throws IOException {
     if (Files.isDirectory(target)) {
       throw new OciException("cannot write an archive to " + target + ": it is a directory");
@@ -68,6 +78,8 @@ final class DeterministicArchive {
         tar.file(name, 0644, 0, 0, bytes.length, new ByteArrayInputStream(bytes));
       } else if (value instanceof Blob blob) {
         VerifiedCopy.copy(blob, in -> tar.file(name, 0644, 0, 0, blob.size(), in));
+      } else if (value instanceof DecompressedLayer layer) {
+        layer.writeTo(tar, name);
       } else {
         tar.directory(name, 0755, 0, 0);
       }

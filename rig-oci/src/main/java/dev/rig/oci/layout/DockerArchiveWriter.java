@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -29,10 +30,29 @@ import java.util.TreeMap;
  * layers share one manifest.json entry with several RepoTags.
  */
 public final class DockerArchiveWriter {
+  /** How layers go into the archive. */
+  public enum Layers {
+    /** The blobs as built, compressed: the smallest archive (for {@code docker-archive:FILE}). */
+    AS_BUILT,
+    /**
+     * Uncompressed tars, as {@code docker save} writes them, for every layer whose size is known
+     * (rig's own; a base image's stay compressed): for a pipe into {@code podman load} or {@code
+     * docker load}, which would otherwise decompress every layer on one thread. rig decompresses
+     * faster, and the engine only stores.
+     */
+    UNCOMPRESSED
+  }
+
   private final OciEventListener listener;
+  private final Layers layers;
 
   public DockerArchiveWriter(OciEventListener listener) {
+    this(listener, Layers.AS_BUILT);
+  }
+
+  public DockerArchiveWriter(OciEventListener listener, Layers layers) {
     this.listener = listener;
+    this.layers = layers;
   }
 
   /**
@@ -52,7 +72,7 @@ public final class DockerArchiveWriter {
     archive(images).writeTo(out);
   }
 
-  private static DeterministicArchive archive(List<TaggedImage> images) {
+  private DeterministicArchive archive(List<TaggedImage> images) {
     DeterministicArchive archive = new DeterministicArchive();
     List<TaggedImage> tagged = new ArrayList<>();
     for (TaggedImage image : images) {
@@ -62,6 +82,18 @@ public final class DockerArchiveWriter {
       // Manifests are not part of a docker archive; only configs and layers go in.
       if (!isManifest(blob, tagged)) {
         archive.addBlob(blob);
+      }
+    }
+    if (layers == Layers.UNCOMPRESSED) {
+      for (TaggedImage image : tagged) {
+        for (ImageLayer layer : image.image().layers()) {
+          DecompressedLayer.of(layer)
+              .ifPresent(
+                  decompressed -> {
+                    archive.remove(layer.blob().digest());
+                    archive.addDecompressed(decompressed);
+                  });
+        }
       }
     }
     archive.addBytes("manifest.json", manifestJson(tagged));
@@ -79,7 +111,15 @@ public final class DockerArchiveWriter {
         .anyMatch(i -> i.image().manifestDescriptor().digest().equals(blob.digest()));
   }
 
-  private static byte[] manifestJson(List<TaggedImage> images) {
+  private String layerPath(ImageLayer layer) {
+    Optional<DecompressedLayer> decompressed =
+        layers == Layers.UNCOMPRESSED ? DecompressedLayer.of(layer) : Optional.empty();
+    return decompressed
+        .map(DecompressedLayer::path)
+        .orElse("blobs/sha256/" + layer.blob().digest().hex());
+  }
+
+  private byte[] manifestJson(List<TaggedImage> images) {
     Map<String, List<String>> tagsByManifest = new LinkedHashMap<>();
     Map<String, AssembledImage> imageByManifest = new LinkedHashMap<>();
     for (TaggedImage image : images) {
@@ -96,9 +136,9 @@ public final class DockerArchiveWriter {
       ObjectNode node = root.addObject();
       node.put("Config", "blobs/sha256/" + image.configDescriptor().digest().hex());
       node.set("RepoTags", Json.array(tagsByManifest.get(entry.getKey())));
-      ArrayNode layers = node.putArray("Layers");
+      ArrayNode layerPaths = node.putArray("Layers");
       for (ImageLayer layer : image.layers()) {
-        layers.add("blobs/sha256/" + layer.blob().digest().hex());
+        layerPaths.add(layerPath(layer));
       }
     }
     return Json.bytes(root);

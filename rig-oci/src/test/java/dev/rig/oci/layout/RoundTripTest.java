@@ -8,15 +8,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.oci.ExternalTool;
 import dev.rig.oci.Fixtures;
+import dev.rig.oci.OciException;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.oci.cache.BuiltLayer;
 import dev.rig.oci.cache.LayerBuilder;
 import dev.rig.oci.compress.Compression;
+import dev.rig.oci.digest.Digest;
 import dev.rig.oci.event.OciEventListener;
 import dev.rig.oci.image.AssembledImage;
+import dev.rig.oci.image.BaseImage;
 import dev.rig.oci.image.ImageAssembler;
 import dev.rig.oci.image.ImageConfig;
 import dev.rig.oci.image.ImageIndex;
+import dev.rig.oci.image.ImageLayer;
 import dev.rig.oci.layer.Content;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;
@@ -238,6 +242,76 @@ class RoundTripTest {
         texts(manifest.get(0).get("RepoTags")));
   }
 
+  /**
+   * The form rig load streams: rig's layers as plain tars named by their diffIDs, a base image's
+   * layer (size unknown) left compressed; skopeo reads it and checks every layer.
+   */
+  @Test
+  void uncompressedDockerArchiveHoldsTarsNamedByDiffId() throws IOException {
+    AssembledImage plain =
+        ImageAssembler.assemble(
+            Optional.empty(),
+            List.of(busyboxLayer(Compression.GZIP), busyboxLayer(Compression.ZSTD), sampleLayer()),
+            config("plain"));
+    // A layer as a base image gives it: no uncompressed size.
+    AssembledImage base = imageB();
+    ImageLayer first = base.layers().get(0);
+    AssembledImage withBase =
+        ImageAssembler.assemble(
+            Optional.of(
+                new BaseImage(
+                    base.config(),
+                    List.of(new ImageLayer(first.blob(), first.diffId(), first.source())))),
+            List.of(sampleLayer()),
+            config("based"));
+    for (AssembledImage image : List.of(plain, withBase)) {
+      Path archive = temp.resolve("load-" + image.manifestDescriptor().digest().hex() + ".tar");
+      new DockerArchiveWriter(OciEventListener.NONE, DockerArchiveWriter.Layers.UNCOMPRESSED)
+          .write(archive, List.of(new TaggedImage("localhost/rig/plain:1", image)));
+      JsonNode manifest = JSON.readTree(tarEntry(archive, "manifest.json"));
+      List<String> paths = texts(manifest.get(0).get("Layers"));
+      for (int i = 0; i < image.layers().size(); i++) {
+        ImageLayer layer = image.layers().get(i);
+        byte[] entry = binaryTarEntry(archive, paths.get(i));
+        if (layer.uncompressedSize() < 0) {
+          assertEquals("blobs/sha256/" + layer.blob().digest().hex(), paths.get(i));
+          assertEquals(layer.blob().digest(), Digest.of(entry));
+        } else {
+          assertEquals("blobs/sha256/" + layer.diffId().hex(), paths.get(i));
+          assertEquals(layer.diffId(), Digest.of(entry));
+          assertEquals(layer.uncompressedSize(), entry.length);
+        }
+      }
+      Path copied = temp.resolve("copied-" + image.manifestDescriptor().digest().hex());
+      ExternalTool.skopeo("copy", "docker-archive:" + archive, "oci:" + copied + ":copy").ok();
+      assertEquals(
+          image.config().diffIds(), OciLayoutReader.open(copied).image("copy").config().diffIds());
+    }
+  }
+
+  /** A damaged cached blob fails the stream and is discarded, like any export. */
+  @Test
+  void uncompressedDockerArchiveRejectsADamagedBlob() throws IOException {
+    BuiltLayer layer = busyboxLayer(Compression.GZIP);
+    AssembledImage image = ImageAssembler.assemble(Optional.empty(), List.of(layer), config("x"));
+    byte[] bytes = Files.readAllBytes(layer.blobPath());
+    bytes[bytes.length / 2] ^= 0x55;
+    Files.setPosixFilePermissions(
+        layer.blobPath(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Files.write(layer.blobPath(), bytes);
+    OciException error =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            OciException.class,
+            () ->
+                new DockerArchiveWriter(
+                        OciEventListener.NONE, DockerArchiveWriter.Layers.UNCOMPRESSED)
+                    .write(
+                        java.io.OutputStream.nullOutputStream(),
+                        List.of(new TaggedImage("x:1", image))));
+    assertTrue(error.getMessage().contains("corrupt"), error.getMessage());
+    assertTrue(Files.notExists(layer.blobPath()), "the damaged blob is discarded");
+  }
+
   @Test
   void imageBuiltOnABaseReadFromASkopeoLayoutUnpacks() throws IOException {
     // A base made by skopeo (docker media types converted by skopeo, its own JSON formatting).
@@ -328,6 +402,13 @@ class RoundTripTest {
               env.put(kv[0], kv[1]);
             });
     return env;
+  }
+
+  /** An entry's exact bytes (tarEntry goes through a string: text only). */
+  private byte[] binaryTarEntry(Path archive, String name) throws IOException {
+    Path dir = Files.createTempDirectory(temp, "entry");
+    ExternalTool.tar(temp, "-xf", archive.toString(), "-C", dir.toString(), name).ok();
+    return Files.readAllBytes(dir.resolve(name));
   }
 
   private byte[] tarEntry(Path archive, String name) throws IOException {
