@@ -15,7 +15,7 @@ final class ProjectOptions {
   @Option(
       names = "--compression",
       paramLabel = "ALGORITHM",
-      description = "Layer compression: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+      description = "Layer compression: gzip or zstd (default: ${DEFAULT-VALUE}).",
       defaultValue = "gzip",
       converter = CompressionOption.class)
   Compression compression;
