@@ -1,5 +1,6 @@
 package dev.rig.build.cuda;
 
+import dev.rig.init.startup.CudaDriverTable;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.spec.ImageSpec;
 import java.nio.file.Files;
@@ -18,33 +19,6 @@ import java.util.Optional;
  * packages that carry NVIDIA driver libraries (the host injects its own driver).
  */
 public final class CudaSetup {
-  /**
-   * The minimum Linux driver of each CUDA release, from NVIDIA's CUDA release notes ("CUDA Toolkit
-   * and Corresponding Driver Versions"). The same values as rig-init's table, which checks them at
-   * start; rig-build keeps its own copy so as not to depend on rig-init's internals.
-   */
-  static final Map<String, String> MINIMUM_DRIVER =
-      Map.ofEntries(
-          Map.entry("11.0", "450.36.06"),
-          Map.entry("11.1", "455.23"),
-          Map.entry("11.2", "460.27.03"),
-          Map.entry("11.3", "465.19.01"),
-          Map.entry("11.4", "470.42.01"),
-          Map.entry("11.5", "495.29.05"),
-          Map.entry("11.6", "510.39.01"),
-          Map.entry("11.7", "515.43.04"),
-          Map.entry("11.8", "520.61.05"),
-          Map.entry("12.0", "525.60.13"),
-          Map.entry("12.1", "530.30.02"),
-          Map.entry("12.2", "535.54.03"),
-          Map.entry("12.3", "545.23.06"),
-          Map.entry("12.4", "550.54.14"),
-          Map.entry("12.5", "555.42.02"),
-          Map.entry("12.6", "560.28.03"),
-          Map.entry("12.8", "570.26"),
-          Map.entry("12.9", "575.51.03"),
-          Map.entry("13.0", "580.65.06"));
-
   /** Where markets and older toolkits mount the driver's libraries. */
   public static final String LD_LIBRARY_PATH = "/usr/local/nvidia/lib64:/usr/local/nvidia/lib";
 
@@ -65,10 +39,11 @@ public final class CudaSetup {
    * driver supports an older CUDA or is older than the release's minimum (comma means "and").
    */
   public static String requireCuda(String version) {
-    String driver = MINIMUM_DRIVER.get(version);
-    if (driver == null) {
-      throw new IllegalArgumentException("no minimum driver known for CUDA " + version);
-    }
+    // One table for both ends: rig-init checks the host's driver against the same values.
+    String driver =
+        CudaDriverTable.listedMinimumDriver(version)
+            .orElseThrow(
+                () -> new IllegalArgumentException("no minimum driver known for CUDA " + version));
     return "cuda>=" + version + ",driver>=" + driver;
   }
 

@@ -45,6 +45,14 @@ public final class CudaDriverTable {
     return m.find() ? m.group(1) + "." + m.group(2) : null;
   }
 
+  /**
+   * The minimum driver of a CUDA release listed in the table, exactly (no nearest release): what
+   * rig-build writes into NVIDIA_REQUIRE_CUDA, so the image and rig-init's check agree.
+   */
+  public static Optional<String> listedMinimumDriver(String cudaMajorMinor) {
+    return Optional.ofNullable(MINIMUM.get(cudaMajorMinor));
+  }
+
   /** The driver a CUDA release needs for full support; the nearest listed release at or below. */
   public static Optional<String> minimumDriver(String cudaMajorMinor) {
     var e = MINIMUM.floorEntry(cudaMajorMinor);
