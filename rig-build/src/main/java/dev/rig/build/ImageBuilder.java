@@ -14,18 +14,16 @@ import dev.rig.oci.image.AssembledImage;
 import dev.rig.oci.image.ImageAssembler;
 import dev.rig.oci.image.ImageConfig;
 import dev.rig.oci.image.Platform;
+import dev.rig.oci.io.Tasks;
 import dev.rig.oci.layer.LayerInput;
 import dev.rig.spec.ImageSpec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -150,7 +148,7 @@ public final class ImageBuilder {
   private List<LayerOutcome> buildLayers(ImagePlan plan) throws IOException {
     int total = plan.layers().size();
     int threads = Math.max(1, Math.min(total, Runtime.getRuntime().availableProcessors()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    ExecutorService pool = Tasks.daemonPool("rig-layer", threads);
     try {
       // The largest layers start first, so that no big layer is left to run alone at the end
       // while the other cores idle; the outcomes stay in the plan's order.
@@ -162,7 +160,7 @@ public final class ImageBuilder {
       }
       List<LayerOutcome> outcomes = new ArrayList<>();
       for (Future<LayerOutcome> future : futures) {
-        outcomes.add(await(future));
+        outcomes.add(Tasks.await(future, "building layers"));
       }
       return outcomes;
     } finally {
@@ -180,27 +178,6 @@ public final class ImageBuilder {
         new BuildEvent.LayerReady(
             image, index, total, input.createdBy(), reused, layer.blob().size(), since(start)));
     return new LayerOutcome(layer, reused);
-  }
-
-  private static LayerOutcome await(Future<LayerOutcome> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while building layers", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof UncheckedIOException unchecked) {
-        throw unchecked.getCause();
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IOException(cause);
-    }
   }
 
   static Duration since(long startNanos) {

@@ -5,6 +5,7 @@ import dev.rig.oci.image.AssembledImage;
 import dev.rig.oci.image.BlobSource;
 import dev.rig.oci.image.Descriptor;
 import dev.rig.oci.image.ImageLayer;
+import dev.rig.oci.io.Tasks;
 import dev.rig.registry.endpoint.BlobChecker;
 import dev.rig.registry.endpoint.BlobMounter;
 import dev.rig.registry.endpoint.BlobUploader;
@@ -14,16 +15,13 @@ import dev.rig.registry.endpoint.UploadSession;
 import dev.rig.registry.endpoint.UploadStarter;
 import dev.rig.registry.http.RegistryCaller;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -71,14 +69,14 @@ public final class ImagePusher {
       jobs.putIfAbsent(layer.blob().digest(), new BlobJob(layer.blob(), layer.source()));
     }
     List<Outcome> outcomes = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(options.parallelUploads());
+    ExecutorService pool = Tasks.daemonPool("rig-push", options.parallelUploads());
     try {
       List<Future<Outcome>> futures = new ArrayList<>();
       for (BlobJob job : jobs.values()) {
         futures.add(pool.submit(() -> send(caller, job, mountFrom)));
       }
       for (Future<Outcome> f : futures) {
-        outcomes.add(await(f));
+        outcomes.add(Tasks.await(f, "pushing blobs"));
       }
     } finally {
       pool.shutdownNow();
@@ -149,23 +147,6 @@ public final class ImagePusher {
 
   private static boolean restartable(RegistryException e) {
     return e.status() == 416 || e.status() == 404;
-  }
-
-  private static Outcome await(Future<Outcome> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while pushing blobs");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(e.getCause());
-    }
   }
 
   private static int count(List<Outcome> outcomes, Kind kind) {

@@ -2,6 +2,7 @@ package dev.rig.apt.deb;
 
 import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.repo.RepositoryFetcher;
+import dev.rig.oci.io.Tasks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -65,13 +65,7 @@ public final class DebDownloader {
    */
   public Map<PackageRecord, Path> downloadAll(List<Request> requests) throws IOException {
     ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(parallelism, Math.max(1, requests.size())),
-            r -> {
-              Thread t = new Thread(r, "rig-deb-download");
-              t.setDaemon(true);
-              return t;
-            });
+        Tasks.daemonPool("rig-deb-download", Math.min(parallelism, requests.size()));
     try {
       List<Future<Path>> futures = new ArrayList<>();
       for (Request r : requests) {

@@ -12,6 +12,7 @@ import dev.rig.apt.version.DebianVersion;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
 import dev.rig.oci.digest.Digest;
+import dev.rig.oci.io.Tasks;
 import dev.rig.spec.SlimSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,9 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -197,20 +196,15 @@ public final class PackageInstaller {
     // Unpacking (xz or zstd, then the files into the cache) runs on every core; the root is still
     // written in lock order, so a path two packages share ends up the same on every build.
     ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, Math.min(debs.size(), Runtime.getRuntime().availableProcessors())),
-            task -> {
-              Thread thread = new Thread(task, "rig-unpack");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Tasks.daemonPool(
+            "rig-unpack", Math.min(debs.size(), Runtime.getRuntime().availableProcessors()));
     try {
       List<Future<UnpackedDeb>> unpacked = new ArrayList<>();
       for (Map.Entry<LockedPackage, Path> deb : debs.entrySet()) {
         unpacked.add(pool.submit(() -> unpacker.unpack(deb.getValue(), deb.getKey().sha256())));
       }
       for (Future<UnpackedDeb> next : unpacked) {
-        writer.write(awaitUnpacked(next));
+        writer.write(Tasks.await(next, "unpacking packages"));
       }
     } finally {
       pool.shutdownNow();
@@ -221,23 +215,6 @@ public final class PackageInstaller {
     Files.writeString(admin.resolve("status"), "");
     Files.writeString(admin.resolve("available"), "");
     Files.writeString(admin.resolve("arch"), "amd64\n");
-  }
-
-  private static UnpackedDeb awaitUnpacked(Future<UnpackedDeb> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while unpacking packages");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IOException(e.getCause());
-    }
   }
 
   private void configure(String image, Path work, Map<LockedPackage, Path> debs, SlimSpec slim)

@@ -1,11 +1,10 @@
 package dev.rig.oci.compress;
 
+import dev.rig.oci.io.Tasks;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32;
@@ -75,7 +74,7 @@ final class ParallelGzipOutputStream extends OutputStream {
     block = new byte[BLOCK];
     filled = 0;
     while (inFlight.size() >= maxInFlight) {
-      out.write(await(inFlight.poll()));
+      out.write(Tasks.await(inFlight.poll(), "compressing with gzip"));
     }
   }
 
@@ -87,17 +86,6 @@ final class ParallelGzipOutputStream extends OutputStream {
     return DEFLATERS.get().deflate(input, length, dictionary, last);
   }
 
-  private static byte[] await(Future<byte[]> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while compressing");
-    } catch (ExecutionException e) {
-      throw new IOException("gzip compression failed", e.getCause());
-    }
-  }
-
   @Override
   public void close() throws IOException {
     if (closed) {
@@ -107,7 +95,7 @@ final class ParallelGzipOutputStream extends OutputStream {
     try {
       submit(true);
       while (!inFlight.isEmpty()) {
-        out.write(await(inFlight.poll()));
+        out.write(Tasks.await(inFlight.poll(), "compressing with gzip"));
       }
       long value = crc.getValue();
       out.write(

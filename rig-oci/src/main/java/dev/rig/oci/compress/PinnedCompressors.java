@@ -1,10 +1,10 @@
 package dev.rig.oci.compress;
 
+import dev.rig.oci.io.Tasks;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Opens the compressors with fixed settings. Changing a level or a library version changes every
@@ -36,14 +36,7 @@ final class PinnedCompressors {
    */
   private static final int GZIP_THREADS = Runtime.getRuntime().availableProcessors();
 
-  private static final ExecutorService GZIP_POOL =
-      Executors.newFixedThreadPool(
-          GZIP_THREADS,
-          task -> {
-            Thread thread = new Thread(task, "rig-gzip");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private static final ExecutorService GZIP_POOL = Tasks.daemonPool("rig-gzip", GZIP_THREADS);
 
   /** gzip in 1 MiB blocks deflated in parallel (see {@link ParallelGzipOutputStream}). */
   private static OutputStream gzip(OutputStream out) throws IOException {
