@@ -9,6 +9,7 @@ import dev.rig.testkit.HermeticRepo;
 import dev.rig.testkit.HermeticRepo.Deb;
 import dev.rig.testkit.HermeticRepo.DebFile;
 import dev.rig.testkit.Podman;
+import dev.rig.testkit.SharedLibrary;
 import dev.rig.testkit.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,22 +91,12 @@ class CudaRepositoryTest {
         String soname = lib.lib() + ".so." + lib.soMajor();
         Path built = libs.resolve(cuda).resolve(file);
         Files.createDirectories(built.getParent());
-        List<String> gcc =
-            new ArrayList<>(
-                List.of(
-                    "gcc",
-                    "-shared",
-                    "-fPIC",
-                    "-O2",
-                    "-Wl,-soname," + soname,
-                    "-DFAKE_LIBRARY=\"" + soname + "\"",
-                    "-o",
-                    built.toString()));
+        List<String> flags = new ArrayList<>(List.of("-O2", "-DFAKE_LIBRARY=\"" + soname + "\""));
         if (lib.lib().equals("libcudart")) {
-          gcc.add("-DRUNTIME_VERSION=" + runtimeVersion(cuda));
+          flags.add("-DRUNTIME_VERSION=" + runtimeVersion(cuda));
         }
-        gcc.add(src.resolve("fake-cuda-lib.c").toString());
-        Exec.run(gcc).ok();
+        SharedLibrary.build(
+            src.resolve("fake-cuda-lib.c"), built, soname, flags.toArray(String[]::new));
         Deb deb =
             Deb.of(
                     lib.pkg(),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rig.testkit.Exec;
 import dev.rig.testkit.LocalRegistry;
 import dev.rig.testkit.Podman;
+import dev.rig.testkit.SharedLibrary;
 import dev.rig.testkit.Tools;
 import java.io.IOException;
 import java.io.InputStream;
@@ -108,17 +109,7 @@ class DefaultExampleTest {
     Path source = dir.resolve("fake-libcuda.c");
     Files.write(source, resource("cuda/fake-libcuda.c"));
     String driver = "580.65.06";
-    Path lib = dir.resolve("libcuda.so." + driver);
-    Exec.run(
-            List.of(
-                "gcc",
-                "-shared",
-                "-fPIC",
-                "-Wl,-soname,libcuda.so.1",
-                "-o",
-                lib.toString(),
-                source.toString()))
-        .ok();
+    Path lib = SharedLibrary.build(source, dir.resolve("libcuda.so." + driver), "libcuda.so.1");
 
     Podman podman = Podman.create(dir.resolve("podman"));
     String id = UUID.randomUUID().toString().substring(0, 8);

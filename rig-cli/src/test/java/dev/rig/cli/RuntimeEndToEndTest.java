@@ -10,6 +10,7 @@ import dev.rig.oci.layout.OciLayoutReader;
 import dev.rig.testkit.Exec;
 import dev.rig.testkit.LocalRegistry;
 import dev.rig.testkit.Podman;
+import dev.rig.testkit.SharedLibrary;
 import dev.rig.testkit.SshCommand;
 import dev.rig.testkit.Tools;
 import java.io.IOException;
@@ -311,17 +312,7 @@ class RuntimeEndToEndTest {
     Files.write(cu, resource("cuda/device-count.cu"));
     Exec.run(List.of(nvcc.toString(), "-o", program.toString(), cu.toString())).ok();
     for (String version : List.of("580.65.06", "470.57.02")) {
-      Path lib = dir.resolve("libcuda.so." + version);
-      Exec.run(
-              List.of(
-                  "gcc",
-                  "-shared",
-                  "-fPIC",
-                  "-Wl,-soname,libcuda.so.1",
-                  "-o",
-                  lib.toString(),
-                  source.toString()))
-          .ok();
+      Path lib = SharedLibrary.build(source, dir.resolve("libcuda.so." + version), "libcuda.so.1");
       Exec.Result run =
           podman.run(
               "run",

@@ -3,8 +3,7 @@ package dev.rig.init;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rig.testkit.Exec;
-import dev.rig.testkit.Tools;
+import dev.rig.testkit.SharedLibrary;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,20 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DoctorTest {
   @Test
   void doctorReportsTheFakeDriverNoDeviceShmSshAndMarket(@TempDir Path root) throws Exception {
-    Tools.require("gcc", "gcc");
     Path lib = root.resolve("usr/local/nvidia/lib64");
     Files.createDirectories(lib);
     Path src = Files.writeString(root.resolve("f.c"), "int cuInit(int f) { return 0; }\n");
-    Exec.run(
-            List.of(
-                "gcc",
-                "-shared",
-                "-fPIC",
-                "-Wl,-soname,libcuda.so.1",
-                "-o",
-                lib.resolve("libcuda.so.535.54.03").toString(),
-                src.toString()))
-        .ok();
+    SharedLibrary.build(src, lib.resolve("libcuda.so.535.54.03"), "libcuda.so.1");
     Files.createDirectories(root.resolve("dev/shm"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
