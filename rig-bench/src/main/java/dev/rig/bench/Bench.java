@@ -270,17 +270,7 @@ public final class Bench {
 
     Path cacheGzip = runDir.resolve("cache-gzip");
     Path outGzip = runDir.resolve("out-gzip");
-    List<String> build =
-        List.of(
-            rig.toString(),
-            "build",
-            "-f",
-            spec.toString(),
-            "--out",
-            "oci:" + outGzip,
-            "--cache",
-            cacheGzip.toString(),
-            "-q");
+    List<String> build = RigBuild.command(rig, spec, cacheGzip, "oci:" + outGzip);
     step("rig: cold build, gzip");
     double coldGzip = rig("cold gzip", build, heavy).seconds();
     step("rig: warm rebuild");
@@ -388,18 +378,7 @@ public final class Bench {
     double seconds =
         rig(
                 "cold zstd",
-                List.of(
-                    rig.toString(),
-                    "build",
-                    "-f",
-                    spec.toString(),
-                    "--out",
-                    "oci:" + out,
-                    "--cache",
-                    cache.toString(),
-                    "--compression",
-                    "zstd",
-                    "-q"),
+                RigBuild.command(rig, spec, cache, "oci:" + out, "--compression", "zstd"),
                 timeout)
             .seconds();
     Fs.deleteTree(cache);

@@ -62,34 +62,9 @@ final class PackageBench {
     Path layout = dir.resolve("out");
     log.println("rig-bench: packages: rig cold build of " + IMAGE + " (indexes, .debs, layers)");
     double rigCold =
-        proc.run(
-                List.of(
-                    rig.toString(),
-                    "build",
-                    "-f",
-                    spec.toString(),
-                    "--cache",
-                    cache.toString(),
-                    "--out",
-                    "oci:" + layout,
-                    "-q"),
-                timeout)
-            .ok()
-            .seconds();
+        proc.run(RigBuild.command(rig, spec, cache, "oci:" + layout), timeout).ok().seconds();
     Path archive = dir.resolve("image.tar");
-    proc.run(
-            List.of(
-                rig.toString(),
-                "build",
-                "-f",
-                spec.toString(),
-                "--cache",
-                cache.toString(),
-                "--out",
-                "docker-archive:" + archive,
-                "-q"),
-            timeout)
-        .ok();
+    proc.run(RigBuild.command(rig, spec, cache, "docker-archive:" + archive), timeout).ok();
     JsonNode lock = JSON.readTree(dir.resolve("rig.lock").toFile()).path("images").path(IMAGE);
     List<String> top = new ArrayList<>();
     lock.path("input").path("packages").forEach(p -> top.add(p.asText()));
