@@ -44,6 +44,11 @@ record Blob(Digest digest, long size, BlobSource source) {
 
   /** The path of this blob inside a layout or archive: {@code blobs/sha256/HEX}. */
   String layoutPath() {
+    return pathOf(digest);
+  }
+
+  /** The path of the blob with this digest inside a layout or archive. */
+  static String pathOf(Digest digest) {
     return "blobs/" + digest.algorithm() + "/" + digest.hex();
   }
 }

@@ -42,7 +42,7 @@ final class DecompressedLayer {
 
   /** Where the tar goes: {@code blobs/sha256/DIFFID-HEX}, since its digest is the diffID. */
   String path() {
-    return "blobs/" + layer.diffId().algorithm() + "/" + layer.diffId().hex();
+    return Blob.pathOf(layer.diffId());
   }
 
   void writeTo(TarStreamWriter tar, String name) throws IOException {

@@ -30,11 +30,6 @@ final class DeterministicArchive {
     entries.put(blob.layoutPath(), blob);
   }
 
-  /** Takes out the blob with this digest (added before). */
-  void remove(dev.rig.oci.digest.Digest digest) {
-    entries.remove("blobs/" + digest.algorithm() + "/" + digest.hex());
-  }
-
   /** A layer as its uncompressed tar, under {@link DecompressedLayer#path()}. */
   void addDecompressed(DecompressedLayer layer) {
     entries.put(layer.path(), layer);

@@ -3,9 +3,12 @@ package dev.rig.oci.layout;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rig.oci.digest.Digest;
 import dev.rig.oci.event.OciEvent;
 import dev.rig.oci.event.OciEventListener;
 import dev.rig.oci.image.AssembledImage;
+import dev.rig.oci.image.BlobSource;
+import dev.rig.oci.image.Descriptor;
 import dev.rig.oci.image.ImageLayer;
 import dev.rig.oci.image.Json;
 import java.io.IOException;
@@ -13,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,25 +82,27 @@ public final class DockerArchiveWriter {
     for (TaggedImage image : images) {
       tagged.add(new TaggedImage(repoTag(image.refName()), image.image()));
     }
-    for (Blob blob : Blob.of(tagged)) {
-      // Manifests are not part of a docker archive; only configs and layers go in.
-      if (!isManifest(blob, tagged)) {
-        archive.addBlob(blob);
-      }
-    }
-    if (layers == Layers.UNCOMPRESSED) {
-      for (TaggedImage image : tagged) {
-        for (ImageLayer layer : image.image().layers()) {
-          DecompressedLayer.of(layer)
-              .ifPresent(
-                  decompressed -> {
-                    archive.remove(layer.blob().digest());
-                    archive.addDecompressed(decompressed);
-                  });
+    // Only configs and layers go in (a docker archive has no manifests); a layer shared by two
+    // images is one entry, as the archive is keyed by path.
+    Map<Digest, String> layerPaths = new HashMap<>();
+    for (TaggedImage image : tagged) {
+      for (ImageLayer layer : image.image().layers()) {
+        Optional<DecompressedLayer> plain =
+            layers == Layers.UNCOMPRESSED ? DecompressedLayer.of(layer) : Optional.empty();
+        if (plain.isPresent()) {
+          archive.addDecompressed(plain.get());
+          layerPaths.put(layer.blob().digest(), plain.get().path());
+        } else {
+          Blob blob = new Blob(layer.blob().digest(), layer.blob().size(), layer.source());
+          archive.addBlob(blob);
+          layerPaths.put(layer.blob().digest(), blob.layoutPath());
         }
       }
+      Descriptor config = image.image().configDescriptor();
+      archive.addBlob(
+          new Blob(config.digest(), config.size(), BlobSource.ofBytes(image.image().configJson())));
     }
-    archive.addBytes("manifest.json", manifestJson(tagged));
+    archive.addBytes("manifest.json", manifestJson(tagged, layerPaths));
     archive.addBytes("repositories", repositoriesJson(tagged));
     return archive;
   }
@@ -106,20 +112,7 @@ public final class DockerArchiveWriter {
     return refName.indexOf(':', slash + 1) < 0 ? refName + ":latest" : refName;
   }
 
-  private static boolean isManifest(Blob blob, List<TaggedImage> images) {
-    return images.stream()
-        .anyMatch(i -> i.image().manifestDescriptor().digest().equals(blob.digest()));
-  }
-
-  private String layerPath(ImageLayer layer) {
-    Optional<DecompressedLayer> decompressed =
-        layers == Layers.UNCOMPRESSED ? DecompressedLayer.of(layer) : Optional.empty();
-    return decompressed
-        .map(DecompressedLayer::path)
-        .orElse("blobs/sha256/" + layer.blob().digest().hex());
-  }
-
-  private byte[] manifestJson(List<TaggedImage> images) {
+  private static byte[] manifestJson(List<TaggedImage> images, Map<Digest, String> layerPaths) {
     Map<String, List<String>> tagsByManifest = new LinkedHashMap<>();
     Map<String, AssembledImage> imageByManifest = new LinkedHashMap<>();
     for (TaggedImage image : images) {
@@ -134,11 +127,11 @@ public final class DockerArchiveWriter {
     for (var entry : imageByManifest.entrySet()) {
       AssembledImage image = entry.getValue();
       ObjectNode node = root.addObject();
-      node.put("Config", "blobs/sha256/" + image.configDescriptor().digest().hex());
+      node.put("Config", Blob.pathOf(image.configDescriptor().digest()));
       node.set("RepoTags", Json.array(tagsByManifest.get(entry.getKey())));
-      ArrayNode layerPaths = node.putArray("Layers");
+      ArrayNode layerList = node.putArray("Layers");
       for (ImageLayer layer : image.layers()) {
-        layerPaths.add(layerPath(layer));
+        layerList.add(layerPaths.get(layer.blob().digest()));
       }
     }
     return Json.bytes(root);
