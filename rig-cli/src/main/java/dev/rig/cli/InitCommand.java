@@ -110,7 +110,9 @@ final class InitCommand implements Callable<Integer> {
             + target
             + ": "
             + String.join(", ", files.keySet()));
-    out.println("Next: cd " + target + " && rig build   (see README.md)");
+    Launcher launcher = Launcher.fromEnvironment();
+    out.println("Next: cd " + target + " && " + launcher.command() + " build   (see README.md)");
+    launcher.pathHint().ifPresent(hint -> out.println("      (" + hint + ")"));
     out.flush();
     return 0;
   }

@@ -54,9 +54,11 @@ public final class Main {
     commandLine.setExecutionExceptionHandler(new Failures());
     // `rig shell NAME CMD...` passes CMD on as docker run does: after NAME nothing is rig's option,
     // so `rig shell gpu bash -c 'nvidia-smi'` needs no `--`.
+    // rig's own options written right after NAME are still rig's (ShellArguments).
     CommandLine shell = commandLine.getSubcommands().get("shell");
     if (shell != null) {
       shell.setStopAtPositional(true);
+      return commandLine.execute(ShellArguments.hoistOptions(shell.getCommandSpec(), args));
     }
     return commandLine.execute(args);
   }

@@ -1,6 +1,7 @@
 package dev.rig.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,6 +139,32 @@ class LoadAndShellTest {
     assertTrue(
         withOptions.stdout().strip().endsWith(name + ":latest bash -c 'nvidia-smi -L'"),
         withOptions.describe());
+    // rig's options written after NAME are rig's (--dry-run never starts anything), up to the
+    // first word of the command; the command's own options stay the command's.
+    Path started = dir.resolve("docker-was-run");
+    Files.writeString(docker, "#!/bin/sh\ntouch " + started + "\nexit 0\n");
+    RigRun afterName =
+        RigRun.withCache(
+                dir.resolve("cache"),
+                List.of(
+                    "shell",
+                    "-f",
+                    spec().toString(),
+                    name,
+                    "--runtime=" + docker,
+                    "--dry-run",
+                    "--gpus",
+                    "none",
+                    "bash",
+                    "--dry-run",
+                    "-f",
+                    "x"))
+            .ok();
+    assertTrue(
+        afterName.stdout().strip().endsWith(name + ":latest bash --dry-run -f x"),
+        afterName.describe());
+    assertFalse(afterName.stdout().contains("--gpus"), afterName.describe());
+    assertFalse(Files.exists(started), "--dry-run after NAME ran " + docker);
 
     ContainerRuntime podman =
         new ContainerRuntime(ContainerRuntime.Kind.podman, Path.of("/usr/bin/podman"));

@@ -1,0 +1,88 @@
+package dev.rig.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rig.testkit.Exec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code ./rig} script and the command it tells users to type next. */
+class LauncherTest {
+  @TempDir Path dir;
+
+  @Test
+  void aCheckoutNotOnPathIsNamedByItsPathWithHowToLinkIt() throws Exception {
+    Path script = executable(dir.resolve("checkout/rig"), "#!/bin/sh\n");
+    Launcher launcher =
+        Launcher.of(Map.of("RIG_LAUNCHER", script.toString(), "PATH", "/usr/bin:/bin"));
+    assertEquals(script.toString(), launcher.command());
+    assertTrue(launcher.pathHint().orElseThrow().contains("ln -sf " + script), launcher.toString());
+  }
+
+  @Test
+  void aLauncherReachedThroughPathIsJustRig() throws Exception {
+    Path script = executable(dir.resolve("checkout/rig"), "#!/bin/sh\n");
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Files.createSymbolicLink(bin.resolve("rig"), script);
+    Launcher launcher =
+        Launcher.of(Map.of("RIG_LAUNCHER", script.toString(), "PATH", "/usr/bin:" + bin));
+    assertEquals(new Launcher("rig", Optional.empty()), launcher);
+  }
+
+  /**
+   * The launcher's first, offline build attempt fails on a fresh machine (nothing in the local
+   * Maven repository yet); Maven prints its [ERROR] lines on stdout, which must not reach the user.
+   * A stand-in mvnw fails offline as Maven does, and a stand-in java stands for the built jar.
+   */
+  @Test
+  void theFirstBuildPrintsOnlyRigsOwnLines() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("checkout"));
+    Files.copy(Path.of("..", "rig"), root.resolve("rig"));
+    Files.createDirectories(root.resolve("rig-cli/src/main"));
+    Files.writeString(root.resolve("pom.xml"), "<project/>\n");
+    executable(
+        root.resolve("mvnw"),
+        "#!/bin/sh\n"
+            + "case \" $* \" in *' -o '*)\n"
+            + "  echo '[ERROR] Failed to execute goal: offline, artifact not cached'\n"
+            + "  echo 'offline detail' >&2; exit 1;;\n"
+            + "esac\n"
+            + "mkdir -p rig-cli/target/lib && echo jar > rig-cli/target/rig-cli.jar\n");
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    executable(
+        bin.resolve("java"),
+        "#!/bin/sh\n"
+            + "for a in \"$@\"; do [ \"$a\" = cds-training ] && exit 1; done\n"
+            + "echo \"rig ran: ${RIG_LAUNCHER}\"\n");
+    Exec.Result run =
+        Exec.run(
+                List.of("bash", root.resolve("rig").toString(), "--version"),
+                Map.of("PATH", bin + ":/usr/bin:/bin"),
+                dir,
+                Duration.ofSeconds(30))
+            .ok();
+    assertFalse(run.stdout().contains("[ERROR]"), run.describe());
+    assertFalse(run.stderr().contains("[ERROR]"), run.describe());
+    assertFalse(run.stderr().contains("offline detail"), run.describe());
+    assertEquals("rig ran: " + root.resolve("rig"), run.stdout().strip(), run.describe());
+    for (String line : run.stderr().lines().toList()) {
+      assertTrue(line.startsWith("rig: "), "not one of rig's lines: " + run.describe());
+    }
+  }
+
+  private static Path executable(Path path, String text) throws Exception {
+    Files.createDirectories(path.getParent());
+    Files.writeString(path, text);
+    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return path;
+  }
+}
