@@ -79,6 +79,20 @@ class LauncherTest {
     }
   }
 
+  /** Set-up writes into CI logs: no colour codes there (the tools are installed by now). */
+  @Test
+  void setupWritesNoEscapeCodesIntoALog() {
+    Exec.Result run =
+        Exec.run(
+                List.of("bash", Path.of("..", "scripts", "setup").toString()),
+                Map.of(),
+                Path.of("..").toAbsolutePath().normalize(),
+                Duration.ofMinutes(5))
+            .ok();
+    assertFalse((run.stdout() + run.stderr()).contains("\u001b"), run.describe());
+    assertTrue(run.stdout().contains("setup: done"), run.describe());
+  }
+
   private static Path executable(Path path, String text) throws Exception {
     Files.createDirectories(path.getParent());
     Files.writeString(path, text);
