@@ -127,6 +127,28 @@ public record HermeticRepo(
     Path root = Files.createDirectories(dir.resolve("repo"));
     Path pool = Files.createDirectories(root.resolve("pool/main"));
     buildDebs(dir, pool, debs);
+    return index(dir, root, suite);
+  }
+
+  /**
+   * A repository with one suite serving .deb files that already exist (real Debian packages, for a
+   * local mirror of an image's locked set), signed with a throwaway key like {@link #build}.
+   */
+  public static HermeticRepo ofDebFiles(Path dir, String suite, List<Path> debs)
+      throws IOException {
+    if (suite.endsWith("/")) {
+      throw new IllegalArgumentException("a suite ending in '/' is flat");
+    }
+    requireTools();
+    Path root = Files.createDirectories(dir.resolve("repo"));
+    Path pool = Files.createDirectories(root.resolve("pool/main"));
+    for (Path deb : debs) {
+      Files.copy(deb, pool.resolve(deb.getFileName()));
+    }
+    return index(dir, root, suite);
+  }
+
+  private static HermeticRepo index(Path dir, Path root, String suite) throws IOException {
     Path binary = Files.createDirectories(root.resolve("dists/" + suite + "/main/binary-amd64"));
     writePackages(root, "pool", binary);
     Path dists = root.resolve("dists/" + suite);
