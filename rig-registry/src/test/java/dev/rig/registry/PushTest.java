@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rig.oci.cache.BuiltLayer;
 import dev.rig.oci.image.AssembledImage;
+import dev.rig.oci.image.BuiltLayer;
 import dev.rig.oci.image.Platform;
 import dev.rig.oci.layout.LayoutImage;
 import dev.rig.oci.layout.OciLayoutReader;

@@ -1,11 +1,11 @@
 package dev.rig.registry;
 
 import dev.rig.oci.cache.BlobCache;
-import dev.rig.oci.cache.BuiltLayer;
 import dev.rig.oci.cache.LayerBuilder;
 import dev.rig.oci.compress.Compression;
 import dev.rig.oci.event.OciEventListener;
 import dev.rig.oci.image.AssembledImage;
+import dev.rig.oci.image.BuiltLayer;
 import dev.rig.oci.image.ImageAssembler;
 import dev.rig.oci.image.ImageConfig;
 import dev.rig.oci.layer.Content;

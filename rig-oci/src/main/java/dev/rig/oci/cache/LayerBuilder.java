@@ -6,6 +6,7 @@ import dev.rig.oci.digest.Digest;
 import dev.rig.oci.digest.DigestingOutputStream;
 import dev.rig.oci.event.OciEvent;
 import dev.rig.oci.event.OciEventListener;
+import dev.rig.oci.image.BuiltLayer;
 import dev.rig.oci.image.Descriptor;
 import dev.rig.oci.layer.LayerInput;
 import dev.rig.oci.layer.LayerInputKey;

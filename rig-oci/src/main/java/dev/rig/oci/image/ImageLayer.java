@@ -1,6 +1,5 @@
 package dev.rig.oci.image;
 
-import dev.rig.oci.cache.BuiltLayer;
 import dev.rig.oci.digest.Digest;
 
 /**

@@ -11,6 +11,7 @@ import dev.rig.oci.compress.Compression;
 import dev.rig.oci.digest.Digest;
 import dev.rig.oci.event.OciEvent;
 import dev.rig.oci.event.OciEventListener;
+import dev.rig.oci.image.BuiltLayer;
 import dev.rig.oci.image.ImageAssembler;
 import dev.rig.oci.image.ImageConfig;
 import dev.rig.oci.layer.LayerInput;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.rig.oci.cache.BuiltLayer;
 import dev.rig.oci.digest.Digest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

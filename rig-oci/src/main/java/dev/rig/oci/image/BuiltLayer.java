@@ -1,7 +1,6 @@
-package dev.rig.oci.cache;
+package dev.rig.oci.image;
 
 import dev.rig.oci.digest.Digest;
-import dev.rig.oci.image.Descriptor;
 import java.nio.file.Path;
 
 /**
