@@ -1,6 +1,5 @@
 package dev.rig.architecture;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -11,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rules docs/architecture.md states, checked over the compiled classes of every module: a
- * reader can follow the pipeline only if no package depends on one that depends back on it, and
- * the command line is a thin shell over the facade.
+ * reader can follow the pipeline only if no package depends on one that depends back on it, and the
+ * command line is a thin shell over the facade.
  */
 class ArchitectureTest {
   private static JavaClasses classes;

@@ -1,6 +1,6 @@
 package dev.rig.cli;
 
-import dev.rig.build.BuiltImage;
+import dev.rig.build.result.BuiltImage;
 import dev.rig.oci.event.OciEventListener;
 import dev.rig.oci.layout.DockerArchiveWriter;
 import dev.rig.oci.layout.TaggedImage;

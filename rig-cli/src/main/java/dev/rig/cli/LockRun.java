@@ -1,11 +1,11 @@
 package dev.rig.cli;
 
-import dev.rig.apt.lock.ImageLock;
-import dev.rig.build.BaseImages;
-import dev.rig.build.BuildSettings;
+import dev.rig.build.base.BaseImages;
 import dev.rig.build.event.BuildListener;
 import dev.rig.build.home.GitHomes;
-import dev.rig.build.packages.LockStore;
+import dev.rig.build.image.BuildSettings;
+import dev.rig.build.lock.ImageLock;
+import dev.rig.build.lock.LockStore;
 import dev.rig.build.packages.PackageStage;
 import dev.rig.spec.BaseImageRef;
 import dev.rig.spec.HomeSource;

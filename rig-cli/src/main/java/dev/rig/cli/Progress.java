@@ -4,7 +4,9 @@ import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** Renders build events as one line each on stderr, so stdout keeps only the results. */
 final class Progress implements BuildListener {
@@ -53,9 +55,48 @@ final class Progress implements BuildListener {
           seconds(home.took()));
     } else if (event instanceof BuildEvent.OutputWritten written) {
       err.printf("wrote %s (%s)%n", written.target(), seconds(written.took()));
+    } else if (event instanceof BuildEvent.PhaseStarted started) {
+      long now = System.nanoTime();
+      phaseStart.put(started.scope() + started.phase(), now);
+      lastLine.put(started.scope() + started.phase(), now);
+      if (!started.detail().isEmpty()) {
+        err.printf("%s: %s: %s%n", started.scope(), started.phase().label(), started.detail());
+      }
+    } else if (event instanceof BuildEvent.PhaseProgress progress) {
+      // In a log, a line every few seconds shows the run is alive without flooding it.
+      String key = progress.scope() + progress.phase();
+      long now = System.nanoTime();
+      long last = lastLine.getOrDefault(key, 0L);
+      if (now - last < PLAIN_PROGRESS_EVERY_NANOS) {
+        return;
+      }
+      lastLine.put(key, now);
+      long began = phaseStart.getOrDefault(key, now);
+      err.println(
+          LiveProgress.describe(
+              progress.scope(),
+              progress.phase(),
+              progress.done(),
+              progress.total(),
+              progress.unit(),
+              (now - began) / 1e9));
+    } else if (event instanceof BuildEvent.PhaseDone done) {
+      phaseStart.remove(done.scope() + done.phase());
+      lastLine.remove(done.scope() + done.phase());
+      err.printf(
+          "%s: %s: %s (%s)%n",
+          done.scope(), done.phase().label(), done.summary(), seconds(done.took()));
+    } else if (event instanceof BuildEvent.Notice notice) {
+      err.printf("%s: %s%n", notice.scope(), notice.text());
     }
     err.flush();
   }
+
+  /** How often a plain log gets a line for a phase that is still running. */
+  private static final long PLAIN_PROGRESS_EVERY_NANOS = 5_000_000_000L;
+
+  private final Map<String, Long> phaseStart = new HashMap<>();
+  private final Map<String, Long> lastLine = new HashMap<>();
 
   static String bytes(long n) {
     if (n < 1024) {

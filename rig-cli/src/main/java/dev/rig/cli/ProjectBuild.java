@@ -1,14 +1,14 @@
 package dev.rig.cli;
 
-import dev.rig.build.BaseImages;
-import dev.rig.build.BuildSettings;
-import dev.rig.build.BuiltImage;
-import dev.rig.build.ImageBuilder;
+import dev.rig.build.base.BaseImages;
 import dev.rig.build.event.BuildListener;
 import dev.rig.build.home.GitHomes;
-import dev.rig.build.packages.LockStore;
+import dev.rig.build.image.BuildSettings;
+import dev.rig.build.image.ImageBuilder;
+import dev.rig.build.lock.LockStore;
 import dev.rig.build.packages.PackageStage;
 import dev.rig.build.packages.RepoSources;
+import dev.rig.build.result.BuiltImage;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.registry.RegistryClient;
 import dev.rig.registry.remote.RemoteImages;

@@ -2,7 +2,7 @@ package dev.rig.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rig.build.BuiltImage;
+import dev.rig.build.result.BuiltImage;
 import dev.rig.registry.PushResult;
 import dev.rig.registry.RegistryClient;
 import java.io.PrintWriter;

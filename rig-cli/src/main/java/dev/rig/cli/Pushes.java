@@ -2,7 +2,7 @@ package dev.rig.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rig.build.BuiltImage;
+import dev.rig.build.result.BuiltImage;
 import dev.rig.oci.image.AssembledImage;
 import dev.rig.oci.image.DockerSchema2;
 import dev.rig.registry.ImagePusher;

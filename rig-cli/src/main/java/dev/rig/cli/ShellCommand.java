@@ -1,6 +1,6 @@
 package dev.rig.cli;
 
-import dev.rig.build.BuiltImage;
+import dev.rig.build.result.BuiltImage;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package dev.rig.cli;
 
-import dev.rig.build.packages.LockStore;
+import dev.rig.build.lock.LockStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -42,4 +42,69 @@ public sealed interface BuildEvent {
 
   /** The images were written to an output target. */
   record OutputWritten(String target, Duration took) implements BuildEvent {}
+
+  /** The steps of the pipeline, in the order a build goes through them. */
+  enum Phase {
+    SPEC("spec"),
+    BASE("base"),
+    RESOLVE("resolve"),
+    DOWNLOAD("download"),
+    UNPACK("unpack"),
+    INSTALL("install"),
+    HOME("home"),
+    LAYERS("layers"),
+    EXPORT("export"),
+    PUSH("push"),
+    LOAD("load");
+
+    private final String label;
+
+    Phase(String label) {
+      this.label = label;
+    }
+
+    /** The phase as the command line and --json name it. */
+    public String label() {
+      return label;
+    }
+  }
+
+  /** What a progress count counts. */
+  enum Unit {
+    BYTES,
+    ITEMS
+  }
+
+  /**
+   * A phase began for {@code scope} (an image's name, or the project for project-wide work).
+   *
+   * @param total what it will count to, in {@code unit}, or 0 when unknown
+   */
+  record PhaseStarted(String scope, Phase phase, long total, Unit unit, String detail)
+      implements BuildEvent {}
+
+  /** Work done so far in a running phase: {@code done} of {@code total} {@code unit}. */
+  record PhaseProgress(String scope, Phase phase, long done, long total, Unit unit, String item)
+      implements BuildEvent {}
+
+  /**
+   * A phase ended.
+   *
+   * @param count how many things it handled (packages, layers, blobs)
+   * @param bytes how many bytes it moved or wrote (0 when none or not counted)
+   * @param cached whether the cache served it whole (nothing fetched, run or compressed)
+   * @param summary one human line for the plain renderer
+   */
+  record PhaseDone(
+      String scope,
+      Phase phase,
+      Duration took,
+      long count,
+      long bytes,
+      boolean cached,
+      String summary)
+      implements BuildEvent {}
+
+  /** Something a user should see that is no phase: a retry, credentials found, a choice made. */
+  record Notice(String scope, String text) implements BuildEvent {}
 }

@@ -1,8 +1,8 @@
 package dev.rig.build.output;
 
-import dev.rig.build.BuiltImage;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
+import dev.rig.build.result.BuiltImage;
 import dev.rig.oci.event.OciEventListener;
 import dev.rig.oci.layout.DockerArchiveWriter;
 import dev.rig.oci.layout.OciArchiveWriter;

@@ -1,12 +1,6 @@
 package dev.rig.build.packages;
 
 import dev.rig.apt.control.PackageRecord;
-import dev.rig.apt.lock.ImageLock;
-import dev.rig.apt.lock.LockInput;
-import dev.rig.apt.lock.LockedIndex;
-import dev.rig.apt.lock.LockedPackage;
-import dev.rig.apt.lock.LockedRepository;
-import dev.rig.apt.lock.PackageOrigin;
 import dev.rig.apt.repo.ReleaseFile;
 import dev.rig.apt.repo.SuiteReader;
 import dev.rig.apt.resolve.Request;
@@ -15,6 +9,12 @@ import dev.rig.apt.resolve.ResolutionException;
 import dev.rig.apt.resolve.ResolveOptions;
 import dev.rig.apt.resolve.Resolver;
 import dev.rig.apt.resolve.Universe;
+import dev.rig.build.lock.ImageLock;
+import dev.rig.build.lock.LockInput;
+import dev.rig.build.lock.LockedIndex;
+import dev.rig.build.lock.LockedPackage;
+import dev.rig.build.lock.LockedRepository;
+import dev.rig.build.lock.PackageOrigin;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

@@ -1,12 +1,13 @@
 package dev.rig.build.packages;
 
 import dev.rig.apt.dpkg.ImageAptSources;
-import dev.rig.apt.lock.ImageLock;
-import dev.rig.apt.lock.LockInput;
-import dev.rig.apt.lock.LockedPackage;
 import dev.rig.build.cuda.CudaSetup;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
+import dev.rig.build.lock.ImageLock;
+import dev.rig.build.lock.LockInput;
+import dev.rig.build.lock.LockStore;
+import dev.rig.build.lock.LockedPackage;
 import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rig.build.event.BuildListener;
+import dev.rig.build.lock.LockStore;
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.SpecLoader;
 import java.nio.file.Files;

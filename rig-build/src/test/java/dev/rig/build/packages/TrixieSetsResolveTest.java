@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rig.apt.lock.ImageLock;
-import dev.rig.apt.lock.LockedPackage;
 import dev.rig.build.TestSpecs;
 import dev.rig.build.cuda.CudaSetup;
+import dev.rig.build.lock.ImageLock;
+import dev.rig.build.lock.LockedPackage;
 import dev.rig.spec.CudaSpec;
 import dev.rig.spec.EnvironmentSpec;
 import dev.rig.spec.ImageSpec;

@@ -67,6 +67,24 @@ public final class LayerBuilder {
   }
 
   public BuiltLayer build(LayerInput input, Compression compression) throws IOException {
+    return buildReporting(input, compression).layer();
+  }
+
+  /** How a layer came to be: what the build cost, for results and progress. */
+  public enum Origin {
+    /** The input key was known and its blob present: a lookup, no tar, no compression. */
+    CACHED,
+    /** The tar was written once to hash it; its diffID had been compressed before. */
+    REHASHED,
+    /** Tarred and compressed now. */
+    BUILT
+  }
+
+  /** A layer and how it came to be. */
+  public record Outcome(BuiltLayer layer, Origin origin) {}
+
+  /** {@link #build}, saying whether the cache served the layer. */
+  public Outcome buildReporting(LayerInput input, Compression compression) throws IOException {
     LayerPlan plan = LayerPlan.of(input);
     Digest inputKey = LayerInputKey.of(plan, mtimeSeconds, LayerTarWriter.FORMAT_VERSION);
     Optional<SizedDigest> knownDiffId = cache.diffIdFor(inputKey);
@@ -78,7 +96,7 @@ public final class LayerBuilder {
         listener.onEvent(
             new OciEvent.LayerCacheHit(
                 input.createdBy(), layer.diffId(), layer.blob().digest(), layer.blob().size()));
-        return layer;
+        return new Outcome(layer, Origin.CACHED);
       }
     } else if (cache.seenPaths(pathsKey(plan))) {
       // The same paths were built before: likely touched but unchanged, so one cheap hashing pass
@@ -92,12 +110,12 @@ public final class LayerBuilder {
         listener.onEvent(
             new OciEvent.LayerReused(
                 input.createdBy(), summary.diffId(), same.get().blob().digest()));
-        return same.get();
+        return new Outcome(same.get(), Origin.REHASHED);
       }
     }
     BuiltLayer built = compress(input, plan, inputKey, compression);
     cache.recordPaths(pathsKey(plan));
-    return built;
+    return new Outcome(built, Origin.BUILT);
   }
 
   /** The layer's paths and entry types in order: what stays when only file contents change. */

@@ -1,10 +1,13 @@
-package dev.rig.build;
+package dev.rig.build.image;
 
+import dev.rig.build.base.BaseImages;
+import dev.rig.build.base.ResolvedBase;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
 import dev.rig.build.packages.PackageStage;
 import dev.rig.build.plan.ImagePlan;
 import dev.rig.build.plan.Planner;
+import dev.rig.build.result.BuiltImage;
 import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.oci.cache.LayerBuilder;

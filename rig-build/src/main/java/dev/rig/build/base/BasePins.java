@@ -1,4 +1,4 @@
-package dev.rig.build;
+package dev.rig.build.base;
 
 import dev.rig.registry.ImageReference;
 import java.io.IOException;

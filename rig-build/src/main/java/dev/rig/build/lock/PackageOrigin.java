@@ -1,4 +1,4 @@
-package dev.rig.apt.lock;
+package dev.rig.build.lock;
 
 /** Where a locked package is downloaded from: repository location, suite and component. */
 public record PackageOrigin(String uri, String suite, String component) {}

@@ -1,4 +1,4 @@
-package dev.rig.apt.lock;
+package dev.rig.build.lock;
 
 import java.util.Objects;
 

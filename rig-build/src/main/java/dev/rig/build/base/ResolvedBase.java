@@ -1,4 +1,4 @@
-package dev.rig.build;
+package dev.rig.build.base;
 
 import dev.rig.oci.image.BaseImage;
 import dev.rig.registry.ImageReference;
@@ -23,7 +23,7 @@ public record ResolvedBase(Optional<BaseImage> image, Optional<ImageReference> r
     return new ResolvedBase(Optional.of(remote.toBaseImage()), Optional.of(remote.pinned()));
   }
 
-  int layerCount() {
+  public int layerCount() {
     return image.map(b -> b.layers().size()).orElse(0);
   }
 }

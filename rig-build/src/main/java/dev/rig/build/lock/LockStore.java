@@ -1,12 +1,8 @@
-package dev.rig.build.packages;
+package dev.rig.build.lock;
 
-import dev.rig.apt.lock.HomePin;
-import dev.rig.apt.lock.ImageLock;
-import dev.rig.apt.lock.LockCheck;
-import dev.rig.apt.lock.LockFile;
-import dev.rig.apt.lock.LockInput;
-import dev.rig.build.BasePins;
+import dev.rig.build.base.BasePins;
 import dev.rig.build.home.HomePins;
+import dev.rig.build.packages.PackageException;
 import dev.rig.registry.ImageReference;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.rig.build;
+package dev.rig.build.image;
 
 import dev.rig.oci.compress.Compression;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.rig.apt.lock;
+package dev.rig.build.lock;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,4 +1,4 @@
-package dev.rig.apt.lock;
+package dev.rig.build.lock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

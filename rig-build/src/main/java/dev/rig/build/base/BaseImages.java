@@ -1,4 +1,4 @@
-package dev.rig.build;
+package dev.rig.build.base;
 
 import dev.rig.oci.image.BaseImage;
 import dev.rig.oci.image.Platform;
@@ -69,7 +69,7 @@ public final class BaseImages {
   }
 
   /** {@code os/arch[/variant]} as the spec writes it. */
-  static Platform platform(String text) {
+  public static Platform platform(String text) {
     String[] parts = text.split("/");
     return new Platform(parts[1], parts[0], parts.length > 2 ? parts[2] : "");
   }

@@ -1,4 +1,4 @@
-package dev.rig.build;
+package dev.rig.build.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.rig.build;
+package dev.rig.build.result;
 
 import dev.rig.oci.image.AssembledImage;
 import dev.rig.registry.ImageReference;

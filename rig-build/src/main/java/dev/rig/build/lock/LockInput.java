@@ -1,4 +1,4 @@
-package dev.rig.apt.lock;
+package dev.rig.build.lock;
 
 import dev.rig.apt.resolve.Request;
 import java.util.ArrayList;
