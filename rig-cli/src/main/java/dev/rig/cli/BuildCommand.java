@@ -3,12 +3,13 @@ package dev.rig.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rig.build.event.BuildListener;
-import dev.rig.build.output.ImageExporter;
+import dev.rig.build.Rig;
 import dev.rig.build.output.OutputTarget;
+import dev.rig.build.push.ImagePushes;
 import dev.rig.build.result.BuiltImage;
-import dev.rig.registry.PushResult;
-import dev.rig.registry.RegistryClient;
+import dev.rig.build.result.LayerReport;
+import dev.rig.build.result.PhaseTime;
+import dev.rig.build.result.PushedImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,36 +59,41 @@ final class BuildCommand implements Callable<Integer> {
       defaultValue = "oci",
       description =
           "Manifest format for --push: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Pushes.Format format;
+  ImagePushes.Format format;
 
   @Override
   public Integer call() throws Exception {
-    CommandSession session = CommandSession.open(command, registry, project.quiet || json);
-    PrintWriter out = session.out();
     OutputTarget target =
         this.out == null
             ? new OutputTarget.OciLayout(Path.of("out").toAbsolutePath())
             : OutputTarget.parse(this.out, Path.of("").toAbsolutePath());
-    BuildListener progress = session.progress();
-    RegistryClient client = session.registry();
-    List<BuiltImage> images = ProjectBuild.run(project, names, client, progress);
-    new ImageExporter(progress).write(target, images);
-    List<PushResult> pushed =
-        push ? Pushes.push(client, Pushes.targets(images, Optional.empty()), format) : List.of();
-    if (json) {
-      out.println(toJson(images, target, pushed));
-    } else {
-      for (BuiltImage image : images) {
-        out.println(image.reference() + " " + image.digest());
+    try (CommandSession session =
+        CommandSession.open(command, project, registry, project.quiet || json)) {
+      Rig rig = session.rig();
+      List<BuiltImage> images = rig.build(rig.load(project.spec()), names);
+      rig.export(images, target);
+      List<PushedImage> pushed = push ? rig.push(images, Optional.empty(), format) : List.of();
+      session.endProgress();
+      PrintWriter out = session.out();
+      if (json) {
+        out.println(toJson(images, target, pushed, rig.phases()));
+      } else {
+        for (BuiltImage image : images) {
+          out.println(image.reference() + " " + image.digest());
+        }
+        PushLines.print(out, pushed);
       }
-      Pushes.print(out, pushed);
+      out.flush();
     }
-    out.flush();
     return 0;
   }
 
   private static String toJson(
-      List<BuiltImage> images, OutputTarget target, List<PushResult> pushed) throws Exception {
+      List<BuiltImage> images,
+      OutputTarget target,
+      List<PushedImage> pushed,
+      List<PhaseTime> phases)
+      throws Exception {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode root = mapper.createObjectNode();
     root.put("output", target.describe());
@@ -103,10 +109,21 @@ final class BuildCommand implements Callable<Integer> {
       layers.put("total", image.layerCount());
       layers.put("reused", image.layersReused());
       layers.put("built", image.layersBuilt());
+      ArrayNode own = layers.putArray("own");
+      for (LayerReport layer : image.layers()) {
+        ObjectNode l = own.addObject();
+        l.put("index", layer.index());
+        l.put("createdBy", layer.createdBy());
+        l.put("origin", layer.origin());
+        l.put("digest", layer.digest());
+        l.put("bytes", layer.bytes());
+        l.put("seconds", layer.took().toNanos() / 1e9);
+      }
     }
     if (!pushed.isEmpty()) {
-      Pushes.json(root.putArray("pushed"), pushed);
+      PushLines.json(root.putArray("pushed"), pushed);
     }
+    PushLines.phases(root.putArray("phases"), phases);
     return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
   }
 }

@@ -1,25 +1,85 @@
 package dev.rig.cli;
 
+import dev.rig.build.Rig;
+import dev.rig.build.RigSettings;
+import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
-import dev.rig.registry.RegistryClient;
-import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * What every command that builds works with: its output writers, the progress printer (silent when
- * quiet), and a registry client that reports on stderr.
+ * What every command that builds works with: its output writers, the {@link Rig} facade set up from
+ * the flags, and the progress display its events go to (live on a terminal, lines in a log,
+ * warnings only when quiet).
  */
-record CommandSession(
-    PrintWriter out, PrintWriter err, BuildListener progress, RegistryClient registry) {
+final class CommandSession implements AutoCloseable {
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final Rig rig;
+  private final Optional<LiveProgress> live;
 
-  static CommandSession open(CommandSpec command, RegistryFlags registry, boolean quiet)
-      throws IOException {
+  private CommandSession(PrintWriter out, PrintWriter err, Rig rig, Optional<LiveProgress> live) {
+    this.out = out;
+    this.err = err;
+    this.rig = rig;
+    this.live = live;
+  }
+
+  static CommandSession open(
+      CommandSpec command, ProjectOptions project, RegistryFlags registry, boolean quiet) {
     PrintWriter err = command.commandLine().getErr();
-    return new CommandSession(
-        command.commandLine().getOut(),
-        err,
-        quiet ? Progress.silent() : Progress.to(err),
-        registry.client(new RegistryProgress(err, quiet)));
+    Optional<LiveProgress> live =
+        !quiet && Terminal.isInteractive()
+            ? Optional.of(new LiveProgress(err, LiveProgress.terminalWidth()))
+            : Optional.empty();
+    BuildListener listener;
+    if (live.isPresent()) {
+      listener = live.get();
+    } else if (quiet) {
+      listener = warningsOnly(Progress.to(err));
+    } else {
+      listener = Progress.to(err);
+    }
+    RigSettings settings =
+        new RigSettings(
+            project.cacheDir(),
+            project.compression,
+            SourceDateEpoch.fromEnvironment(),
+            registry.access(),
+            listener);
+    return new CommandSession(command.commandLine().getOut(), err, Rig.open(settings), live);
+  }
+
+  /** A quiet run still shows what went wrong on the way (retries, fallbacks). */
+  private static BuildListener warningsOnly(BuildListener to) {
+    return event -> {
+      if (event instanceof BuildEvent.Notice notice && notice.warning()) {
+        to.on(event);
+      }
+    };
+  }
+
+  PrintWriter out() {
+    return out;
+  }
+
+  PrintWriter err() {
+    return err;
+  }
+
+  Rig rig() {
+    return rig;
+  }
+
+  /** Clears the live status line before the command prints its results. */
+  void endProgress() {
+    live.ifPresent(LiveProgress::close);
+  }
+
+  @Override
+  public void close() {
+    endProgress();
+    rig.close();
   }
 }

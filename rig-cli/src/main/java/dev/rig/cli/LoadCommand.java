@@ -1,5 +1,7 @@
 package dev.rig.cli;
 
+import dev.rig.build.Rig;
+import dev.rig.build.load.ContainerRuntime;
 import dev.rig.build.result.BuiltImage;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -30,21 +32,23 @@ final class LoadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ContainerRuntime engine = runtime.find();
-    CommandSession session = CommandSession.open(command, registry, project.quiet);
-    PrintWriter out = session.out();
-    List<BuiltImage> images =
-        ProjectBuild.run(project, names, session.registry(), session.progress());
-    new ImageLoader(engine).load(images);
-    for (BuiltImage image : images) {
-      out.println(
-          engine.loadedName(image.reference())
-              + " "
-              + image.digest()
-              + " (loaded into "
-              + engine.kind()
-              + ")");
+    try (CommandSession session = CommandSession.open(command, project, registry, project.quiet)) {
+      Rig rig = session.rig();
+      List<BuiltImage> images = rig.build(rig.load(project.spec()), names);
+      rig.load(images, engine);
+      session.endProgress();
+      PrintWriter out = session.out();
+      for (BuiltImage image : images) {
+        out.println(
+            engine.loadedName(image.reference())
+                + " "
+                + image.digest()
+                + " (loaded into "
+                + engine.kind()
+                + ")");
+      }
+      out.flush();
     }
-    out.flush();
     return 0;
   }
 }

@@ -1,6 +1,6 @@
 package dev.rig.cli;
 
-import dev.rig.build.lock.LockStore;
+import dev.rig.build.Rig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +29,6 @@ final class LockCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return LockRun.run(command, project, registry, names, LockStore.Mode.REFRESH, Set.of());
+    return LockOutput.run(command, project, registry, names, Rig.LockMode.REFRESH, Set.of());
   }
 }

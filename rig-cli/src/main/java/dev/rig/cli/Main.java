@@ -41,11 +41,8 @@ public final class Main {
       // A push always talks to a registry: get TLS ready while the rest starts up.
       TlsWarmUp.start();
     }
-    int code = run(args);
-    // Every command that fetched something (packages, bases, pushes) would otherwise wait up to
-    // 0.3 s at exit for the HTTP clients' selector threads (see ClientStopper).
-    dev.rig.registry.http.ClientStopper.stopAll();
-    System.exit(code);
+    // Every command stops its HTTP clients when it closes its Rig (no 0.3 s stall at exit).
+    System.exit(run(args));
   }
 
   /** Runs the command line and returns the exit code (tests call this without exiting). */

@@ -2,10 +2,10 @@ package dev.rig.cli;
 
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
+import dev.rig.build.event.Sizes;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /** Renders build events as one line each on stderr, so stdout keeps only the results. */
@@ -53,8 +53,6 @@ final class Progress implements BuildListener {
           home.commit().substring(0, Math.min(12, home.commit().length())),
           home.cached() ? "cached" : "checked out",
           seconds(home.took()));
-    } else if (event instanceof BuildEvent.OutputWritten written) {
-      err.printf("wrote %s (%s)%n", written.target(), seconds(written.took()));
     } else if (event instanceof BuildEvent.PhaseStarted started) {
       long now = System.nanoTime();
       phaseStart.put(started.scope() + started.phase(), now);
@@ -83,6 +81,13 @@ final class Progress implements BuildListener {
     } else if (event instanceof BuildEvent.PhaseDone done) {
       phaseStart.remove(done.scope() + done.phase());
       lastLine.remove(done.scope() + done.phase());
+      if (done.phase() == BuildEvent.Phase.EXPORT) {
+        err.printf("%s (%s)%n", done.summary(), seconds(done.took()));
+        return;
+      }
+      if (done.phase() == BuildEvent.Phase.LAYERS) {
+        return; // each layer had its line, and the image's digest line follows
+      }
       err.printf(
           "%s: %s: %s (%s)%n",
           done.scope(), done.phase().label(), done.summary(), seconds(done.took()));
@@ -99,20 +104,10 @@ final class Progress implements BuildListener {
   private final Map<String, Long> lastLine = new HashMap<>();
 
   static String bytes(long n) {
-    if (n < 1024) {
-      return n + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double value = n;
-    int unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-      value /= 1024;
-      unit++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    return Sizes.bytes(n);
   }
 
   static String seconds(Duration d) {
-    return String.format(Locale.ROOT, "%.2fs", d.toNanos() / 1e9);
+    return Sizes.seconds(d);
   }
 }

@@ -1,7 +1,9 @@
 package dev.rig.cli;
 
+import dev.rig.build.RigSettings;
 import dev.rig.oci.compress.Compression;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** What every command that builds takes: the spec, compression, cache, quiet. */
@@ -30,4 +32,14 @@ final class ProjectOptions {
       names = {"-q", "--quiet"},
       description = "Print no progress, only the results.")
   boolean quiet;
+
+  /** {@code --cache}, else $RIG_CACHE, else $XDG_CACHE_HOME/rig, else ~/.cache/rig. */
+  Path cacheDir() {
+    return RigSettings.cacheDir(Optional.ofNullable(cache), System.getenv());
+  }
+
+  /** The spec {@code -f} names, if any. */
+  Optional<Path> spec() {
+    return Optional.ofNullable(file);
+  }
 }

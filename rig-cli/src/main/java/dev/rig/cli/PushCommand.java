@@ -2,9 +2,10 @@ package dev.rig.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rig.build.Rig;
+import dev.rig.build.push.ImagePushes;
 import dev.rig.build.result.BuiltImage;
-import dev.rig.registry.PushResult;
-import dev.rig.registry.RegistryClient;
+import dev.rig.build.result.PushedImage;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,33 +45,31 @@ final class PushCommand implements Callable<Integer> {
       paramLabel = "FORMAT",
       defaultValue = "oci",
       description = "Manifest format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Pushes.Format format;
+  ImagePushes.Format format;
 
   @Option(names = "--json", description = "Print the results as JSON.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
-    CommandSession session = CommandSession.open(command, registry, project.quiet || json);
-    PrintWriter out = session.out();
-    RegistryClient client = session.registry();
-    List<PushResult> results;
-    try {
-      List<BuiltImage> images = ProjectBuild.run(project, names, client, session.progress());
-      results = Pushes.push(client, Pushes.targets(images, Optional.ofNullable(to)), format);
-    } finally {
-      // Done with registries: stopping the HTTP client spares the JVM 0.3 s at exit.
-      client.close();
+    try (CommandSession session =
+        CommandSession.open(command, project, registry, project.quiet || json)) {
+      Rig rig = session.rig();
+      List<BuiltImage> images = rig.build(rig.load(project.spec()), names);
+      List<PushedImage> results = rig.push(images, Optional.ofNullable(to), format);
+      session.endProgress();
+      PrintWriter out = session.out();
+      if (json) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        PushLines.json(root.putArray("pushed"), results);
+        PushLines.phases(root.putArray("phases"), rig.phases());
+        out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+      } else {
+        PushLines.print(out, results);
+      }
+      out.flush();
     }
-    if (json) {
-      ObjectMapper mapper = new ObjectMapper();
-      ObjectNode root = mapper.createObjectNode();
-      Pushes.json(root.putArray("pushed"), results);
-      out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-    } else {
-      Pushes.print(out, results);
-    }
-    out.flush();
     return 0;
   }
 }

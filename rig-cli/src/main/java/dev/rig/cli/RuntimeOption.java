@@ -1,5 +1,6 @@
 package dev.rig.cli;
 
+import dev.rig.build.load.ContainerRuntime;
 import picocli.CommandLine.Option;
 
 /** {@code --runtime}: which container engine to load into and run with. */

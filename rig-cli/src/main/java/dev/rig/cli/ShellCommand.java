@@ -1,5 +1,7 @@
 package dev.rig.cli;
 
+import dev.rig.build.Rig;
+import dev.rig.build.load.ContainerRuntime;
 import dev.rig.build.result.BuiltImage;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -68,41 +70,48 @@ final class ShellCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ContainerRuntime engine = runtime.find();
-    CommandSession session = CommandSession.open(command, registry, project.quiet);
-    PrintWriter err = session.err();
-    PrintWriter out = session.out();
-    List<BuiltImage> images =
-        ProjectBuild.run(project, List.of(name), session.registry(), session.progress());
-    BuiltImage image = images.get(0);
-    boolean terminal = System.console() != null;
-    ShellInvocation shell =
-        ShellInvocation.of(
-            engine,
-            engine.loadedName(image.reference()),
-            (workspace == null ? Path.of("") : workspace).toAbsolutePath(),
-            terminal,
-            gpus,
-            ShellInvocation.Host.probe(),
-            command());
-    shell.gpuNote().ifPresent(note -> err.println("rig: " + note));
-    err.println("+ " + shell.display());
-    err.flush();
-    if (dryRun) {
-      out.println(shell.display());
-      out.flush();
-      return 0;
+    try (CommandSession session = CommandSession.open(command, project, registry, project.quiet)) {
+      PrintWriter err = session.err();
+      PrintWriter out = session.out();
+      Rig rig = session.rig();
+      List<BuiltImage> images = rig.build(rig.load(project.spec()), List.of(name));
+      BuiltImage image = images.get(0);
+      boolean terminal = System.console() != null;
+      ShellInvocation shell =
+          ShellInvocation.of(
+              engine,
+              engine.loadedName(image.reference()),
+              (workspace == null ? Path.of("") : workspace).toAbsolutePath(),
+              terminal,
+              gpus,
+              ShellInvocation.Host.probe(),
+              command());
+      if (dryRun) {
+        session.endProgress();
+        shell.gpuNote().ifPresent(note -> err.println("rig: " + note));
+        err.println("+ " + shell.display());
+        err.flush();
+        out.println(shell.display());
+        out.flush();
+        return 0;
+      }
+      rig.load(images, engine);
+      session.endProgress();
+      shell.gpuNote().ifPresent(note -> err.println("rig: " + note));
+      err.println("+ " + shell.display());
+      err.flush();
+      ProcessBuilder builder = new ProcessBuilder(shell.argv());
+      if (terminal) {
+        return builder.inheritIO().start().waitFor();
+      }
+      // No terminal (a script, a test): pass the container's output through this command's
+      // writers.
+      Process process = builder.redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+      Thread errors = pump(process.getErrorStream(), err);
+      pumpInto(process.getInputStream(), out);
+      errors.join();
+      return process.waitFor();
     }
-    new ImageLoader(engine).load(images);
-    ProcessBuilder builder = new ProcessBuilder(shell.argv());
-    if (terminal) {
-      return builder.inheritIO().start().waitFor();
-    }
-    // No terminal (a script, a test): pass the container's output through this command's writers.
-    Process process = builder.redirectInput(ProcessBuilder.Redirect.INHERIT).start();
-    Thread errors = pump(process.getErrorStream(), err);
-    pumpInto(process.getInputStream(), out);
-    errors.join();
-    return process.waitFor();
   }
 
   private static Thread pump(InputStream in, PrintWriter to) {

@@ -1,5 +1,6 @@
 package dev.rig.cli;
 
+import dev.rig.build.load.ContainerRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

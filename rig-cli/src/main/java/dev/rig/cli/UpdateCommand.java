@@ -1,6 +1,6 @@
 package dev.rig.cli;
 
-import dev.rig.build.lock.LockStore;
+import dev.rig.build.Rig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,9 +34,9 @@ final class UpdateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (packages.isEmpty()) {
-      return LockRun.run(command, project, registry, images, LockStore.Mode.REFRESH, Set.of());
+      return LockOutput.run(command, project, registry, images, Rig.LockMode.REFRESH, Set.of());
     }
-    return LockRun.run(
-        command, project, registry, images, LockStore.Mode.UPDATE, Set.copyOf(packages));
+    return LockOutput.run(
+        command, project, registry, images, Rig.LockMode.UPDATE, Set.copyOf(packages));
   }
 }

@@ -39,6 +39,30 @@ class BadInputTest {
 
   private static final String HEAD = "amends \"modulepath:/rig/Project.pkl\"";
 
+  /**
+   * A service that depends on one that does not exist is reported with its line before anything is
+   * fetched: the image installs packages, and the cache must have no index and no .deb.
+   */
+  @Test
+  void unknownServiceDependencyBeforeAnyDownload() throws IOException {
+    RigRun run =
+        build(
+            "rig.yaml",
+            "images:",
+            "  app:",
+            "    packages: [python3]",
+            "    runtime:",
+            "      services:",
+            "        web:",
+            "          command: [python3, -m, http.server]",
+            "        worker:",
+            "          command: [sleep, infinity]",
+            "          dependsOn: [wbe]");
+    assertFails(run, "rig.yaml:10", "services[\"worker\"].dependsOn", "unknown service 'wbe'");
+    assertFalse(Files.exists(dir.resolve("cache/debs")), "nothing may be downloaded first");
+    assertFalse(Files.exists(dir.resolve("cache/indexes")), "nothing may be downloaded first");
+  }
+
   @Test
   void unknownOption() throws IOException {
     assertFails(

@@ -84,7 +84,7 @@ class LauncherTest {
   void setupWritesNoEscapeCodesIntoALog() {
     Exec.Result run =
         Exec.run(
-                List.of("bash", Path.of("..", "scripts", "setup").toString()),
+                List.of("bash", Path.of("..", "scripts", "setup").toAbsolutePath().toString()),
                 Map.of(),
                 Path.of("..").toAbsolutePath().normalize(),
                 Duration.ofMinutes(5))

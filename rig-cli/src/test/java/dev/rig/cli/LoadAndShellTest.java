@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rig.build.load.ContainerRuntime;
 import dev.rig.testkit.Exec;
 import dev.rig.testkit.Podman;
 import dev.rig.testkit.Tools;

@@ -40,9 +40,6 @@ public sealed interface BuildEvent {
   record HomeCheckedOut(String image, String url, String commit, boolean cached, Duration took)
       implements BuildEvent {}
 
-  /** The images were written to an output target. */
-  record OutputWritten(String target, Duration took) implements BuildEvent {}
-
   /** The steps of the pipeline, in the order a build goes through them. */
   enum Phase {
     SPEC("spec"),
@@ -105,6 +102,10 @@ public sealed interface BuildEvent {
       String summary)
       implements BuildEvent {}
 
-  /** Something a user should see that is no phase: a retry, credentials found, a choice made. */
-  record Notice(String scope, String text) implements BuildEvent {}
+  /**
+   * Something a user should see that is no phase: credentials found, a blob sent, a choice made
+   * ({@code warning} false), or a retry, a fallback, anything a quiet run still shows ({@code
+   * warning} true).
+   */
+  record Notice(String scope, String text, boolean warning) implements BuildEvent {}
 }

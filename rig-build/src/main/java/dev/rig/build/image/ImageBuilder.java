@@ -8,10 +8,10 @@ import dev.rig.build.packages.PackageStage;
 import dev.rig.build.plan.ImagePlan;
 import dev.rig.build.plan.Planner;
 import dev.rig.build.result.BuiltImage;
+import dev.rig.build.result.LayerReport;
 import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.oci.cache.LayerBuilder;
-import dev.rig.oci.event.OciEvent;
 import dev.rig.oci.image.AssembledImage;
 import dev.rig.oci.image.BuiltLayer;
 import dev.rig.oci.image.ImageAssembler;
@@ -41,9 +41,6 @@ public final class ImageBuilder {
   private final BaseImages bases;
   private final Optional<PackageStage> packages;
 
-  /** Set on the building thread while a layer's inputs turn out to be cached. */
-  private final ThreadLocal<boolean[]> cacheHit = ThreadLocal.withInitial(() -> new boolean[1]);
-
   public ImageBuilder(BuildSettings settings, BuildListener listener) throws IOException {
     this(settings, listener, BaseImages.localOnly());
   }
@@ -67,15 +64,7 @@ public final class ImageBuilder {
     this.packages = packages;
     this.listener = listener;
     BlobCache cache = BlobCache.open(settings.cacheDir(), event -> {});
-    this.layers =
-        new LayerBuilder(
-            cache,
-            settings.created(),
-            event -> {
-              if (event instanceof OciEvent.LayerCacheHit) {
-                cacheHit.get()[0] = true;
-              }
-            });
+    this.layers = new LayerBuilder(cache, settings.created(), event -> {});
   }
 
   public BuiltImage build(ImageSpec spec) throws IOException {
@@ -83,21 +72,30 @@ public final class ImageBuilder {
     ResolvedBase base = bases.load(spec);
     ImagePlan plan = Planner.plan(spec, base.layerCount(), packageLayers(spec, base));
     listener.on(new BuildEvent.ImageStarted(plan.name(), plan.layers().size()));
+    long layersStart = System.nanoTime();
+    listener.on(
+        new BuildEvent.PhaseStarted(
+            plan.name(), BuildEvent.Phase.LAYERS, plan.layers().size(), BuildEvent.Unit.ITEMS, ""));
     List<LayerOutcome> outcomes = buildLayers(plan);
     List<BuiltLayer> built = outcomes.stream().map(LayerOutcome::layer).toList();
+    List<LayerReport> reports = outcomes.stream().map(LayerOutcome::report).toList();
     AssembledImage image =
         ImageAssembler.assemble(
             base.image(), built, config(spec, plan, BaseImages.platform(spec.platform())));
-    int reused = (int) outcomes.stream().filter(LayerOutcome::reused).count();
+    long bytes = reports.stream().mapToLong(LayerReport::bytes).sum();
+    long reused = reports.stream().filter(LayerReport::reused).count();
+    listener.on(
+        new BuildEvent.PhaseDone(
+            plan.name(),
+            BuildEvent.Phase.LAYERS,
+            since(layersStart),
+            reports.size(),
+            bytes,
+            reused == reports.size(),
+            reports.size() + " layer(s), " + reused + " from the cache"));
     BuiltImage result =
         new BuiltImage(
-            plan.name(),
-            plan.tag(),
-            image,
-            reused,
-            outcomes.size() - reused,
-            base.registrySource(),
-            spec.registries());
+            plan.name(), plan.tag(), image, reports, base.registrySource(), spec.registries());
     listener.on(
         new BuildEvent.ImageDone(plan.name(), result.reference(), result.digest(), since(start)));
     return result;
@@ -146,10 +144,11 @@ public final class ImageBuilder {
         .build();
   }
 
-  private record LayerOutcome(BuiltLayer layer, boolean reused) {}
+  private record LayerOutcome(BuiltLayer layer, LayerReport report) {}
 
   private List<LayerOutcome> buildLayers(ImagePlan plan) throws IOException {
     int total = plan.layers().size();
+    done.set(0);
     int threads = Math.max(1, Math.min(total, Runtime.getRuntime().availableProcessors()));
     ExecutorService pool = Tasks.daemonPool("rig-layer", threads);
     try {
@@ -174,14 +173,36 @@ public final class ImageBuilder {
   private LayerOutcome buildLayer(String image, int index, int total, LayerInput input)
       throws IOException {
     long start = System.nanoTime();
-    cacheHit.get()[0] = false;
-    BuiltLayer layer = layers.build(input, settings.compression());
-    boolean reused = cacheHit.get()[0];
+    LayerBuilder.Outcome outcome = layers.buildReporting(input, settings.compression());
+    BuiltLayer layer = outcome.layer();
+    boolean reused = outcome.origin() == LayerBuilder.Origin.CACHED;
+    Duration took = since(start);
     listener.on(
         new BuildEvent.LayerReady(
-            image, index, total, input.createdBy(), reused, layer.blob().size(), since(start)));
-    return new LayerOutcome(layer, reused);
+            image, index, total, input.createdBy(), reused, layer.blob().size(), took));
+    int finished = done.incrementAndGet();
+    listener.on(
+        new BuildEvent.PhaseProgress(
+            image,
+            BuildEvent.Phase.LAYERS,
+            finished,
+            total,
+            BuildEvent.Unit.ITEMS,
+            input.createdBy()));
+    return new LayerOutcome(
+        layer,
+        new LayerReport(
+            index,
+            input.createdBy(),
+            outcome.origin().name().toLowerCase(java.util.Locale.ROOT),
+            layer.blob().digest().toString(),
+            layer.blob().size(),
+            took));
   }
+
+  /** Layers finished in the current image, for progress. */
+  private final java.util.concurrent.atomic.AtomicInteger done =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   static Duration since(long startNanos) {
     return Duration.ofNanos(System.nanoTime() - startNanos);

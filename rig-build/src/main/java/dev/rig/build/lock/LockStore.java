@@ -2,7 +2,6 @@ package dev.rig.build.lock;
 
 import dev.rig.build.base.BasePins;
 import dev.rig.build.home.HomePins;
-import dev.rig.build.packages.PackageException;
 import dev.rig.registry.ImageReference;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,7 +62,7 @@ public final class LockStore {
       if (check.matches()) {
         return existing.get();
       }
-      throw new PackageException(
+      throw new LockException(
           file
               + ": "
               + check.message(image)

@@ -14,6 +14,9 @@ import java.util.List;
 
 /** Writes built images to an {@link OutputTarget}; each writer replaces its output atomically. */
 public final class ImageExporter {
+  /** Outputs hold every image of a run: their events are the project's, not one image's. */
+  public static final String SCOPE = "project";
+
   private final BuildListener listener;
 
   public ImageExporter(BuildListener listener) {
@@ -22,6 +25,8 @@ public final class ImageExporter {
 
   public void write(OutputTarget target, List<BuiltImage> images) throws IOException {
     long start = System.nanoTime();
+    listener.on(
+        new BuildEvent.PhaseStarted(SCOPE, BuildEvent.Phase.EXPORT, 0, BuildEvent.Unit.BYTES, ""));
     List<TaggedImage> tagged =
         images.stream().map(image -> new TaggedImage(image.reference(), image.image())).toList();
     OciEventListener quiet = event -> {};
@@ -33,7 +38,13 @@ public final class ImageExporter {
       new DockerArchiveWriter(quiet).write(archive.file(), tagged);
     }
     listener.on(
-        new BuildEvent.OutputWritten(
-            target.describe(), Duration.ofNanos(System.nanoTime() - start)));
+        new BuildEvent.PhaseDone(
+            SCOPE,
+            BuildEvent.Phase.EXPORT,
+            Duration.ofNanos(System.nanoTime() - start),
+            images.size(),
+            0,
+            false,
+            "wrote " + target.describe()));
   }
 }

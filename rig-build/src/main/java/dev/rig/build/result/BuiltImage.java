@@ -8,8 +8,7 @@ import java.util.Optional;
 /**
  * An image ready to be written out.
  *
- * @param layersReused new layers that came from the cache with no tar or compression work
- * @param layersBuilt new layers that were tarred (and compressed, unless an identical one existed)
+ * @param layers the image's own layers (not the base's), each with what it cost
  * @param baseSource the registry image the base came from, pinned by digest (for mounting)
  * @param registries the repositories the spec pushes this image to, without tag
  */
@@ -17,11 +16,11 @@ public record BuiltImage(
     String name,
     String tag,
     AssembledImage image,
-    int layersReused,
-    int layersBuilt,
+    List<LayerReport> layers,
     Optional<ImageReference> baseSource,
     List<String> registries) {
   public BuiltImage {
+    layers = List.copyOf(layers);
     registries = List.copyOf(registries);
   }
 
@@ -42,6 +41,16 @@ public record BuiltImage(
       total += layer.blob().size();
     }
     return total;
+  }
+
+  /** Own layers the cache served with no tar and no compression work. */
+  public int layersReused() {
+    return (int) layers.stream().filter(LayerReport::reused).count();
+  }
+
+  /** Own layers this build tarred (and compressed, unless an identical blob existed). */
+  public int layersBuilt() {
+    return layers.size() - layersReused();
   }
 
   public int layerCount() {

@@ -1,7 +1,5 @@
-package dev.rig.cli;
+package dev.rig.build.push;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rig.build.result.BuiltImage;
 import dev.rig.oci.image.AssembledImage;
 import dev.rig.oci.image.DockerSchema2;
@@ -10,25 +8,28 @@ import dev.rig.registry.ImageReference;
 import dev.rig.registry.PushResult;
 import dev.rig.registry.RegistryClient;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Pushes built images to their registries (or to one explicit target) and reports each push: the
- * reference with its digest, and how many blobs were sent, mounted or already there.
+ * Pushes built images to their registries (or to one explicit target): where each image goes, and
+ * which repository of the target registry can lend blobs by mount.
  */
-final class Pushes {
-  enum Format {
+public final class ImagePushes {
+  /** The manifest format a push writes. */
+  public enum Format {
     oci,
     docker
   }
 
-  private Pushes() {}
+  /** One image and where it goes. */
+  public record Target(BuiltImage image, ImageReference reference) {}
 
-  /** Where each image goes: {@code --to} for a single image, else the spec's registries. */
-  static List<Target> targets(List<BuiltImage> images, Optional<String> to) {
+  private ImagePushes() {}
+
+  /** Where each image goes: {@code to} for a single image, else the spec's registries. */
+  public static List<Target> targets(List<BuiltImage> images, Optional<String> to) {
     List<Target> targets = new ArrayList<>();
     if (to.isPresent()) {
       if (images.size() != 1) {
@@ -63,7 +64,7 @@ final class Pushes {
     return targets;
   }
 
-  static List<PushResult> push(RegistryClient client, List<Target> targets, Format format)
+  public static List<PushResult> push(RegistryClient client, List<Target> targets, Format format)
       throws IOException {
     ImagePusher pusher = new ImagePusher(client);
     List<PushResult> results = new ArrayList<>();
@@ -95,41 +96,4 @@ final class Pushes {
         .filter(base -> base.registry().equals(registry))
         .map(ImageReference::repository);
   }
-
-  static void print(PrintWriter out, List<PushResult> results) {
-    for (PushResult r : results) {
-      out.println(
-          r.reference()
-              + "@"
-              + r.digest()
-              + "  "
-              + (r.blobsUploaded() == 0
-                  ? "no blob uploaded"
-                  : "uploaded "
-                      + r.blobsUploaded()
-                      + " blob(s), "
-                      + Progress.bytes(r.bytesUploaded()))
-              + ", "
-              + r.blobsMounted()
-              + " mounted, "
-              + r.blobsSkipped()
-              + " already there ("
-              + Progress.seconds(r.took())
-              + ")");
-    }
-  }
-
-  static void json(ArrayNode array, List<PushResult> results) {
-    for (PushResult r : results) {
-      ObjectNode node = array.addObject();
-      node.put("reference", r.reference().toString());
-      node.put("digest", r.digest().toString());
-      node.put("blobsUploaded", r.blobsUploaded());
-      node.put("blobsMounted", r.blobsMounted());
-      node.put("blobsSkipped", r.blobsSkipped());
-      node.put("bytesUploaded", r.bytesUploaded());
-    }
-  }
-
-  record Target(BuiltImage image, ImageReference reference) {}
 }

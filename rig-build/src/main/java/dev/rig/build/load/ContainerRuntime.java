@@ -1,4 +1,4 @@
-package dev.rig.cli;
+package dev.rig.build.load;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +10,8 @@ import java.util.Optional;
  * The container engine rig loads images into and runs them with: podman or docker, found on PATH or
  * given as a path. Podman is preferred when both are installed: it needs no daemon.
  */
-record ContainerRuntime(Kind kind, Path executable) {
-  enum Kind {
+public record ContainerRuntime(Kind kind, Path executable) {
+  public enum Kind {
     podman,
     docker
   }
@@ -19,7 +19,7 @@ record ContainerRuntime(Kind kind, Path executable) {
   /**
    * @param choice "podman", "docker", a path to either, or null for whichever is installed
    */
-  static ContainerRuntime find(String choice, String pathVariable) {
+  public static ContainerRuntime find(String choice, String pathVariable) {
     if (choice != null && choice.contains("/")) {
       Path path = Path.of(choice).toAbsolutePath();
       if (!Files.isExecutable(path)) {
@@ -71,7 +71,7 @@ record ContainerRuntime(Kind kind, Path executable) {
   }
 
   /** The name an image loaded as {@code NAME:TAG} gets in this engine. */
-  String loadedName(String reference) {
+  public String loadedName(String reference) {
     return kind == Kind.podman && !reference.contains("/") ? "localhost/" + reference : reference;
   }
 }

@@ -1,4 +1,4 @@
-package dev.rig.cli;
+package dev.rig.build.project;
 
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.Project;
@@ -9,27 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Finds and loads the project spec, and picks the images a command names. */
-final class Specs {
-  private Specs() {}
+public final class ProjectFiles {
+  private ProjectFiles() {}
 
   /**
-   * Loads the spec the options name (or the one here), through the spec cache in rig's cache
-   * directory: an unchanged spec is not evaluated again.
+   * Loads {@code file} (or the spec in the current directory) through {@code cache}: an unchanged
+   * spec is not evaluated again.
    */
-  static Project load(ProjectOptions project) throws SpecException {
-    return load(project.file, SpecCache.in(cacheDir(project), event -> {}));
-  }
-
-  /** Where evaluated specs are cached: "specs" in the cache directory. */
-  static Path cacheDir(ProjectOptions project) {
-    return CacheDir.resolve(project.cache).resolve("specs");
-  }
-
-  static Project load(Path file, SpecCache cache) throws SpecException {
-    Path spec = file;
-    if (spec == null) {
+  public static Project load(Optional<Path> file, SpecCache cache) throws SpecException {
+    Path spec;
+    if (file.isEmpty()) {
       Path here = Path.of("").toAbsolutePath();
       spec =
           SpecLoader.find(here)
@@ -39,14 +31,18 @@ final class Specs {
                           "no rig.pkl, rig.yaml, rig.yml or rig.json in "
                               + here
                               + " (give one with -f FILE)"));
-    } else if (!Files.isRegularFile(spec)) {
-      throw new IllegalArgumentException(
-          "spec file " + spec + " does not exist (check the path given with -f)");
+    } else {
+      spec = file.get();
+      if (!Files.isRegularFile(spec)) {
+        throw new IllegalArgumentException(
+            "spec file " + spec + " does not exist (check the path given with -f)");
+      }
     }
     return SpecLoader.load(spec.toAbsolutePath(), cache);
   }
 
-  static List<ImageSpec> select(Project project, List<String> names) {
+  /** The images {@code names} names, in that order; all of them when it is empty. */
+  public static List<ImageSpec> select(Project project, List<String> names) {
     if (names.isEmpty()) {
       if (project.images().isEmpty()) {
         throw new IllegalArgumentException(

@@ -1,0 +1,274 @@
+package dev.rig.build;
+
+import dev.rig.build.base.BaseImages;
+import dev.rig.build.event.BuildEvent;
+import dev.rig.build.event.BuildListener;
+import dev.rig.build.home.GitHomes;
+import dev.rig.build.image.BuildSettings;
+import dev.rig.build.image.ImageBuilder;
+import dev.rig.build.load.ContainerRuntime;
+import dev.rig.build.load.ImageLoader;
+import dev.rig.build.lock.ImageLock;
+import dev.rig.build.lock.LockStore;
+import dev.rig.build.output.ImageExporter;
+import dev.rig.build.output.OutputTarget;
+import dev.rig.build.packages.PackageStage;
+import dev.rig.build.packages.RepoSources;
+import dev.rig.build.plan.SpecChecks;
+import dev.rig.build.project.ProjectFiles;
+import dev.rig.build.push.ImagePushes;
+import dev.rig.build.result.BuiltImage;
+import dev.rig.build.result.LoadReport;
+import dev.rig.build.result.LockReport;
+import dev.rig.build.result.PhaseTime;
+import dev.rig.build.result.PushedImage;
+import dev.rig.oci.cache.BlobCache;
+import dev.rig.registry.PushResult;
+import dev.rig.registry.RegistryClient;
+import dev.rig.registry.http.ClientStopper;
+import dev.rig.registry.remote.RemoteImages;
+import dev.rig.spec.BaseImageRef;
+import dev.rig.spec.HomeSource;
+import dev.rig.spec.ImageSpec;
+import dev.rig.spec.Project;
+import dev.rig.spec.SpecCache;
+import dev.rig.spec.SpecException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * rig's front door: every caller (the command line, the bench, the tests) runs the pipeline through
+ * this one class, with values in and values out.
+ *
+ * <pre>
+ * load ─► build (lock ─► prepare: base, home, packages ─► plan ─► layers) ─► export | push | load
+ * </pre>
+ *
+ * Progress goes to the settings' listener as typed events; every finished phase is also kept
+ * ({@link #phases()}) for {@code --json}.
+ */
+public final class Rig implements AutoCloseable {
+  private final RigSettings settings;
+  private final BuildListener listener;
+  private final List<PhaseTime> phases = new ArrayList<>();
+  private final RegistryConnections registries;
+
+  private Rig(RigSettings settings) {
+    this.settings = settings;
+    this.listener =
+        event -> {
+          if (event instanceof BuildEvent.PhaseDone done) {
+            record(done);
+          }
+          settings.listener().on(event);
+        };
+    this.registries = new RegistryConnections(settings.registry(), listener);
+  }
+
+  public static Rig open(RigSettings settings) {
+    return new Rig(settings);
+  }
+
+  private synchronized void record(BuildEvent.PhaseDone done) {
+    phases.add(
+        new PhaseTime(
+            done.scope(),
+            done.phase().label(),
+            done.took(),
+            done.count(),
+            done.bytes(),
+            done.cached()));
+  }
+
+  /** Every phase finished so far, in order. */
+  public synchronized List<PhaseTime> phases() {
+    return List.copyOf(phases);
+  }
+
+  /**
+   * Loads the spec {@code file} names, or the one in the current directory, through the spec cache
+   * (an unchanged spec is not evaluated again).
+   */
+  public Project load(Optional<Path> file) throws SpecException {
+    long start = System.nanoTime();
+    Project project =
+        ProjectFiles.load(file, SpecCache.in(settings.cacheDir().resolve("specs"), event -> {}));
+    listener.on(
+        new BuildEvent.PhaseDone(
+            "project",
+            BuildEvent.Phase.SPEC,
+            since(start),
+            project.images().size(),
+            0,
+            false,
+            project.images().size() + " image(s) in " + project.file().getFileName()));
+    return project;
+  }
+
+  /**
+   * Builds the named images (all when {@code names} is empty) through the cache, installing
+   * packages and pinning bases and homes in rig.lock where the spec has them. Nothing is written
+   * outside the cache and rig.lock; {@link #export}, {@link #push} and {@link #load} take it from
+   * there.
+   */
+  public List<BuiltImage> build(Project project, List<String> names)
+      throws IOException, SpecException {
+    List<ImageSpec> selected = ProjectFiles.select(project, names);
+    SpecChecks.check(project, selected);
+    LockStore locks = locks(project, LockStore.Mode.USE, Set.of());
+    BuildSettings build = buildSettings();
+    ImageBuilder builder =
+        new ImageBuilder(build, listener, bases(locks), Optional.of(packages(locks)));
+    GitHomes homes = homes(locks);
+    List<BuiltImage> images = new ArrayList<>();
+    try {
+      for (ImageSpec image : selected) {
+        images.add(builder.build(homes.resolve(image)));
+      }
+    } finally {
+      // An image resolved for the first time is recorded even when a later one fails.
+      locks.save();
+    }
+    return images;
+  }
+
+  /** How {@link #lock} treats what rig.lock holds already. */
+  public enum LockMode {
+    /** Resolve everything again from the current indexes. */
+    REFRESH,
+    /** Hold every locked package at its version except the moving ones. */
+    UPDATE
+  }
+
+  /**
+   * Resolves the named images' packages, base tags and git homes again and writes rig.lock.
+   *
+   * @param moving with {@link LockMode#UPDATE}, the packages that may move (the rest are held)
+   */
+  public LockReport lock(Project project, List<String> names, LockMode mode, Set<String> moving)
+      throws IOException, SpecException {
+    SpecChecks.check(project, ProjectFiles.select(project, names));
+    LockStore locks =
+        locks(
+            project,
+            mode == LockMode.UPDATE ? LockStore.Mode.UPDATE : LockStore.Mode.REFRESH,
+            moving);
+    PackageStage stage = packages(locks);
+    BaseImages bases = bases(locks);
+    GitHomes homes = homes(locks);
+    List<String> pinned = new ArrayList<>();
+    for (ImageSpec image : ProjectFiles.select(project, names)) {
+      if (image.home().orElse(null) instanceof HomeSource.Git git) {
+        homes.resolve(image);
+        pinned.add(image.name() + ": home " + git.url() + " (" + git.ref() + ") locked");
+      }
+      if (image.from().orElse(null) instanceof BaseImageRef.RegistryRef ref
+          && !ref.reference().contains("@")) {
+        bases.load(image);
+        pinned.add(image.name() + ": base " + ref.reference() + " locked");
+      }
+      if (!image.packages().isEmpty()) {
+        ImageLock lock = stage.lock(image);
+        pinned.add(image.name() + ": " + lock.packages().size() + " packages locked");
+      }
+    }
+    locks.save();
+    return new LockReport(pinned, locks.file());
+  }
+
+  /** Writes the images to one output: an OCI layout, an OCI archive or a docker archive. */
+  public void export(List<BuiltImage> images, OutputTarget target) throws IOException {
+    new ImageExporter(listener).write(target, images);
+  }
+
+  /**
+   * Pushes each image to every repository in its {@code registries}, or the one image to {@code
+   * to}, skipping blobs the registry has and mounting those it has in another repository.
+   */
+  public List<PushedImage> push(
+      List<BuiltImage> images, Optional<String> to, ImagePushes.Format format) throws IOException {
+    List<ImagePushes.Target> targets = ImagePushes.targets(images, to);
+    List<PushedImage> pushed = new ArrayList<>();
+    long start = System.nanoTime();
+    listener.on(
+        new BuildEvent.PhaseStarted(
+            "project", BuildEvent.Phase.PUSH, targets.size(), BuildEvent.Unit.ITEMS, ""));
+    for (PushResult result : ImagePushes.push(registries.forPush(targets), targets, format)) {
+      pushed.add(
+          new PushedImage(
+              result.reference().toString(),
+              result.digest().toString(),
+              result.blobsUploaded(),
+              result.blobsMounted(),
+              result.blobsSkipped(),
+              result.bytesUploaded(),
+              result.took()));
+    }
+    listener.on(
+        new BuildEvent.PhaseDone(
+            "project",
+            BuildEvent.Phase.PUSH,
+            since(start),
+            pushed.size(),
+            pushed.stream().mapToLong(PushedImage::bytesUploaded).sum(),
+            pushed.stream().allMatch(p -> p.blobsUploaded() == 0),
+            pushed.size() + " push(es)"));
+    return pushed;
+  }
+
+  /** Streams the images into podman or docker (no archive file on the way). */
+  public LoadReport load(List<BuiltImage> images, ContainerRuntime runtime) throws IOException {
+    try {
+      String printed = new ImageLoader(runtime, listener).load(images);
+      List<String> names =
+          images.stream().map(image -> runtime.loadedName(image.reference())).toList();
+      return new LoadReport(runtime.kind().name(), names, printed);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while loading into " + runtime.kind(), e);
+    }
+  }
+
+  /** Stops the HTTP clients (their selector threads would hold the JVM 0.3 s at exit). */
+  @Override
+  public void close() {
+    registries.close();
+    ClientStopper.stopAll();
+  }
+
+  private BuildSettings buildSettings() {
+    return new BuildSettings(settings.cacheDir(), settings.compression(), settings.created());
+  }
+
+  /** The project's rig.lock, next to the spec file. */
+  private static LockStore locks(Project project, LockStore.Mode mode, Set<String> moving)
+      throws IOException {
+    return LockStore.open(project.file().getParent().resolve("rig.lock"), mode, moving);
+  }
+
+  private PackageStage packages(LockStore locks) {
+    return new PackageStage(
+        settings.cacheDir(), settings.created(), RepoSources.ofSystem(), locks, listener);
+  }
+
+  /** Git homes checked out into the cache, their refs pinned in rig.lock. */
+  private GitHomes homes(LockStore locks) {
+    return new GitHomes(settings.cacheDir(), locks::pinHome, listener);
+  }
+
+  /** Base images from layouts and registries, tags pinned in rig.lock. */
+  private BaseImages bases(LockStore locks) throws IOException {
+    BlobCache cache = BlobCache.open(settings.cacheDir(), event -> {});
+    RegistryClient client = registries.forBases();
+    return BaseImages.withRegistry(new RemoteImages(client, cache), locks::pinBase);
+  }
+
+  private static Duration since(long start) {
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+}
