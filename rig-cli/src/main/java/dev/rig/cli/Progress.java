@@ -83,14 +83,12 @@ final class Progress implements BuildListener {
       lastLine.remove(done.scope() + done.phase());
       if (done.phase() == BuildEvent.Phase.EXPORT) {
         err.printf("%s (%s)%n", done.summary(), seconds(done.took()));
-        return;
+      } else if (done.phase() != BuildEvent.Phase.LAYERS) {
+        // (Each layer had its line, and the image's digest line follows.)
+        err.printf(
+            "%s: %s: %s (%s)%n",
+            done.scope(), done.phase().label(), done.summary(), seconds(done.took()));
       }
-      if (done.phase() == BuildEvent.Phase.LAYERS) {
-        return; // each layer had its line, and the image's digest line follows
-      }
-      err.printf(
-          "%s: %s: %s (%s)%n",
-          done.scope(), done.phase().label(), done.summary(), seconds(done.took()));
     } else if (event instanceof BuildEvent.Notice notice) {
       err.printf("%s: %s%n", notice.scope(), notice.text());
     }

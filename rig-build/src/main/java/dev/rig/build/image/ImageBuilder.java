@@ -177,18 +177,13 @@ public final class ImageBuilder {
     BuiltLayer layer = outcome.layer();
     boolean reused = outcome.origin() == LayerBuilder.Origin.CACHED;
     Duration took = since(start);
-    listener.on(
-        new BuildEvent.LayerReady(
-            image, index, total, input.createdBy(), reused, layer.blob().size(), took));
     int finished = done.incrementAndGet();
     listener.on(
         new BuildEvent.PhaseProgress(
-            image,
-            BuildEvent.Phase.LAYERS,
-            finished,
-            total,
-            BuildEvent.Unit.ITEMS,
-            input.createdBy()));
+            image, BuildEvent.Phase.LAYERS, finished, total, BuildEvent.Unit.ITEMS, ""));
+    listener.on(
+        new BuildEvent.LayerReady(
+            image, index, total, input.createdBy(), reused, layer.blob().size(), took));
     return new LayerOutcome(
         layer,
         new LayerReport(
