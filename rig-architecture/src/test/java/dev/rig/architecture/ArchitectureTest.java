@@ -24,6 +24,39 @@ class ArchitectureTest {
             .importPackages("dev.rig");
   }
 
+  /**
+   * The command line parses flags, calls the facade and renders its events: it reaches the
+   * pipeline only through {@code dev.rig.build.Rig} and the values the facade takes and returns.
+   */
+  @Test
+  void theCommandLineGoesThroughTheFacade() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.rig.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.rig.apt..",
+            "dev.rig.registry..",
+            "dev.rig.init..",
+            "dev.rig.oci.cache..",
+            "dev.rig.oci.image..",
+            "dev.rig.oci.layer..",
+            "dev.rig.oci.layout..",
+            "dev.rig.oci.tar..",
+            "dev.rig.build.base..",
+            "dev.rig.build.cuda..",
+            "dev.rig.build.home..",
+            "dev.rig.build.image..",
+            "dev.rig.build.lock..",
+            "dev.rig.build.packages..",
+            "dev.rig.build.plan..",
+            "dev.rig.build.project..",
+            "dev.rig.build.runtime..")
+        .because("the CLI only calls the Rig facade (docs/architecture.md)")
+        .check(classes);
+  }
+
   @Test
   void noPackageCycles() {
     slices().matching("dev.rig.(**)").should().beFreeOfCycles().check(classes);

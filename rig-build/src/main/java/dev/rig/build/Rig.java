@@ -12,6 +12,7 @@ import dev.rig.build.lock.ImageLock;
 import dev.rig.build.lock.LockStore;
 import dev.rig.build.output.ImageExporter;
 import dev.rig.build.output.OutputTarget;
+import dev.rig.build.packages.PackageNotFoundException;
 import dev.rig.build.packages.PackageStage;
 import dev.rig.build.packages.RepoSources;
 import dev.rig.build.plan.SpecChecks;
@@ -33,6 +34,7 @@ import dev.rig.spec.ImageSpec;
 import dev.rig.spec.Project;
 import dev.rig.spec.SpecCache;
 import dev.rig.spec.SpecException;
+import dev.rig.spec.SpecLocator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,6 +132,8 @@ public final class Rig implements AutoCloseable {
       for (ImageSpec image : selected) {
         images.add(builder.build(homes.resolve(image)));
       }
+    } catch (PackageNotFoundException e) {
+      throw located(project, e);
     } finally {
       // An image resolved for the first time is recorded even when a later one fails.
       locks.save();
@@ -173,12 +177,35 @@ public final class Rig implements AutoCloseable {
         pinned.add(image.name() + ": base " + ref.reference() + " locked");
       }
       if (!image.packages().isEmpty()) {
-        ImageLock lock = stage.lock(image);
+        ImageLock lock;
+        try {
+          lock = stage.lock(image);
+        } catch (PackageNotFoundException e) {
+          throw located(project, e);
+        }
         pinned.add(image.name() + ": " + lock.packages().size() + " packages locked");
       }
     }
     locks.save();
     return new LockReport(pinned, locks.file());
+  }
+
+  /** A package no repository has is a mistake in the spec: said with its file and line. */
+  private static SpecException located(Project project, PackageNotFoundException e) {
+    return new SpecException(
+        project.file(),
+        SpecLocator.line(project.file(), List.of(e.image(), e.name())),
+        "images[\"" + e.image() + "\"].packages",
+        "no package named "
+            + e.name()
+            + " in "
+            + String.join("; ", e.searched())
+            + (e.closeNames().isEmpty()
+                ? ""
+                : "; close names that exist: " + String.join(", ", e.closeNames())),
+        e.closeNames().isEmpty()
+            ? "check the name (apt-cache search NAME), or add the repository that has it"
+            : "did you mean " + e.closeNames().get(0) + "?");
   }
 
   /** Writes the images to one output: an OCI layout, an OCI archive or a docker archive. */

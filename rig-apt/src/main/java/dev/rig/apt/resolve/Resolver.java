@@ -104,7 +104,7 @@ public final class Resolver {
       if (universe.versions(request.name()).isEmpty()) {
         List<Universe.Provider> providers = universe.providers(request.name());
         if (providers.isEmpty()) {
-          throw new ResolutionException("unable to locate package " + request.name());
+          throw new UnknownPackageException(request.name(), universe.closeNames(request.name(), 3));
         }
         List<String> names = providers.stream().map(p -> p.pkg().name()).distinct().toList();
         if (names.size() > 1) {

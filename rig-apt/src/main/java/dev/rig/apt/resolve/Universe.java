@@ -75,6 +75,33 @@ public final class Universe {
     return new Universe(nativeArch, Map.copyOf(frozen), Map.copyOf(frozenProviders));
   }
 
+  /**
+   * Up to {@code limit} package names (real or provided) that look like {@code name}: the fewest
+   * edits away first (at most a third of the name), then those that start or end the same way. For
+   * "did you mean" in an error.
+   */
+  public List<String> closeNames(String name, int limit) {
+    int allowed = Math.max(1, name.length() / 3);
+    Map<String, Integer> scored = new HashMap<>();
+    Set<String> all = new HashSet<>(byName.keySet());
+    all.addAll(providers.keySet());
+    for (String candidate : all) {
+      if (Math.abs(candidate.length() - name.length()) > allowed) {
+        continue;
+      }
+      int distance = EditDistance.of(name, candidate, allowed);
+      if (distance <= allowed) {
+        scored.put(candidate, distance);
+      }
+    }
+    return scored.entrySet().stream()
+        .sorted(
+            Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+        .limit(limit)
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
   public String nativeArch() {
     return nativeArch;
   }

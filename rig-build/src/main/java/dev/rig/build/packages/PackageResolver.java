@@ -9,6 +9,7 @@ import dev.rig.apt.resolve.ResolutionException;
 import dev.rig.apt.resolve.ResolveOptions;
 import dev.rig.apt.resolve.Resolver;
 import dev.rig.apt.resolve.Universe;
+import dev.rig.apt.resolve.UnknownPackageException;
 import dev.rig.build.lock.ImageLock;
 import dev.rig.build.lock.LockInput;
 import dev.rig.build.lock.LockedIndex;
@@ -52,6 +53,23 @@ public final class PackageResolver {
     return source.lockUri() + url.substring(base.length()).replaceFirst("^/+", "");
   }
 
+  /** Each source as a person reads it: {@code debian trixie (main, non-free) at URI}. */
+  private static List<String> searched(List<RepoSource> sources) {
+    List<String> searched = new ArrayList<>();
+    for (RepoSource source : sources) {
+      searched.add(
+          source.name()
+              + " "
+              + source.suite()
+              + (source.components().isEmpty()
+                  ? ""
+                  : " (" + String.join(", ", source.components()) + ")")
+              + " at "
+              + source.uri());
+    }
+    return searched;
+  }
+
   public static ImageLock resolve(
       String image, List<String> requests, List<RepoSource> sources, boolean recommends)
       throws IOException {
@@ -84,6 +102,8 @@ public final class PackageResolver {
     try {
       resolution =
           new Resolver(universe, options).resolve(requests.stream().map(Request::parse).toList());
+    } catch (UnknownPackageException e) {
+      throw new PackageNotFoundException(image, e.name(), searched(sources), e.closeNames());
     } catch (ResolutionException e) {
       throw new PackageException("image '" + image + "': " + e.getMessage(), e);
     }
