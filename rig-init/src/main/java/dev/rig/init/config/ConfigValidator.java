@@ -75,6 +75,16 @@ public final class ConfigValidator {
         }
       }
     }
+    for (String type : config.startup().sshHostKeyTypes()) {
+      if (!StartupSettings.SSH_HOST_KEY_TYPES.contains(type)) {
+        problems.add(
+            "startup.sshHostKeyTypes: '"
+                + type
+                + "' is not offered by rig's sshd; use "
+                + StartupSettings.SSH_HOST_KEY_TYPES
+                + " (DSA, ECDSA and short RSA keys are left out on purpose)");
+      }
+    }
     problems.addAll(secretProblems(config));
     Optional<List<String>> cycle = DependencyOrder.findCycle(services);
     cycle.ifPresent(c -> problems.add("services: dependency cycle " + String.join(" -> ", c)));

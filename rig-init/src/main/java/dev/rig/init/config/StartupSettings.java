@@ -31,6 +31,9 @@ public record StartupSettings(
     Long shmMinBytes,
     String cudaVersion,
     Duration mainStopTimeout) {
+  /** The host key types rig's sshd offers (its HostKeyAlgorithms allow no others). */
+  public static final List<String> SSH_HOST_KEY_TYPES = List.of("ed25519", "rsa");
+
   public static final StartupSettings DEFAULT =
       new StartupSettings(null, null, null, null, null, null, null, null, null, null, null);
 
@@ -38,8 +41,7 @@ public record StartupSettings(
     sshd = sshd == null ? Boolean.FALSE : sshd;
     sshPort = sshPort == null ? 22 : sshPort;
     sshdPath = sshdPath == null ? "/usr/sbin/sshd" : sshdPath;
-    sshHostKeyTypes =
-        sshHostKeyTypes == null ? List.of("ed25519", "rsa") : List.copyOf(sshHostKeyTypes);
+    sshHostKeyTypes = sshHostKeyTypes == null ? SSH_HOST_KEY_TYPES : List.copyOf(sshHostKeyTypes);
     skipSshdWhenPortBusy = skipSshdWhenPortBusy == null ? Boolean.TRUE : skipSshdWhenPortBusy;
     secretsDir = secretsDir == null ? "/run/secrets" : secretsDir;
     shmMinBytes = shmMinBytes == null ? 1L << 30 : shmMinBytes;
