@@ -175,4 +175,42 @@ class RunProcessTest {
     }
     return count >= n;
   }
+
+  @Test
+  void servicesAndTheMainProgramDoNotInheritTheSecretsRigInitConsumes(@TempDir Path dir)
+      throws Exception {
+    Path cfg =
+        Files.writeString(
+            dir.resolve("runtime.json"),
+            "{\"services\":{\"envdump\":{\"argv\":[\"env\"],\"restart\":{\"policy\":\"never\"}}},"
+                + "\"startup\":{\"extraStartupScript\":\"env\"}}");
+    Path log = dir.resolve("log");
+    Process p =
+        RigInitProcess.start(
+            List.of(
+                "run",
+                "--config",
+                cfg.toString(),
+                "--root",
+                dir.resolve("root").toString(),
+                "--",
+                "sh",
+                "-c",
+                "sleep 1; env"),
+            Map.of(
+                "ROOT_PASSWORD", "rootpw-value",
+                "RIG_AGE_IDENTITY", "AGE-SECRET-KEY-1VALUE",
+                "TS_AUTHKEY", "tskey-value",
+                "HF_TOKEN", "hf-for-the-service"),
+            log);
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS), "rig-init did not exit");
+    String out = Files.readString(log);
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("[envdump] HF_TOKEN=hf-for-the-service"), out);
+    assertTrue(out.contains("[startup-script] HF_TOKEN=hf-for-the-service"), out);
+    assertTrue(out.lines().anyMatch(l -> l.equals("HF_TOKEN=hf-for-the-service")), out);
+    for (String secret : List.of("rootpw-value", "AGE-SECRET-KEY-1VALUE", "tskey-value")) {
+      assertTrue(!out.contains(secret), secret + " reached a process:\n" + out);
+    }
+  }
 }

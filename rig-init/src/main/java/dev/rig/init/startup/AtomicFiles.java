@@ -30,6 +30,18 @@ final class AtomicFiles {
   private AtomicFiles() {}
 
   static void replace(Path file, String content, Set<PosixFilePermission> mode) throws IOException {
+    replace(file, content, mode, false);
+  }
+
+  /** Like {@link #replace} but the file gets {@code mode} even when it exists with another. */
+  static void replaceWithMode(Path file, String content, Set<PosixFilePermission> mode)
+      throws IOException {
+    replace(file, content, mode, true);
+  }
+
+  private static void replace(
+      Path file, String content, Set<PosixFilePermission> mode, boolean forceMode)
+      throws IOException {
     Path tmp = writePrivate(file, content);
     try {
       PosixFileAttributeView view =
@@ -42,7 +54,7 @@ final class AtomicFiles {
         } catch (IOException e) {
           // not root (tests): the file stays ours, which is all we could do anyway
         }
-        view.setPermissions(old.permissions());
+        view.setPermissions(forceMode ? mode : old.permissions());
       } else {
         view.setPermissions(mode);
       }

@@ -1,5 +1,6 @@
 package dev.rig.init.startup;
 
+import dev.rig.init.supervise.ChildEnvironment;
 import dev.rig.init.supervise.LinePump;
 import java.util.List;
 
@@ -23,7 +24,7 @@ public final class ExtraStartupScript implements StartupStep {
     long t0 = System.nanoTime();
     ProcessBuilder pb = new ProcessBuilder(List.of("bash", "-c", script)).redirectErrorStream(true);
     pb.environment().clear();
-    pb.environment().putAll(ctx.env());
+    pb.environment().putAll(ChildEnvironment.of(ctx.env()));
     Process p = pb.start();
     p.getOutputStream().close();
     Thread pump = new LinePump(p.getInputStream(), ctx.out(), "startup-script", true).start();
