@@ -1,6 +1,7 @@
 package dev.rig.init.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,12 @@ public final class ConfigValidator {
                 + StartupSettings.SSH_HOST_KEY_TYPES
                 + " (DSA, ECDSA and short RSA keys are left out on purpose)");
       }
+    }
+    Duration scriptTimeout = config.startup().extraStartupScriptTimeout();
+    if (scriptTimeout.isNegative() || scriptTimeout.isZero()) {
+      problems.add(
+          "startup.extraStartupScriptTimeout: must be more than 0, got "
+              + Durations.format(scriptTimeout));
     }
     problems.addAll(secretProblems(config));
     Optional<List<String>> cycle = DependencyOrder.findCycle(services);

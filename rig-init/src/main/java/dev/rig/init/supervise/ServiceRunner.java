@@ -277,6 +277,8 @@ public final class ServiceRunner {
     }
     if (thread != null) {
       joinQuietly(thread);
+    } else {
+      finishStopped("stopped before it started");
     }
   }
 
