@@ -5,6 +5,7 @@ import dev.rig.init.config.ServiceSpec;
 import dev.rig.init.config.StartupSettings;
 import dev.rig.init.report.Event;
 import dev.rig.init.report.Reporter;
+import dev.rig.init.startup.ExtraStartupScript;
 import dev.rig.init.startup.HostKeys;
 import dev.rig.init.startup.SshdConfig;
 import dev.rig.init.startup.Startup;
@@ -19,20 +20,30 @@ import dev.rig.init.supervise.StopSignals;
 import dev.rig.init.supervise.Supervisor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The {@code run} command: startup steps, then services, then either the main command's life or a
- * stop signal, then services stopped in reverse dependency order.
+ * The {@code run} command: startup steps, then sshd and tailscaled, then the user's startup script
+ * (with its timeout), then the other services, then either the main command's life or a stop
+ * signal, then services stopped in reverse dependency order. A stop signal is honoured at every
+ * point, a hanging startup step included.
  *
  * <p>Zombies: Java cannot waitpid(-1), so rig-init cannot reap orphans re-parented to it. Images
  * run it under tini (PID 1, which reaps); when rig-init finds itself PID 1 anyway it says so.
  */
 final class Run {
   private static final String SELF = "run";
+
+  /** How long a startup step gets to end its program after a stop signal. */
+  private static final Duration STEP_STOP_WAIT = Duration.ofSeconds(5);
 
   private final RuntimeConfig config;
   private final Path root;
@@ -73,11 +84,17 @@ final class Run {
     }
     StepContext ctx = new StepContext(root, env, settings, sink);
     HostKeys hostKeys = new HostKeys();
-    List<StepResult> results = Startup.standard(hostKeys, config).run(ctx, reporter);
-    if (results.stream().anyMatch(StepResult::fatal)) {
+    Optional<List<StepResult>> results =
+        untilStopped(Startup.standard(hostKeys, config), ctx, stop);
+    if (results.isEmpty()) {
+      return stoppedDuringStartup(stop, null);
+    }
+    if (results.get().stream().anyMatch(StepResult::fatal)) {
       reporter.report(Event.error(SELF, "a startup step failed fatally; exiting"));
       return 1;
     }
+    // The ways in (sshd, tailscaled) start before the user's startup script, so a script that
+    // hangs or fails can be debugged from inside the container.
     Map<String, ServiceSpec> services = new LinkedHashMap<>();
     if (settings.sshd()) {
       sshd(ctx, pid1).ifPresent(spec -> services.put("sshd", spec));
@@ -87,6 +104,7 @@ final class Run {
     } catch (IOException e) {
       reporter.report(Event.error("tailscale", "cannot prepare tailscaled: " + e.getMessage()));
     }
+    List<String> waysIn = List.copyOf(services.keySet());
     services.putAll(config.services());
     Supervisor supervisor =
         new Supervisor(
@@ -96,11 +114,16 @@ final class Run {
             reporter,
             StatusFile.under(root),
             root.resolve(Supervisor.LOG_DIR.substring(1)));
-    supervisor.start();
-    reportWhenAllReady(supervisor, services);
+    supervisor.start(waysIn);
     if (services.containsKey("sshd")) {
       reloadSshdWhenKeysArrive(ctx, hostKeys, supervisor);
     }
+    Startup script = new Startup(List.of(new ExtraStartupScript(stop)));
+    if (untilStopped(script, ctx, stop).isEmpty()) {
+      return stoppedDuringStartup(stop, supervisor);
+    }
+    supervisor.start();
+    reportWhenAllReady(supervisor, services);
 
     MainProgram main = null;
     CompletableFuture<Integer> mainExit = new CompletableFuture<>();
@@ -142,8 +165,51 @@ final class Run {
     return code;
   }
 
+  /**
+   * Runs {@code steps} on a thread of their own so that a stop signal is honoured while one of them
+   * hangs; empty when the signal came first. The steps that run a user's program watch {@code stop}
+   * themselves and kill it; they get a moment to do so before rig-init goes on stopping.
+   */
+  private Optional<List<StepResult>> untilStopped(
+      Startup steps, StepContext ctx, CompletableFuture<String> stop) {
+    CompletableFuture<List<StepResult>> done = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                done.complete(steps.run(ctx, reporter));
+              } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
+              }
+            },
+            "startup");
+    t.setDaemon(true);
+    t.start();
+    CompletableFuture.anyOf(done, stop).join();
+    if (!stop.isDone()) {
+      return Optional.of(done.join());
+    }
+    try {
+      done.get(STEP_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // a helper still runs; exiting ends the JVM and its pipes regardless
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Optional.empty();
+  }
+
+  private int stoppedDuringStartup(CompletableFuture<String> stop, Supervisor supervisor) {
+    reporter.report(Event.info(SELF, "SIG" + stop.join() + " received during startup; stopping"));
+    if (supervisor != null) {
+      supervisor.stopAll();
+    }
+    reporter.report(Event.info(SELF, "stopped during startup; exit 0"));
+    return 0;
+  }
+
   /** The sshd service, or empty when the platform already serves SSH on the port. */
-  private java.util.Optional<ServiceSpec> sshd(StepContext ctx, boolean pid1) {
+  private Optional<ServiceSpec> sshd(StepContext ctx, boolean pid1) {
     StartupSettings s = ctx.settings();
     String host = s.sshListenAddress() == null ? "127.0.0.1" : s.sshListenAddress();
     if (!pid1 && s.skipSshdWhenPortBusy() && Ports.accepting(host, s.sshPort())) {
@@ -154,14 +220,14 @@ final class Run {
                   + s.sshPort()
                   + " already accepts connections (the platform's sshd, e.g. vast.ai);"
                   + " not starting rig's sshd"));
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
       Path file = SshdConfig.write(ctx);
-      return java.util.Optional.of(SshdConfig.service(s, file));
+      return Optional.of(SshdConfig.service(s, file));
     } catch (Exception e) {
       reporter.report(Event.error("sshd", "cannot write " + SshdConfig.FILE + ": " + e));
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

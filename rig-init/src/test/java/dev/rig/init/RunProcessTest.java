@@ -175,4 +175,122 @@ class RunProcessTest {
     }
     return count >= n;
   }
+
+  @Test
+  void servicesAndTheMainProgramDoNotInheritTheSecretsRigInitConsumes(@TempDir Path dir)
+      throws Exception {
+    Path cfg =
+        Files.writeString(
+            dir.resolve("runtime.json"),
+            "{\"services\":{\"envdump\":{\"argv\":[\"env\"],\"restart\":{\"policy\":\"never\"}}},"
+                + "\"startup\":{\"extraStartupScript\":\"env\"}}");
+    Path log = dir.resolve("log");
+    Process p =
+        RigInitProcess.start(
+            List.of(
+                "run",
+                "--config",
+                cfg.toString(),
+                "--root",
+                dir.resolve("root").toString(),
+                "--",
+                "sh",
+                "-c",
+                "sleep 1; env"),
+            Map.of(
+                "ROOT_PASSWORD", "rootpw-value",
+                "RIG_AGE_IDENTITY", "AGE-SECRET-KEY-1VALUE",
+                "TS_AUTHKEY", "tskey-value",
+                "HF_TOKEN", "hf-for-the-service"),
+            log);
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS), "rig-init did not exit");
+    String out = Files.readString(log);
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("[envdump] HF_TOKEN=hf-for-the-service"), out);
+    assertTrue(out.contains("[startup-script] HF_TOKEN=hf-for-the-service"), out);
+    assertTrue(out.lines().anyMatch(l -> l.equals("HF_TOKEN=hf-for-the-service")), out);
+    for (String secret : List.of("rootpw-value", "AGE-SECRET-KEY-1VALUE", "tskey-value")) {
+      assertTrue(!out.contains(secret), secret + " reached a process:\n" + out);
+    }
+  }
+
+  @Test
+  void sshdComesUpBeforeAHangingStartupScriptAndSigtermEndsItPromptly(@TempDir Path dir)
+      throws Exception {
+    Path sshd = Tools.require("sshd", "openssh-server");
+    Tools.require("ssh-keygen", "openssh-client");
+    Files.createDirectories(Path.of("/run/sshd"));
+    int port = RigInitProcess.freePort();
+    Path childPid = dir.resolve("child.pid");
+    Path serviceRan = dir.resolve("service-ran");
+    Path cfg =
+        Files.writeString(
+            dir.resolve("runtime.json"),
+            "{\"startup\":{\"sshd\":true,\"sshPort\":"
+                + port
+                + ",\"sshListenAddress\":\"127.0.0.1\",\"sshdPath\":\""
+                + sshd.toAbsolutePath()
+                + "\",\"sshHostKeyTypes\":[\"ed25519\"],\"extraStartupScript\":\"sleep 600 & echo $! > "
+                + childPid
+                + "; wait\"},\"services\":{\"app\":{\"argv\":[\"touch\",\""
+                + serviceRan
+                + "\"],\"restart\":{\"policy\":\"never\"}}}}");
+    Path log = dir.resolve("log");
+    Process p =
+        RigInitProcess.start(
+            List.of("run", "--config", cfg.toString(), "--root", dir.resolve("root").toString()),
+            Map.of(),
+            log);
+    try {
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (!accepts(port) || !Files.exists(childPid)) {
+        assertTrue(p.isAlive(), "rig-init died:\n" + Files.readString(log));
+        assertTrue(
+            System.currentTimeMillis() < deadline,
+            "sshd not up while the script runs:\n" + Files.readString(log));
+        Thread.sleep(20);
+      }
+      assertTrue(!Files.exists(serviceRan), "services wait for the startup script");
+      long t0 = System.nanoTime();
+      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+      assertTrue(p.waitFor(10, TimeUnit.SECONDS), "SIGTERM during startup was ignored");
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      String out = Files.readString(log);
+      assertEquals(0, p.exitValue(), out);
+      assertTrue(ms < 6_000, "stop took " + ms + " ms:\n" + out);
+      assertTrue(out.contains("received during startup"), out);
+      long pid = Long.parseLong(Files.readString(childPid).strip());
+      assertTrue(gone(pid), "the startup script's child survived:\n" + out);
+      assertTrue(!accepts(port), "sshd still running after rig-init stopped");
+      assertTrue(!Files.exists(serviceRan), "a service started after the stop:\n" + out);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  /** Whether {@code pid} has ended (a zombie waiting for its reaper counts as ended). */
+  private static boolean gone(long pid) throws Exception {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    for (int i = 0; i < 60; i++) {
+      try {
+        String s = Files.readString(stat);
+        if (s.substring(s.lastIndexOf(')') + 2).startsWith("Z")) {
+          return true;
+        }
+      } catch (java.nio.file.NoSuchFileException e) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  private static boolean accepts(int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
 }

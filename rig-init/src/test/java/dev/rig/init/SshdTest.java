@@ -103,6 +103,21 @@ class SshdTest {
               + " ms; start->first ssh login (rsa host key) done: "
               + loginMs
               + " ms\n");
+      // Clients that insist on a weak algorithm are refused by the real sshd. A MAC is only
+      // negotiated with a cipher that is not AEAD, hence aes128-ctr with the weak MACs.
+      for (List<String> weak :
+          List.of(
+              List.of("KexAlgorithms=ecdh-sha2-nistp256"),
+              List.of("Ciphers=aes128-cbc"),
+              List.of("Ciphers=aes128-ctr", "MACs=umac-64-etm@openssh.com"),
+              List.of("Ciphers=aes128-ctr", "MACs=hmac-sha1"))) {
+        List<String> insist = new java.util.ArrayList<>(ssh.subList(0, ssh.size() - 1));
+        weak.forEach(o -> insist.addAll(List.of("-o", o)));
+        insist.addAll(List.of(ssh.get(ssh.size() - 1), "true"));
+        Exec.Result refused = Exec.run(insist, Map.of(), dir, Duration.ofSeconds(20));
+        assertTrue(refused.exitCode() != 0, weak + " was accepted: " + refused.describe());
+        assertTrue(refused.stderr().contains("no matching"), weak + ": " + refused.describe());
+      }
       String text = Files.readString(log);
       assertTrue(
           text.contains("ssh-host-keys: generated ed25519; generating rsa in the background"),

@@ -142,7 +142,8 @@ final class ProjectReader {
             Optional.ofNullable(nullableString(tailscale.get("authKeySecret"))),
             Optional.ofNullable(nullableString(tailscale.get("hostname"))),
             list(tailscale.get("extraArgs"))),
-        ((Long) runtime.get("shmMinimumMib")).intValue());
+        ((Long) runtime.get("shmMinimumMib")).intValue(),
+        ((Number) runtime.get("extraStartupScriptTimeout")).doubleValue());
   }
 
   private static RuntimeSpec.Service service(Obj s) {

@@ -20,7 +20,8 @@ public record RuntimeSpec(
     Map<String, Secret> secrets,
     List<String> secretIdentities,
     Tailscale tailscale,
-    int shmMinimumMib) {
+    int shmMinimumMib,
+    double extraStartupScriptTimeout) {
   public RuntimeSpec {
     services = Collections.unmodifiableMap(new TreeMap<>(services));
     secrets = Collections.unmodifiableMap(new TreeMap<>(secrets));
@@ -38,7 +39,8 @@ public record RuntimeSpec(
           Map.of(),
           List.of("/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_rsa_key"),
           new Tailscale(false, Optional.empty(), Optional.empty(), List.of()),
-          1024);
+          1024,
+          600);
 
   public record Sshd(boolean enable, int port, Optional<String> listenAddress) {}
 

@@ -174,6 +174,7 @@ class OptionsReferenceTest {
             "images.<name>.runtime.services.<name>.logFile",
             "images.<name>.runtime.services.<name>.essential",
             "images.<name>.runtime.extraStartupScript",
+            "images.<name>.runtime.extraStartupScriptTimeout",
             "images.<name>.runtime.secrets",
             "images.<name>.runtime.secrets.<name>.file",
             "images.<name>.runtime.secrets.<name>.mode",

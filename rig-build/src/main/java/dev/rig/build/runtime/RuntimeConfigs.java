@@ -47,7 +47,8 @@ public final class RuntimeConfigs {
             spec.extraStartupScript().isBlank() ? null : spec.extraStartupScript(),
             (long) spec.shmMinimumMib() << 20,
             null,
-            null);
+            null,
+            seconds(spec.extraStartupScriptTimeout()));
     RuntimeSpec.Tailscale tailscale = spec.tailscale();
     return new RuntimeConfig(
         services,

@@ -42,6 +42,7 @@ class RuntimeConfigsTest {
                 "      javaPackage: openjdk-21-jre-headless",
                 "      sshd: { port: 2200, listenAddress: 127.0.0.1 }",
                 "      extraStartupScript: echo hello",
+                "      extraStartupScriptTimeout: 90",
                 "      shmMinimumMib: 512",
                 "      secretIdentities: [/etc/rig/id.key]",
                 "      secrets:",
@@ -73,6 +74,7 @@ class RuntimeConfigsTest {
     assertEquals(2200, config.startup().sshPort());
     assertEquals("127.0.0.1", config.startup().sshListenAddress());
     assertEquals("echo hello", config.startup().extraStartupScript());
+    assertEquals(Duration.ofSeconds(90), config.startup().extraStartupScriptTimeout());
     assertEquals(512L << 20, config.startup().shmMinBytes());
     assertEquals(List.of("/etc/rig/id.key"), config.secretIdentities());
     assertEquals("token", config.secrets().get(0).name());
@@ -109,5 +111,13 @@ class RuntimeConfigsTest {
         assertThrows(IllegalArgumentException.class, () -> RuntimeLayer.layer(spec));
     assertTrue(e.getMessage().startsWith("image 'x': runtime: "), e.getMessage());
     assertTrue(e.getMessage().contains("nowhere"), e.getMessage());
+  }
+
+  @Test
+  void theStartupScriptTimeoutDefaultsToTenMinutes() throws Exception {
+    RuntimeConfig config =
+        ConfigLoader.parse(
+            ConfigLoader.write(RuntimeConfigs.of(dev.rig.spec.RuntimeSpec.DEFAULT)), "test");
+    assertEquals(Duration.ofMinutes(10), config.startup().extraStartupScriptTimeout());
   }
 }

@@ -1,6 +1,7 @@
 package dev.rig.init.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,22 @@ public final class ConfigValidator {
                   + "' must be a relative path inside the service's config directory");
         }
       }
+    }
+    for (String type : config.startup().sshHostKeyTypes()) {
+      if (!StartupSettings.SSH_HOST_KEY_TYPES.contains(type)) {
+        problems.add(
+            "startup.sshHostKeyTypes: '"
+                + type
+                + "' is not offered by rig's sshd; use "
+                + StartupSettings.SSH_HOST_KEY_TYPES
+                + " (DSA, ECDSA and short RSA keys are left out on purpose)");
+      }
+    }
+    Duration scriptTimeout = config.startup().extraStartupScriptTimeout();
+    if (scriptTimeout.isNegative() || scriptTimeout.isZero()) {
+      problems.add(
+          "startup.extraStartupScriptTimeout: must be more than 0, got "
+              + Durations.format(scriptTimeout));
     }
     problems.addAll(secretProblems(config));
     Optional<List<String>> cycle = DependencyOrder.findCycle(services);

@@ -29,13 +29,25 @@ public record RestartSpec(
     resetAfter = resetAfter == null ? Duration.ofMinutes(1) : resetAfter;
   }
 
-  /** The delay before restart number {@code attempt} (1-based): initial × 2^(attempt−1), capped. */
+  /**
+   * The shortest delay before a restart, whatever the spec says. A delay that rounds to 0 ms (a
+   * restartDelay of 0.0001) doubles to 0 ms for ever: a crash loop then restarts as fast as the
+   * machine can fork (299 starts in 4 s were seen), burning CPU and flooding the log.
+   */
+  public static final Duration MIN_DELAY = Duration.ofMillis(100);
+
+  /**
+   * The delay before restart number {@code attempt} (1-based): initial × 2^(attempt−1), capped by
+   * maxDelay, never below {@link #MIN_DELAY}.
+   */
   public Duration delayBefore(int attempt) {
-    long ms = initialDelay.toMillis();
-    for (int i = 1; i < attempt && ms < maxDelay.toMillis(); i++) {
+    long floor = MIN_DELAY.toMillis();
+    long cap = Math.max(maxDelay.toMillis(), floor);
+    long ms = Math.max(initialDelay.toMillis(), floor);
+    for (int i = 1; i < attempt && ms < cap; i++) {
       ms *= 2;
     }
-    return Duration.ofMillis(Math.min(ms, maxDelay.toMillis()));
+    return Duration.ofMillis(Math.min(ms, cap));
   }
 
   /** Whether one more restart is allowed after {@code restartsSoFar} consecutive ones. */

@@ -18,6 +18,8 @@ import java.util.List;
  * @param shmMinBytes /dev/shm smaller than this gets a warning (PyTorch DataLoader, NCCL need it)
  * @param cudaVersion the image's CUDA version (major.minor); the CUDA_VERSION variable when null
  * @param mainStopTimeout how long the main command gets after SIGTERM before SIGKILL
+ * @param extraStartupScriptTimeout how long extraStartupScript may run before its process group is
+ *     killed and services start anyway (sshd is up already, to debug it)
  */
 public record StartupSettings(
     Boolean sshd,
@@ -30,20 +32,28 @@ public record StartupSettings(
     String extraStartupScript,
     Long shmMinBytes,
     String cudaVersion,
-    Duration mainStopTimeout) {
+    Duration mainStopTimeout,
+    Duration extraStartupScriptTimeout) {
+  /** The host key types rig's sshd offers (its HostKeyAlgorithms allow no others). */
+  public static final List<String> SSH_HOST_KEY_TYPES = List.of("ed25519", "rsa");
+
+  /** The default limit on extraStartupScript; the spec's runtime.extraStartupScriptTimeout. */
+  public static final Duration DEFAULT_SCRIPT_TIMEOUT = Duration.ofMinutes(10);
+
   public static final StartupSettings DEFAULT =
-      new StartupSettings(null, null, null, null, null, null, null, null, null, null, null);
+      new StartupSettings(null, null, null, null, null, null, null, null, null, null, null, null);
 
   public StartupSettings {
     sshd = sshd == null ? Boolean.FALSE : sshd;
     sshPort = sshPort == null ? 22 : sshPort;
     sshdPath = sshdPath == null ? "/usr/sbin/sshd" : sshdPath;
-    sshHostKeyTypes =
-        sshHostKeyTypes == null ? List.of("ed25519", "rsa") : List.copyOf(sshHostKeyTypes);
+    sshHostKeyTypes = sshHostKeyTypes == null ? SSH_HOST_KEY_TYPES : List.copyOf(sshHostKeyTypes);
     skipSshdWhenPortBusy = skipSshdWhenPortBusy == null ? Boolean.TRUE : skipSshdWhenPortBusy;
     secretsDir = secretsDir == null ? "/run/secrets" : secretsDir;
     shmMinBytes = shmMinBytes == null ? 1L << 30 : shmMinBytes;
     mainStopTimeout = mainStopTimeout == null ? Duration.ofSeconds(10) : mainStopTimeout;
+    extraStartupScriptTimeout =
+        extraStartupScriptTimeout == null ? DEFAULT_SCRIPT_TIMEOUT : extraStartupScriptTimeout;
   }
 
   /** A copy with sshd switched on at {@code port} bound to {@code address}; for tests and tools. */
@@ -59,6 +69,7 @@ public record StartupSettings(
         extraStartupScript,
         shmMinBytes,
         cudaVersion,
-        mainStopTimeout);
+        mainStopTimeout,
+        extraStartupScriptTimeout);
   }
 }

@@ -2,11 +2,12 @@ package dev.rig.init.startup;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -16,19 +17,15 @@ import java.util.regex.Pattern;
  * inherit PID 1's environment). rig's sshd_config also passes them with SetEnv, which covers {@code
  * ssh host cmd} where no profile is read.
  *
- * <p>Decision on secrets: a variable whose name contains KEY, TOKEN, SECRET, PASSWORD, PASS,
- * PASSWD, CREDENTIAL, AUTH or IDENTITY (RIG_AGE_IDENTITY holds an age private key) is left out,
- * with no exceptions. That drops the public-key variables too (PUBLIC_KEY, SSH_PUBLIC_KEY(S)); they
- * are not secret but are already in authorized_keys and are useless in a session, and a simple rule
- * without exceptions is one users can predict. Per-session variables (HOME, PWD, TERM, …) are left
- * out because sessions set their own.
+ * <p>Secrets are left out by the rule in {@link SecretVariables}; public-key variables stay (they
+ * are not secret). Both files are 0640 root: pam_env and login shells of root read them, and a
+ * variable the rule did not recognise is still not readable by every user. Per-session variables
+ * (HOME, PWD, TERM, …) are left out because sessions set their own.
  */
 public final class EnvExport implements StartupStep {
   static final String ENVIRONMENT = "/etc/environment";
   static final String PROFILE = "/etc/profile.d/rig-env.sh";
-  private static final List<String> SECRET_WORDS =
-      List.of(
-          "KEY", "TOKEN", "SECRET", "PASSWORD", "PASS", "PASSWD", "CREDENTIAL", "AUTH", "IDENTITY");
+  private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-r-----");
   private static final List<String> PER_SESSION =
       List.of(
           "HOME",
@@ -52,18 +49,14 @@ public final class EnvExport implements StartupStep {
     return "environment";
   }
 
-  /** Whether a variable name marks a secret. */
-  public static boolean isSecret(String name) {
-    String n = name.toUpperCase(Locale.ROOT);
-    return SECRET_WORDS.stream().anyMatch(n::contains);
-  }
-
   /** The variables to export, sorted by name. */
   public static Map<String, String> exported(Map<String, String> env) {
     Map<String, String> out = new TreeMap<>();
     env.forEach(
         (k, v) -> {
-          if (NAME.matcher(k).matches() && !isSecret(k) && !PER_SESSION.contains(k)) {
+          if (NAME.matcher(k).matches()
+              && !SecretVariables.isSecret(k, v)
+              && !PER_SESSION.contains(k)) {
             out.put(k, v);
           }
         });
@@ -73,7 +66,11 @@ public final class EnvExport implements StartupStep {
   @Override
   public StepResult run(StepContext ctx) throws Exception {
     Map<String, String> vars = exported(ctx.env());
-    int secrets = (int) ctx.env().keySet().stream().filter(EnvExport::isSecret).count();
+    int secrets =
+        (int)
+            ctx.env().entrySet().stream()
+                .filter(e -> SecretVariables.isSecret(e.getKey(), e.getValue()))
+                .count();
     // /etc/environment is read by pam_env, not a shell: KEY="value", no escapes, one line each.
     Path environment = ctx.path(ENVIRONMENT);
     List<String> lines = new ArrayList<>();
@@ -94,15 +91,13 @@ public final class EnvExport implements StartupStep {
       }
       lines.add(e.getKey() + "=\"" + v + "\"");
     }
-    AtomicFiles.replace(
-        environment, String.join("\n", lines) + "\n", PosixFilePermissions.fromString("rw-r--r--"));
+    AtomicFiles.replaceWithMode(environment, String.join("\n", lines) + "\n", MODE);
     StringBuilder sh =
         new StringBuilder("# written by rig-init at start: the container's environment\n");
     vars.forEach(
         (k, v) ->
             sh.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));
-    AtomicFiles.replace(
-        ctx.path(PROFILE), sh.toString(), PosixFilePermissions.fromString("rw-r--r--"));
+    AtomicFiles.replaceWithMode(ctx.path(PROFILE), sh.toString(), MODE);
     return StepResult.ok(
         name(),
         vars.size()

@@ -19,7 +19,10 @@ import java.util.concurrent.CompletableFuture;
  * (SIGHUP) for clients that only speak RSA.
  */
 public final class HostKeys implements StartupStep {
-  private static final List<String> SLOW = List.of("rsa", "dsa");
+  private static final List<String> SLOW = List.of("rsa");
+
+  /** The size of generated RSA host keys; 3072 bits is the least NIST accepts past 2030. */
+  static final int RSA_BITS = 3072;
 
   private CompletableFuture<List<String>> background = CompletableFuture.completedFuture(List.of());
 
@@ -108,8 +111,12 @@ public final class HostKeys implements StartupStep {
     for (String type : types) {
       Path key = ctx.path(keyPath(type));
       Files.deleteIfExists(key.resolveSibling(key.getFileName() + ".pub"));
-      List<String> argv =
-          List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "", "-f", key.toString());
+      List<String> argv = new ArrayList<>(List.of("ssh-keygen", "-q", "-t", type));
+      if (type.equals("rsa")) {
+        argv.addAll(
+            List.of("-b", Integer.toString(RSA_BITS))); // explicit: older defaults were 2048
+      }
+      argv.addAll(List.of("-N", "", "-C", "", "-f", key.toString()));
       jobs.put(type, CompletableFuture.supplyAsync(() -> Commands.run(argv, null, 120)));
     }
     return jobs;

@@ -21,9 +21,45 @@ import java.util.Map;
  * <p>UsePAM is off: containers have no PAM session to set up and PAM's account stack differs per
  * distribution. The price is that pam_env does not read /etc/environment, which is why the
  * container's variables go to sessions through SetEnv here.
+ *
+ * <p>Algorithms: only modern ones, each supported by OpenSSH 8.0 and later on the client side, and
+ * by both the sshd of Debian bookworm (9.2, where the tests run) and trixie (10.0, in images): sshd
+ * refuses a config that names an algorithm it does not know, so nothing newer (mlkem768x25519) is
+ * listed. Left out: NIST-curve ECDH and group14/SHA-1 key exchange, CBC ciphers, SHA-1 MACs and
+ * 64-bit-tag MACs (umac-64), non-ETM MACs, ssh-rsa (SHA-1) host-key signatures and ECDSA host keys.
  */
 public final class SshdConfig {
   public static final String FILE = "/run/rig/sshd_config";
+
+  /** Key exchange: post-quantum hybrid first, then X25519, then large finite-field groups. */
+  public static final List<String> KEX =
+      List.of(
+          "sntrup761x25519-sha512@openssh.com",
+          "curve25519-sha256",
+          "curve25519-sha256@libssh.org",
+          "diffie-hellman-group16-sha512",
+          "diffie-hellman-group18-sha512");
+
+  /** AEAD ciphers first; CTR (with an ETM MAC) for clients without them. */
+  public static final List<String> CIPHERS =
+      List.of(
+          "chacha20-poly1305@openssh.com",
+          "aes256-gcm@openssh.com",
+          "aes128-gcm@openssh.com",
+          "aes256-ctr",
+          "aes192-ctr",
+          "aes128-ctr");
+
+  /** Encrypt-then-MAC only, SHA-2 or 128-bit UMAC. */
+  public static final List<String> MACS =
+      List.of(
+          "hmac-sha2-256-etm@openssh.com",
+          "hmac-sha2-512-etm@openssh.com",
+          "umac-128-etm@openssh.com");
+
+  /** Host-key signatures: ed25519, and RSA with SHA-2 only. */
+  public static final List<String> HOST_KEY_ALGORITHMS =
+      List.of("ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256");
 
   private SshdConfig() {}
 
@@ -41,6 +77,10 @@ public final class SshdConfig {
         b.append("HostKey ").append(key).append('\n');
       }
     }
+    b.append("KexAlgorithms ").append(String.join(",", KEX)).append('\n');
+    b.append("Ciphers ").append(String.join(",", CIPHERS)).append('\n');
+    b.append("MACs ").append(String.join(",", MACS)).append('\n');
+    b.append("HostKeyAlgorithms ").append(String.join(",", HOST_KEY_ALGORITHMS)).append('\n');
     b.append("PermitRootLogin ").append(password ? "yes" : "prohibit-password").append('\n');
     b.append("PasswordAuthentication ").append(password ? "yes" : "no").append('\n');
     b.append("KbdInteractiveAuthentication no\n");

@@ -15,7 +15,10 @@ public final class Startup {
     this.steps = List.copyOf(steps);
   }
 
-  /** The standard order: the environment is exported after everything that may add to it. */
+  /**
+   * The standard order: the environment is exported after everything that may add to it. The user's
+   * {@link ExtraStartupScript} is not among them: it runs once sshd is up.
+   */
   public static Startup standard() {
     return standard(new HostKeys());
   }
@@ -39,8 +42,7 @@ public final class Startup {
             hostKeys,
             new Secrets(config.secrets(), config.secretIdentities()),
             new MarketStep(),
-            new EnvExport(),
-            new ExtraStartupScript()));
+            new EnvExport()));
   }
 
   /** Runs every step (stopping only after a fatal one) and returns their results. */

@@ -19,7 +19,9 @@ public final class MainProgram {
   }
 
   public static MainProgram start(List<String> argv) throws IOException {
-    return new MainProgram(new ProcessBuilder(argv).inheritIO().start());
+    ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
+    ChildEnvironment.removeConsumedSecrets(pb.environment());
+    return new MainProgram(pb.start());
   }
 
   public long pid() {

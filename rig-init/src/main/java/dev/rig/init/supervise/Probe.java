@@ -58,11 +58,12 @@ public interface Probe {
 
   private static boolean exec(ReadinessProbe spec, Duration timeout) {
     try {
-      Process p =
+      ProcessBuilder pb =
           new ProcessBuilder(spec.exec())
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      ChildEnvironment.removeConsumedSecrets(pb.environment());
+      Process p = pb.start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         return false;

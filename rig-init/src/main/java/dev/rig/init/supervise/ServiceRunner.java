@@ -187,7 +187,8 @@ public final class ServiceRunner {
   private Process launch() throws IOException {
     ProcessBuilder pb =
         new ProcessBuilder(ProcessGroups.inNewGroup(spec.argv())).redirectErrorStream(true);
-    pb.environment().putAll(spec.env());
+    ChildEnvironment.removeConsumedSecrets(pb.environment());
+    pb.environment().putAll(spec.env()); // a secret the spec gives this service on purpose stays
     if (!spec.configData().isEmpty()) {
       Path dir = ConfigDir.materialise(configDir, spec.configData());
       pb.environment().put("XDG_CONFIG_HOME", dir.toString());
@@ -276,6 +277,8 @@ public final class ServiceRunner {
     }
     if (thread != null) {
       joinQuietly(thread);
+    } else {
+      finishStopped("stopped before it started");
     }
   }
 

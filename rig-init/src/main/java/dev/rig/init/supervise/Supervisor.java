@@ -7,9 +7,12 @@ import dev.rig.init.report.Reporter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,6 +27,8 @@ public final class Supervisor {
   private final StatusFile statusFile;
   private final CompletableFuture<String> essentialFailed = new CompletableFuture<>();
   private final AtomicBoolean statusWarned = new AtomicBoolean();
+  private final Set<String> started = new HashSet<>(); // guarded by this
+  private boolean stopping; // guarded by this
   private volatile String state = "starting";
 
   /**
@@ -76,7 +81,18 @@ public final class Supervisor {
   }
 
   public void start() {
+    start(runners.keySet());
+  }
+
+  /**
+   * Starts the named services that have not started yet; the rest wait for a later call. Lets sshd
+   * come up before the user's startup script, and the user's services after it.
+   */
+  public synchronized void start(Collection<String> names) {
     for (ServiceRunner r : runners.values()) {
+      if (stopping || !names.contains(r.name()) || !started.add(r.name())) {
+        continue;
+      }
       Map<String, ServiceRunner> deps = new LinkedHashMap<>();
       for (String d : services.get(r.name()).dependsOn()) {
         deps.put(d, runners.get(d));
@@ -94,6 +110,9 @@ public final class Supervisor {
 
   /** Stops services in reverse dependency order, each within its own stop timeout. */
   public void stopAll() {
+    synchronized (this) {
+      stopping = true; // a service not started yet never will be
+    }
     state = "stopping";
     writeStatus();
     for (String name : DependencyOrder.stopOrder(services)) {

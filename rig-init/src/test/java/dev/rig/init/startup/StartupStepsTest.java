@@ -126,7 +126,7 @@ class StartupStepsTest {
             "RIG_AGE_IDENTITY", "AGE-SECRET-KEY-1X",
             "HOME", "/root");
     StepResult r = new EnvExport().run(ctx(root, env));
-    assertTrue(r.message().contains("5 secret-looking ones left out"), r.message());
+    assertTrue(r.message().contains("4 secret-looking ones left out"), r.message());
     String etc = Files.readString(root.resolve("etc/environment"));
     assertTrue(
         etc.contains("KEEP=\"1\"") && etc.contains("PATH=\"/usr/local/cuda/bin:/usr/bin\""), etc);
@@ -192,12 +192,13 @@ class StartupStepsTest {
   void smallShmGetsAWarningWithTheFix(@TempDir Path root) throws Exception {
     Files.createDirectories(root.resolve("dev/shm"));
     StartupSettings huge =
-        new StartupSettings(null, null, null, null, null, null, null, null, 1L << 50, null, null);
+        new StartupSettings(
+            null, null, null, null, null, null, null, null, 1L << 50, null, null, null);
     StepResult warn = new ShmCheck().run(ctx(root, Map.of(), huge));
     assertEquals(StepResult.Outcome.WARNING, warn.outcome());
     assertTrue(warn.message().contains("--shm-size=") && warn.message().contains("medium: Memory"));
     StartupSettings tiny =
-        new StartupSettings(null, null, null, null, null, null, null, null, 1L, null, null);
+        new StartupSettings(null, null, null, null, null, null, null, null, 1L, null, null, null);
     assertEquals(StepResult.Outcome.OK, new ShmCheck().run(ctx(root, Map.of(), tiny)).outcome());
   }
 
@@ -249,6 +250,7 @@ class StartupStepsTest {
             "echo hello $GREETING; touch " + root.resolve("ran"),
             null,
             null,
+            null,
             null);
     StepResult r =
         new ExtraStartupScript()
@@ -258,7 +260,8 @@ class StartupStepsTest {
     assertEquals(
         "[startup-script] hello world\n", log.toString(java.nio.charset.StandardCharsets.UTF_8));
     StartupSettings bad =
-        new StartupSettings(null, null, null, null, null, null, null, "exit 7", null, null, null);
+        new StartupSettings(
+            null, null, null, null, null, null, null, "exit 7", null, null, null, null);
     StepResult f = new ExtraStartupScript().run(ctx(root, Map.of(), bad));
     assertEquals(StepResult.Outcome.FAILED, f.outcome());
     assertTrue(f.message().startsWith("exited with code 7"), f.message());
@@ -267,5 +270,59 @@ class StartupStepsTest {
   @Test
   void tunIsReportedEitherWay(@TempDir Path root) throws Exception {
     assertTrue(new TunCheck().run(ctx(root, Map.of())).message().contains("userspace"));
+  }
+
+  @Test
+  void aStartupScriptPastItsTimeoutIsKilledWithItsChildren(@TempDir Path root) throws Exception {
+    Path pid = root.resolve("child.pid");
+    StartupSettings hanging =
+        new StartupSettings(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "sleep 60 & echo $! > " + pid + "; wait",
+            null,
+            null,
+            null,
+            Duration.ofMillis(500));
+    long t0 = System.nanoTime();
+    StepResult r = new ExtraStartupScript().run(ctx(root, Map.of(), hanging));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(StepResult.Outcome.FAILED, r.outcome(), r.message());
+    assertTrue(r.message().startsWith("still running at its timeout (500ms"), r.message());
+    assertTrue(ms < 5_000, "took " + ms + " ms");
+    assertTrue(gone(Long.parseLong(Files.readString(pid).strip())), "the background child lives");
+  }
+
+  @Test
+  void aStopSignalEndsAHangingStartupScriptAtOnce(@TempDir Path root) throws Exception {
+    StartupSettings hanging =
+        new StartupSettings(
+            null, null, null, null, null, null, null, "sleep 60", null, null, null, null);
+    java.util.concurrent.CompletableFuture<String> stop =
+        new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture.delayedExecutor(
+            300, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .execute(() -> stop.complete("TERM"));
+    long t0 = System.nanoTime();
+    StepResult r = new ExtraStartupScript(stop).run(ctx(root, Map.of(), hanging));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(StepResult.Outcome.FAILED, r.outcome(), r.message());
+    assertTrue(r.message().startsWith("stopped by a stop signal"), r.message());
+    assertTrue(ms < 5_000, "took " + ms + " ms");
+  }
+
+  private static boolean gone(long pid) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      if (ProcessHandle.of(pid).map(ph -> !ph.isAlive()).orElse(true)) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
   }
 }

@@ -13,6 +13,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -91,5 +93,37 @@ class LogFileTest {
     assertEquals("a\nb\n", out.toString(StandardCharsets.UTF_8));
     assertEquals(1, events.size(), events.toString());
     assertTrue(events.get(0).text().endsWith("logging to stdout only"), events.toString());
+  }
+
+  @Test
+  void aLogThatFailedToWriteIsReopenedLaterInsteadOfStoppingForGood(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("svc.log");
+    Files.createDirectory(file); // a directory where the file should be: every open fails
+    List<Event> events = new CopyOnWriteArrayList<>();
+    RotatingLog log = new RotatingLog(file, 1024, 1, events::add, "svc", Duration.ofMillis(50));
+    log.line("lost".getBytes(StandardCharsets.UTF_8), 0, 4);
+    Files.delete(file); // the disk has room again
+    Thread.sleep(100);
+    log.line("kept".getBytes(StandardCharsets.UTF_8), 0, 4);
+    log.close();
+    assertEquals("kept\n", Files.readString(file));
+    assertEquals(2, events.size(), events.toString());
+    assertTrue(events.get(1).text().contains("again"), events.toString());
+  }
+
+  @Test
+  void logFilesAreNotWorldReadable(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("svc.log");
+    RotatingLog log = new RotatingLog(file, 8, 1, e -> {}, "svc");
+    for (String line : List.of("first", "second")) { // the second rotates: a new file
+      log.line(line.getBytes(StandardCharsets.UTF_8), 0, line.length());
+    }
+    log.close();
+    assertEquals("second\n", Files.readString(file));
+    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    assertEquals(
+        "rw-r-----",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("svc.log.1"))));
   }
 }
