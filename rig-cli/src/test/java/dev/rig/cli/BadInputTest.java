@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rig.testkit.HermeticRepo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +62,42 @@ class BadInputTest {
     assertFails(run, "rig.yaml:10", "services[\"worker\"].dependsOn", "unknown service 'wbe'");
     assertFalse(Files.exists(dir.resolve("cache/debs")), "nothing may be downloaded first");
     assertFalse(Files.exists(dir.resolve("cache/indexes")), "nothing may be downloaded first");
+  }
+
+  /** A package no repository has: where it is requested, where rig looked, what is close. */
+  @Test
+  void unknownPackageNamesTheLineTheRepositoriesAndCloseNames() throws IOException {
+    HermeticRepo repo =
+        HermeticRepo.build(
+            dir.resolve("repo"),
+            "stable",
+            List.of(
+                HermeticRepo.Deb.of("python3-numpy", "1.0", "all"),
+                HermeticRepo.Deb.of("python3-scipy", "1.0", "all")));
+    RigRun run =
+        build(
+            "rig.yaml",
+            "images:",
+            "  app:",
+            "    packages:",
+            "      - python4-numpy",
+            "    distributions: []",
+            "    repositories:",
+            "      - uri: \"" + repo.uri() + "\"",
+            "        suites: [stable]",
+            "        signedBy: \"" + repo.keyring() + "\"",
+            "    environment: { core: false, dev: false, network: false, shell: false }",
+            "    runtime: { enable: false }",
+            "    cuda: { enable: false }",
+            "    includeApt: false");
+    assertFails(
+        run,
+        "rig.yaml:4",
+        "images[\"app\"].packages",
+        "no package named python4-numpy",
+        "stable (main)",
+        "did you mean python3-numpy?");
+    assertFalse(run.stderr().contains("python3-scipy"), "too far to suggest: " + run.stderr());
   }
 
   @Test

@@ -77,11 +77,11 @@ public final class Universe {
 
   /**
    * Up to {@code limit} package names (real or provided) that look like {@code name}: the fewest
-   * edits away first (at most a third of the name), then those that start or end the same way. For
+   * edits away first (at most a quarter of the name, or two), then those that start or end the same way. For
    * "did you mean" in an error.
    */
   public List<String> closeNames(String name, int limit) {
-    int allowed = Math.max(1, name.length() / 3);
+    int allowed = Math.max(2, name.length() / 4);
     Map<String, Integer> scored = new HashMap<>();
     Set<String> all = new HashSet<>(byName.keySet());
     all.addAll(providers.keySet());
