@@ -60,6 +60,11 @@ public record ImageSpec(
     registries = List.copyOf(registries);
   }
 
+  /** Which of rig's parts (packages, runtime, CUDA, home) this image gets. */
+  public ImageParts parts() {
+    return ImageParts.of(this);
+  }
+
   /**
    * This image with its home replaced (e.g. a git source by the directory it was checked out to).
    */

@@ -24,14 +24,9 @@ public final class CudaSetup {
 
   private CudaSetup() {}
 
-  /** Whether the image gets CUDA: it is on, and the image installs packages. */
-  public static boolean applies(ImageSpec spec) {
-    return spec.cuda().enable() && !spec.packages().isEmpty();
-  }
-
   /** The CUDA packages the resolver is asked for; empty when CUDA does not apply. */
   public static List<String> packages(ImageSpec spec) {
-    return applies(spec) ? spec.cuda().packages() : List.of();
+    return spec.parts().cuda() ? spec.cuda().packages() : List.of();
   }
 
   /**
@@ -54,7 +49,7 @@ public final class CudaSetup {
    */
   public static Map<String, String> env(ImageSpec spec) {
     Map<String, String> env = new LinkedHashMap<>();
-    if (!applies(spec)) {
+    if (!spec.parts().cuda()) {
       return env;
     }
     String version = spec.cuda().version();
@@ -116,7 +111,7 @@ public final class CudaSetup {
    */
   public static List<LayerEntry> files(ImageSpec spec, Path root) {
     List<LayerEntry> entries = new ArrayList<>();
-    if (!applies(spec)) {
+    if (!spec.parts().cuda()) {
       return entries;
     }
     String versioned = "cuda-" + spec.cuda().version();

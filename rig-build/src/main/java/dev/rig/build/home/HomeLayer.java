@@ -95,11 +95,6 @@ public final class HomeLayer {
     return Optional.of(new LayerInput(List.copyOf(entries), CREATED_BY));
   }
 
-  /** Whether {@code spec} gets a home layer. */
-  public static boolean applies(ImageSpec spec) {
-    return !spec.packages().isEmpty() || spec.home().isPresent();
-  }
-
   /** rig's default dotfiles. */
   static List<LayerEntry> defaults() {
     return List.of(

@@ -4,9 +4,13 @@ import dev.rig.build.base.BaseImages;
 import dev.rig.build.base.ResolvedBase;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
+import dev.rig.build.home.HomeLayer;
 import dev.rig.build.packages.PackageStage;
+import dev.rig.build.plan.HostFiles;
 import dev.rig.build.plan.ImagePlan;
+import dev.rig.build.plan.LayerBudget;
 import dev.rig.build.plan.Planner;
+import dev.rig.build.plan.PreparedImage;
 import dev.rig.build.result.BuiltImage;
 import dev.rig.build.result.LayerReport;
 import dev.rig.build.runtime.RuntimeLayer;
@@ -70,7 +74,7 @@ public final class ImageBuilder {
   public BuiltImage build(ImageSpec spec) throws IOException {
     long start = System.nanoTime();
     ResolvedBase base = bases.load(spec);
-    ImagePlan plan = Planner.plan(spec, base.layerCount(), packageLayers(spec, base));
+    ImagePlan plan = Planner.plan(prepare(spec, base));
     listener.on(new BuildEvent.ImageStarted(plan.name(), plan.layers().size()));
     long layersStart = System.nanoTime();
     listener.on(
@@ -101,30 +105,24 @@ public final class ImageBuilder {
     return result;
   }
 
-  private List<LayerInput> packageLayers(ImageSpec spec, ResolvedBase base) throws IOException {
-    if (spec.packages().isEmpty()) {
-      return List.of();
+  /** Everything planning needs that takes I/O: packages installed, host files read. */
+  private PreparedImage prepare(ImageSpec spec, ResolvedBase base) throws IOException {
+    List<LayerInput> packageLayers = List.of();
+    if (spec.parts().packages()) {
+      if (packages.isEmpty()) {
+        throw new IllegalStateException(
+            "image '" + spec.name() + "' lists packages, and this build was set up without them");
+      }
+      int budget = LayerBudget.of(spec, base.layerCount()).forPackages(spec.name());
+      packageLayers = packages.get().layers(spec, budget);
     }
-    if (packages.isEmpty()) {
-      throw new IllegalStateException(
-          "image '" + spec.name() + "' lists packages, and this build was set up without them");
-    }
-    boolean runtime = RuntimeLayer.applies(spec);
-    int budget =
-        spec.maxLayers() - base.layerCount() - Planner.copyLayersReserved(spec) - (runtime ? 1 : 0);
-    if (budget < 1) {
-      throw new IllegalArgumentException(
-          "image '"
-              + spec.name()
-              + "': maxLayers "
-              + spec.maxLayers()
-              + " leaves no layer for packages (raise maxLayers)");
-    }
-    List<LayerInput> layers = new ArrayList<>(packages.get().layers(spec, budget));
-    if (runtime) {
-      layers.add(RuntimeLayer.layer(spec));
-    }
-    return layers;
+    return new PreparedImage(
+        spec,
+        base.layerCount(),
+        packageLayers,
+        spec.parts().runtime() ? Optional.of(RuntimeLayer.layer(spec)) : Optional.empty(),
+        HomeLayer.layer(spec),
+        HostFiles.read(spec));
   }
 
   private ImageConfig config(ImageSpec spec, ImagePlan plan, Platform platform) {
@@ -132,10 +130,7 @@ public final class ImageBuilder {
         .os(platform.os())
         .architecture(platform.architecture())
         .env(plan.env())
-        .entrypoint(
-            plan.entrypoint().isEmpty() && RuntimeLayer.applies(spec)
-                ? RuntimeLayer.ENTRYPOINT
-                : plan.entrypoint())
+        .entrypoint(plan.entrypoint())
         .cmd(plan.cmd())
         .workingDir(plan.workingDir())
         .user(plan.user())

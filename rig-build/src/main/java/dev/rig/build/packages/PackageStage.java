@@ -82,7 +82,7 @@ public final class PackageStage {
   /** The spec's package options with {@code cuda.repository} added to its repositories. */
   static PackagesSpec withCudaRepository(ImageSpec spec) {
     PackagesSpec packages = spec.packages();
-    if (!CudaSetup.applies(spec)
+    if (!spec.parts().cuda()
         || spec.cuda().repository().isEmpty()
         || packages.repositories().contains(spec.cuda().repository().get())) {
       return packages;
@@ -156,7 +156,7 @@ public final class PackageStage {
       return List.of();
     }
     List<String> requests = new ArrayList<>(spec.packages().resolverRequests());
-    if (RuntimeLayer.applies(spec)) {
+    if (spec.parts().runtime()) {
       RuntimeLayer.packages(spec.runtime())
           .forEach(needed -> PackagesSpec.addIfAbsent(requests, needed));
     }

@@ -1,7 +1,6 @@
 package dev.rig.build.plan;
 
 import dev.rig.build.runtime.RuntimeConfigs;
-import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.init.config.ConfigValidator;
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.Project;
@@ -30,7 +29,7 @@ public final class SpecChecks {
   /** Every selected image's runtime hangs together; the first problem is thrown, located. */
   public static void check(Project project, List<ImageSpec> images) throws SpecException {
     for (ImageSpec image : images) {
-      if (!RuntimeLayer.applies(image)) {
+      if (!image.parts().runtime()) {
         continue;
       }
       List<String> problems = ConfigValidator.problems(RuntimeConfigs.of(image.runtime()));

@@ -33,11 +33,6 @@ public final class RuntimeLayer {
 
   private RuntimeLayer() {}
 
-  /** Whether the image gets the runtime: it is on, and the image has packages to run it on. */
-  public static boolean applies(ImageSpec spec) {
-    return spec.runtime().enable() && !spec.packages().isEmpty();
-  }
-
   /** The packages the runtime needs besides the spec's own. */
   public static List<String> packages(RuntimeSpec runtime) {
     List<String> packages = new ArrayList<>(List.of("tini", runtime.javaPackage()));

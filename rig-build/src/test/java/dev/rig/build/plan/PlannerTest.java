@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rig.build.TestSpecs;
+import dev.rig.build.home.HomeLayer;
+import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;
 import dev.rig.spec.BaseImageRef;
@@ -63,9 +66,21 @@ class PlannerTest {
         Optional.empty());
   }
 
+  /** The preparation a build makes (host files read), then the plan, which reads nothing. */
+  private static ImagePlan plan(ImageSpec spec, int baseLayers) throws IOException {
+    return Planner.plan(
+        new PreparedImage(
+            spec,
+            baseLayers,
+            List.of(),
+            Optional.empty(),
+            HomeLayer.layer(spec),
+            HostFiles.read(spec)));
+  }
+
   @Test
   void eachCopyGetsALayerOnTopOfTheBaseFilesystem() throws IOException {
-    ImagePlan plan = Planner.plan(spec(50, copies(3), Optional.empty()), 0);
+    ImagePlan plan = plan(spec(50, copies(3), Optional.empty()), 0);
     assertEquals(4, plan.layers().size());
     assertEquals(BaseFilesystem.CREATED_BY, plan.layers().get(0).createdBy());
     assertEquals("copyToRoot /opt/f0", plan.layers().get(1).createdBy());
@@ -74,7 +89,7 @@ class PlannerTest {
 
   @Test
   void copiesPastTheBudgetShareTheLastLayer() throws IOException {
-    ImagePlan plan = Planner.plan(spec(3, copies(5), Optional.empty()), 0);
+    ImagePlan plan = plan(spec(3, copies(5), Optional.empty()), 0);
     assertEquals(3, plan.layers().size());
     LayerInput last = plan.layers().get(2);
     assertEquals("copyToRoot /opt/f1 /opt/f2 /opt/f3 /opt/f4", last.createdBy());
@@ -83,7 +98,7 @@ class PlannerTest {
 
   @Test
   void oneLayerHoldsEverythingWhenMaxLayersIsOne() throws IOException {
-    ImagePlan plan = Planner.plan(spec(1, copies(2), Optional.empty()), 0);
+    ImagePlan plan = plan(spec(1, copies(2), Optional.empty()), 0);
     assertEquals(1, plan.layers().size());
     List<String> paths = plan.layers().get(0).entries().stream().map(LayerEntry::path).toList();
     assertTrue(paths.contains("/etc/passwd") && paths.contains("/opt/f1"), paths.toString());
@@ -93,30 +108,32 @@ class PlannerTest {
   void aBaseThatFillsTheBudgetIsAnError() throws IOException {
     Optional<BaseImageRef> base = Optional.of(new BaseImageRef.OciLayoutRef(dir, "x"));
     IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class, () -> Planner.plan(spec(4, copies(1), base), 4));
+        assertThrows(IllegalArgumentException.class, () -> plan(spec(4, copies(1), base), 4));
     assertTrue(e.getMessage().contains("raise maxLayers"), e.getMessage());
-    assertEquals(1, Planner.plan(spec(5, copies(1), base), 4).layers().size());
+    assertEquals(1, plan(spec(5, copies(1), base), 4).layers().size());
   }
 
   @Test
   void aLaterCopyOfTheSamePathWins() throws IOException {
     List<CopyToRoot> two = copies(2);
     CopyToRoot again = new CopyToRoot(two.get(1).source(), "/opt/f0", OptionalInt.empty(), 0, 0);
-    ImagePlan plan = Planner.plan(spec(2, List.of(two.get(0), again), Optional.empty()), 0);
+    ImagePlan plan = plan(spec(2, List.of(two.get(0), again), Optional.empty()), 0);
     LayerInput layer = plan.layers().get(1);
     assertEquals(1, layer.entries().size());
     assertEquals("/opt/f0", layer.entries().get(0).path());
   }
 
   @Test
-  void anImageWithPackagesGetsCudaVariablesAndTheHomeLayerBelowItsCopies() {
+  void anImageWithPackagesGetsCudaVariablesAndTheHomeLayerBelowItsCopies() throws IOException {
     LayerInput packages =
         new LayerInput(List.of(LayerEntry.directory("/usr", 0755, 0, 0)), "packages");
+    ImageSpec spec = TestSpecs.withPackages("python3");
     ImagePlan plan =
-        Planner.plan(dev.rig.build.TestSpecs.withPackages("python3"), 0, List.of(packages));
+        Planner.plan(
+            new PreparedImage(
+                spec, 0, List.of(packages), Optional.empty(), HomeLayer.layer(spec), List.of()));
     assertEquals(
-        List.of("packages", dev.rig.build.home.HomeLayer.CREATED_BY),
+        List.of("packages", HomeLayer.CREATED_BY),
         plan.layers().stream().map(LayerInput::createdBy).toList());
     assertEquals(
         List.of(
@@ -127,5 +144,35 @@ class PlannerTest {
             "NVIDIA_VISIBLE_DEVICES=all",
             "LD_LIBRARY_PATH=/usr/local/nvidia/lib64:/usr/local/nvidia/lib"),
         plan.env());
+  }
+
+  /** The planner decides the entrypoint: rig-init under tini for an image it runs. */
+  @Test
+  void theRuntimeEntrypointIsPlannedUnlessTheSpecNamesOne() throws IOException {
+    ImageSpec spec = TestSpecs.withPackages("python3");
+    LayerInput packages = new LayerInput(List.of(), "packages");
+    LayerInput runtime = new LayerInput(List.of(), "runtime");
+    ImagePlan plan =
+        Planner.plan(
+            new PreparedImage(
+                spec, 0, List.of(packages), Optional.of(runtime), Optional.empty(), List.of()));
+    assertEquals(RuntimeLayer.ENTRYPOINT, plan.entrypoint());
+    assertEquals(
+        List.of("packages", "runtime"), plan.layers().stream().map(LayerInput::createdBy).toList());
+    assertEquals(List.of(), plan(spec(5, List.of(), Optional.empty()), 0).entrypoint());
+  }
+
+  /** One budget: what packages may use is what the other parts leave. */
+  @Test
+  void packagesGetWhatTheOtherPartsLeave() throws IOException {
+    ImageSpec spec = TestSpecs.withPackages("python3");
+    // maxLayers minus the runtime's and home's layer each.
+    assertEquals(spec.maxLayers() - 2, LayerBudget.of(spec, 0).forPackages("img"));
+    assertEquals(spec.maxLayers() - 5, LayerBudget.of(spec, 3).forPackages("img"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LayerBudget.of(spec, spec.maxLayers() - 2).forPackages("img"));
+    assertTrue(e.getMessage().contains("raise maxLayers"), e.getMessage());
   }
 }

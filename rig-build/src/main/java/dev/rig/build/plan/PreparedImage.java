@@ -1,0 +1,24 @@
+package dev.rig.build.plan;
+
+import dev.rig.oci.layer.LayerInput;
+import dev.rig.spec.ImageSpec;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What planning takes: the spec and every input that needed I/O (the base's layer count, the
+ * installed packages' layers, the runtime and home layers, the copied files), so that {@link
+ * Planner} itself reads nothing.
+ */
+public record PreparedImage(
+    ImageSpec spec,
+    int baseLayers,
+    List<LayerInput> packageLayers,
+    Optional<LayerInput> runtime,
+    Optional<LayerInput> home,
+    List<PreparedCopy> copies) {
+  public PreparedImage {
+    packageLayers = List.copyOf(packageLayers);
+    copies = List.copyOf(copies);
+  }
+}
