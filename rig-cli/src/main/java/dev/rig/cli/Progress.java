@@ -41,10 +41,6 @@ final class Progress implements BuildListener {
     } else if (event instanceof BuildEvent.ImageDone done) {
       err.printf(
           "%s: %s %s (%s)%n", done.image(), done.reference(), done.digest(), seconds(done.took()));
-    } else if (event instanceof BuildEvent.PackagesStep step) {
-      err.printf(
-          "%s: packages: %s: %s (%s)%n",
-          step.image(), step.step(), step.detail(), seconds(step.took()));
     } else if (event instanceof BuildEvent.HomeCheckedOut home) {
       err.printf(
           "%s: home: %s at %s (%s, %s)%n",

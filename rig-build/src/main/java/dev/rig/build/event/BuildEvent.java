@@ -27,13 +27,6 @@ public sealed interface BuildEvent {
       implements BuildEvent {}
 
   /**
-   * A step of installing packages: resolving, downloading, running maintainer scripts, or reusing a
-   * cached result. {@code detail} is one human line.
-   */
-  record PackagesStep(String image, String step, String detail, Duration took)
-      implements BuildEvent {}
-
-  /**
    * An image's git home is ready at {@code commit}: checked out now, or {@code cached} from an
    * earlier build.
    */

@@ -65,18 +65,25 @@ public final class PackageInstaller {
     Path root = roots.resolve(key(lock, slim));
     if (Files.isDirectory(root)) {
       listener.on(
-          new BuildEvent.PackagesStep(
+          new BuildEvent.PhaseDone(
               image,
-              "install",
-              lock.packages().size() + " packages, cached (no download, no scripts)",
-              Duration.ZERO));
+              BuildEvent.Phase.INSTALL,
+              Duration.ZERO,
+              lock.packages().size(),
+              0,
+              true,
+              lock.packages().size() + " packages, cached (no download, no scripts)"));
       return InstalledSystem.read(root);
     }
     Map<LockedPackage, Path> debs = download(image, lock, sources);
-    long start = System.nanoTime();
     Path work = roots.resolve(".tmp-" + UUID.randomUUID());
+    long start;
     try {
-      bootstrap(work, debs, slim);
+      bootstrap(image, work, debs, slim);
+      start = System.nanoTime();
+      listener.on(
+          new BuildEvent.PhaseStarted(
+              image, BuildEvent.Phase.INSTALL, debs.size(), BuildEvent.Unit.ITEMS, ""));
       configure(image, work, debs, slim);
       Normalizer.clean(work, created);
       // False when another build made the same root at the same time; theirs is as good as ours.
@@ -85,11 +92,14 @@ public final class PackageInstaller {
       deleteTree(work);
     }
     listener.on(
-        new BuildEvent.PackagesStep(
+        new BuildEvent.PhaseDone(
             image,
-            "install",
-            lock.packages().size() + " packages unpacked and configured by dpkg",
-            Duration.ofNanos(System.nanoTime() - start)));
+            BuildEvent.Phase.INSTALL,
+            Duration.ofNanos(System.nanoTime() - start),
+            lock.packages().size(),
+            0,
+            false,
+            lock.packages().size() + " packages configured by dpkg"));
     return InstalledSystem.read(root);
   }
 
@@ -109,6 +119,11 @@ public final class PackageInstaller {
     long start = System.nanoTime();
     AtomicLong fetched = new AtomicLong();
     AtomicLong resumed = new AtomicLong();
+    AtomicLong done = new AtomicLong();
+    long total = lock.packages().stream().mapToLong(LockedPackage::size).sum();
+    listener.on(
+        new BuildEvent.PhaseStarted(
+            image, BuildEvent.Phase.DOWNLOAD, total, BuildEvent.Unit.BYTES, ""));
     DebDownloader downloader =
         new DebDownloader(
             cacheRoot,
@@ -118,6 +133,17 @@ public final class PackageInstaller {
                 fetched.addAndGet(finished.bytes());
               } else if (event instanceof DownloadEvent.Resumed) {
                 resumed.incrementAndGet();
+              }
+              if (event instanceof DownloadEvent.Finished
+                  || event instanceof DownloadEvent.Cached) {
+                listener.on(
+                    new BuildEvent.PhaseProgress(
+                        image,
+                        BuildEvent.Phase.DOWNLOAD,
+                        done.addAndGet(event.pkg().size()),
+                        total,
+                        BuildEvent.Unit.BYTES,
+                        event.pkg().name()));
               }
             });
     List<DebDownloader.Request> requests = new ArrayList<>();
@@ -147,9 +173,13 @@ public final class PackageInstaller {
     Map<LockedPackage, Path> debs = new LinkedHashMap<>();
     files.forEach((record, path) -> debs.put(byRecord.get(record), path));
     listener.on(
-        new BuildEvent.PackagesStep(
+        new BuildEvent.PhaseDone(
             image,
-            "download",
+            BuildEvent.Phase.DOWNLOAD,
+            Duration.ofNanos(System.nanoTime() - start),
+            debs.size(),
+            fetched.get(),
+            fetched.get() == 0,
             debs.size()
                 + " .debs verified, "
                 + (fetched.get() == 0
@@ -158,8 +188,7 @@ public final class PackageInstaller {
                         + " KiB fetched"
                         + (resumed.get() == 0
                             ? ""
-                            : " (" + resumed.get() + " resumed where a download had stopped)")),
-            Duration.ofNanos(System.nanoTime() - start)));
+                            : " (" + resumed.get() + " resumed where a download had stopped)"))));
     return debs;
   }
 
@@ -188,8 +217,12 @@ public final class PackageInstaller {
   }
 
   /** Unpacks every package with rig, so the sandbox has dpkg, a shell and their libraries. */
-  private void bootstrap(Path work, Map<LockedPackage, Path> debs, SlimSpec slim)
+  private void bootstrap(String image, Path work, Map<LockedPackage, Path> debs, SlimSpec slim)
       throws IOException {
+    long start = System.nanoTime();
+    listener.on(
+        new BuildEvent.PhaseStarted(
+            image, BuildEvent.Phase.UNPACK, debs.size(), BuildEvent.Unit.ITEMS, ""));
     Files.createDirectories(work);
     DebUnpacker unpacker = new DebUnpacker(cacheRoot);
     RootfsWriter writer = new RootfsWriter(work, SlimRules.keeps(slim));
@@ -203,9 +236,22 @@ public final class PackageInstaller {
       for (Map.Entry<LockedPackage, Path> deb : debs.entrySet()) {
         unpacked.add(pool.submit(() -> unpacker.unpack(deb.getValue(), deb.getKey().sha256())));
       }
+      int written = 0;
       for (Future<UnpackedDeb> next : unpacked) {
         writer.write(Tasks.await(next, "unpacking packages"));
+        listener.on(
+            new BuildEvent.PhaseProgress(
+                image, BuildEvent.Phase.UNPACK, ++written, debs.size(), BuildEvent.Unit.ITEMS, ""));
       }
+      listener.on(
+          new BuildEvent.PhaseDone(
+              image,
+              BuildEvent.Phase.UNPACK,
+              Duration.ofNanos(System.nanoTime() - start),
+              debs.size(),
+              0,
+              false,
+              debs.size() + " packages unpacked by rig"));
     } finally {
       pool.shutdownNow();
     }
@@ -248,7 +294,26 @@ public final class PackageInstaller {
         command.add(DEB_DIR + "/" + name);
       }
       Sandbox sandbox = Sandbox.of(work, created.getEpochSecond());
-      Sandbox.Result install = sandbox.run(command, Map.of(DEB_DIR, debDir), 1800);
+      // dpkg says "Setting up NAME (VERSION) ..." as it configures each package: the progress.
+      AtomicLong configured = new AtomicLong();
+      Sandbox.Result install =
+          sandbox.run(
+              command,
+              Map.of(DEB_DIR, debDir),
+              1800,
+              line -> {
+                if (line.startsWith("Setting up ")) {
+                  String name = line.substring("Setting up ".length()).split(" ", 2)[0];
+                  listener.on(
+                      new BuildEvent.PhaseProgress(
+                          image,
+                          BuildEvent.Phase.INSTALL,
+                          configured.incrementAndGet(),
+                          debs.size(),
+                          BuildEvent.Unit.ITEMS,
+                          name));
+                }
+              });
       Sandbox.Result finish =
           install.exitCode() == 0
               ? sandbox.run(List.of("dpkg", "--configure", "--pending"), Map.of(), 1800)

@@ -122,27 +122,49 @@ public final class PackageStage {
   private ImageLock resolveOrLoad(ImageSpec spec, List<RepoSource> sources) throws IOException {
     PackagesSpec packages = spec.packages();
     LockInput input = PackageResolver.input(requests(spec), sources, packages.installRecommends());
-    return locks.lockFor(
-        spec.name(),
-        input,
-        pins -> {
-          long start = System.nanoTime();
-          List<String> requests = new ArrayList<>(requests(spec));
-          requests.addAll(pins);
-          ImageLock fresh =
-              PackageResolver.resolve(spec.name(), requests, sources, packages.installRecommends());
-          fresh = new ImageLock(input, fresh.packages(), fresh.indexes());
-          listener.on(
-              new BuildEvent.PackagesStep(
-                  spec.name(),
-                  "resolve",
-                  requests(spec).size()
-                      + " requested, "
-                      + fresh.packages().size()
-                      + " to install (Essential set included)",
-                  Duration.ofNanos(System.nanoTime() - start)));
-          return fresh;
-        });
+    long start = System.nanoTime();
+    boolean[] resolved = {false};
+    ImageLock lock =
+        locks.lockFor(
+            spec.name(),
+            input,
+            pins -> {
+              resolved[0] = true;
+              listener.on(
+                  new BuildEvent.PhaseStarted(
+                      spec.name(), BuildEvent.Phase.RESOLVE, 0, BuildEvent.Unit.ITEMS, ""));
+              List<String> requests = new ArrayList<>(requests(spec));
+              requests.addAll(pins);
+              ImageLock fresh =
+                  PackageResolver.resolve(
+                      spec.name(), requests, sources, packages.installRecommends());
+              fresh = new ImageLock(input, fresh.packages(), fresh.indexes());
+              listener.on(
+                  new BuildEvent.PhaseDone(
+                      spec.name(),
+                      BuildEvent.Phase.RESOLVE,
+                      Duration.ofNanos(System.nanoTime() - start),
+                      fresh.packages().size(),
+                      0,
+                      false,
+                      requests(spec).size()
+                          + " requested, "
+                          + fresh.packages().size()
+                          + " to install (Essential set included)"));
+              return fresh;
+            });
+    if (!resolved[0]) {
+      listener.on(
+          new BuildEvent.PhaseDone(
+              spec.name(),
+              BuildEvent.Phase.RESOLVE,
+              Duration.ofNanos(System.nanoTime() - start),
+              lock.packages().size(),
+              0,
+              true,
+              lock.packages().size() + " packages from rig.lock"));
+    }
+    return lock;
   }
 
   /**

@@ -1,7 +1,8 @@
 package dev.rig.build.packages;
 
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs a command with a directory as its root, through bubblewrap: no network, private /proc, /dev,
@@ -56,6 +58,13 @@ final class Sandbox {
   /** Runs {@code command} inside; {@code binds} are host directories mounted read-only. */
   Result run(List<String> command, Map<String, Path> binds, long timeoutSeconds)
       throws IOException {
+    return run(command, binds, timeoutSeconds, line -> {});
+  }
+
+  /** {@link #run}, passing each line of output to {@code lines} as it comes (for progress). */
+  Result run(
+      List<String> command, Map<String, Path> binds, long timeoutSeconds, Consumer<String> lines)
+      throws IOException {
     List<String> argv = new ArrayList<>();
     argv.add(bwrap.toString());
     argv.addAll(List.of("--bind", root.toString(), "/"));
@@ -79,14 +88,21 @@ final class Sandbox {
     Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
     process.getOutputStream().close();
     // Output is drained on its own thread, so a script that hangs still meets the timeout.
-    CompletableFuture<byte[]> output =
+    CompletableFuture<String> output =
         CompletableFuture.supplyAsync(
             () -> {
-              try (InputStream in = process.getInputStream()) {
-                return in.readAllBytes();
-              } catch (IOException e) {
-                return new byte[0];
+              StringBuilder all = new StringBuilder();
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  all.append(line).append('\n');
+                  lines.accept(line);
+                }
+              } catch (IOException | RuntimeException e) {
+                // The process ended or the listener failed: what was read is the output.
               }
+              return all.toString();
             });
     try {
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -99,7 +115,7 @@ final class Sandbox {
       process.destroyForcibly();
       throw new java.io.InterruptedIOException("interrupted while running " + command.get(0));
     }
-    return new Result(process.exitValue(), new String(output.join(), StandardCharsets.UTF_8));
+    return new Result(process.exitValue(), output.join());
   }
 
   record Result(int exitCode, String output) {}
