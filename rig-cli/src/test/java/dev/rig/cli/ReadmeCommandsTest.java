@@ -1,5 +1,6 @@
 package dev.rig.cli;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -44,5 +45,30 @@ class ReadmeCommandsTest {
     }
     assertTrue(rows.size() >= 8, "README command table not found: " + rows);
     assertTrue(missing.isEmpty(), "README names flags rig does not have: " + missing);
+  }
+
+  /**
+   * The README once said the GPU example was "pinned in examples/gpu/rig.lock" while that file is
+   * git-ignored and written by the first build: it may say the lock pins the example only if the
+   * lock is in the repository.
+   */
+  @Test
+  void theReadmeSaysWhatHappensToTheExamplesLock() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    boolean tracked =
+        Files.exists(Path.of("..", "examples", "gpu", "rig.lock"))
+            && new ProcessBuilder("git", "ls-files", "--error-unmatch", "examples/gpu/rig.lock")
+                    .directory(Path.of("..").toFile())
+                    .redirectErrorStream(true)
+                    .start()
+                    .waitFor()
+                == 0;
+    if (!tracked) {
+      assertFalse(
+          readme.replaceAll("\\s+", " ").contains("pinned in `examples/gpu/rig.lock`"),
+          "README says the example is pinned by a lock the repository does not hold");
+      assertTrue(
+          readme.contains("git-ignored"), "README should say the example's lock is not kept");
+    }
   }
 }
