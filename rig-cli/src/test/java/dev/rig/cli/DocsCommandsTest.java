@@ -171,7 +171,7 @@ class DocsCommandsTest {
       Map.of(
           "rig-init: market: ", "run: the container prints this line given the market's variables",
           "ENTRYPOINT ", "run: the built image's entrypoint is this",
-          "rig.pkl / rig.yaml / rig.json", "not run: the pipeline diagram");
+          "Rig.load(spec file)", "not run: the pipeline diagram");
 
   @TempDir Path dir;
 
