@@ -3,6 +3,7 @@ package dev.rig.build;
 import dev.rig.build.base.BaseImages;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
+import dev.rig.build.event.OciEvents;
 import dev.rig.build.home.GitHomes;
 import dev.rig.build.image.BuildSettings;
 import dev.rig.build.image.ImageBuilder;
@@ -33,6 +34,7 @@ import dev.rig.spec.HomeSource;
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.Project;
 import dev.rig.spec.SpecCache;
+import dev.rig.spec.SpecCacheEvent;
 import dev.rig.spec.SpecException;
 import dev.rig.spec.SpecLocator;
 import java.io.IOException;
@@ -98,8 +100,12 @@ public final class Rig implements AutoCloseable {
    */
   public Project load(Optional<Path> file) throws SpecException {
     long start = System.nanoTime();
-    Project project =
-        ProjectFiles.load(file, SpecCache.in(settings.cacheDir().resolve("specs"), event -> {}));
+    boolean[] cached = {false};
+    SpecCache cache =
+        SpecCache.in(
+            settings.cacheDir().resolve("specs"),
+            event -> cached[0] |= event instanceof SpecCacheEvent.Hit);
+    Project project = ProjectFiles.load(file, cache);
     listener.on(
         new BuildEvent.PhaseDone(
             "project",
@@ -107,8 +113,11 @@ public final class Rig implements AutoCloseable {
             since(start),
             project.images().size(),
             0,
-            false,
-            project.images().size() + " image(s) in " + project.file().getFileName()));
+            cached[0],
+            project.images().size()
+                + " image(s) in "
+                + project.file().getFileName()
+                + (cached[0] ? " (evaluated before, unchanged)" : "")));
     return project;
   }
 
@@ -290,7 +299,8 @@ public final class Rig implements AutoCloseable {
 
   /** Base images from layouts and registries, tags pinned in rig.lock. */
   private BaseImages bases(LockStore locks) throws IOException {
-    BlobCache cache = BlobCache.open(settings.cacheDir(), event -> {});
+    BlobCache cache =
+        BlobCache.open(settings.cacheDir(), OciEvents.to(listener, "cache", BuildEvent.Phase.BASE));
     RegistryClient client = registries.forBases();
     return BaseImages.withRegistry(new RemoteImages(client, cache), locks::pinBase);
   }

@@ -3,6 +3,8 @@ package dev.rig.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.oci.image.Descriptor;
 import dev.rig.oci.layout.LayoutImage;
 import dev.rig.oci.layout.OciLayoutReader;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,7 +81,23 @@ class PackagesEndToEndTest {
     Path specFile = spec("openssh-server, python3, curl, ca-certificates");
     Path cacheA = dir.resolve("cache-a");
     Path layoutA = dir.resolve("layout-a");
-    String digest = build(cacheA, specFile, "oci:" + layoutA);
+    // --json of a package build says what each phase cost.
+    RigRun first =
+        RigRun.withCache(
+                cacheA,
+                List.of("build", "-f", specFile.toString(), "--out", "oci:" + layoutA, "--json"))
+            .ok();
+    JsonNode json = new ObjectMapper().readTree(first.stdout());
+    String digest = json.path("images").get(0).path("digest").asText();
+    Map<String, JsonNode> phases = new LinkedHashMap<>();
+    json.path("phases").forEach(p -> phases.put(p.path("phase").asText(), p));
+    assertEquals(
+        List.of("spec", "resolve", "download", "unpack", "install", "layers", "export"),
+        List.copyOf(phases.keySet()),
+        first.stdout());
+    assertTrue(phases.get("download").path("bytes").asLong() > 1_000_000, first.stdout());
+    assertTrue(phases.get("install").path("seconds").asDouble() > 0, first.stdout());
+    assertTrue(phases.get("install").path("count").asInt() > 50, first.stdout());
     assertTrue(Files.isRegularFile(dir.resolve("rig.lock")), "the first build writes rig.lock");
 
     // A fresh cache (the .debs copied over to spare the mirror) gives the same image.

@@ -4,6 +4,7 @@ import dev.rig.build.base.BaseImages;
 import dev.rig.build.base.ResolvedBase;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
+import dev.rig.build.event.OciEvents;
 import dev.rig.build.home.HomeLayer;
 import dev.rig.build.packages.PackageStage;
 import dev.rig.build.plan.HostFiles;
@@ -16,6 +17,7 @@ import dev.rig.build.result.LayerReport;
 import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.oci.cache.LayerBuilder;
+import dev.rig.oci.event.OciEventListener;
 import dev.rig.oci.image.AssembledImage;
 import dev.rig.oci.image.BuiltLayer;
 import dev.rig.oci.image.ImageAssembler;
@@ -67,8 +69,9 @@ public final class ImageBuilder {
     this.bases = bases;
     this.packages = packages;
     this.listener = listener;
-    BlobCache cache = BlobCache.open(settings.cacheDir(), event -> {});
-    this.layers = new LayerBuilder(cache, settings.created(), event -> {});
+    OciEventListener oci = OciEvents.to(listener, "cache", BuildEvent.Phase.LAYERS);
+    BlobCache cache = BlobCache.open(settings.cacheDir(), oci);
+    this.layers = new LayerBuilder(cache, settings.created(), oci);
   }
 
   public BuiltImage build(ImageSpec spec) throws IOException {

@@ -2,6 +2,7 @@ package dev.rig.build.output;
 
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
+import dev.rig.build.event.OciEvents;
 import dev.rig.build.result.BuiltImage;
 import dev.rig.oci.event.OciEventListener;
 import dev.rig.oci.layout.DockerArchiveWriter;
@@ -29,13 +30,13 @@ public final class ImageExporter {
         new BuildEvent.PhaseStarted(SCOPE, BuildEvent.Phase.EXPORT, 0, BuildEvent.Unit.BYTES, ""));
     List<TaggedImage> tagged =
         images.stream().map(image -> new TaggedImage(image.reference(), image.image())).toList();
-    OciEventListener quiet = event -> {};
+    OciEventListener events = OciEvents.to(listener, SCOPE, BuildEvent.Phase.EXPORT);
     if (target instanceof OutputTarget.OciLayout layout) {
-      new OciLayoutWriter(quiet).write(layout.dir(), tagged);
+      new OciLayoutWriter(events).write(layout.dir(), tagged);
     } else if (target instanceof OutputTarget.OciArchive archive) {
-      new OciArchiveWriter(quiet).write(archive.file(), tagged);
+      new OciArchiveWriter(events).write(archive.file(), tagged);
     } else if (target instanceof OutputTarget.DockerArchive archive) {
-      new DockerArchiveWriter(quiet).write(archive.file(), tagged);
+      new DockerArchiveWriter(events).write(archive.file(), tagged);
     }
     listener.on(
         new BuildEvent.PhaseDone(
