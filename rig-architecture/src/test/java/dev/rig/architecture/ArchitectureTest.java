@@ -25,8 +25,8 @@ class ArchitectureTest {
   }
 
   /**
-   * The command line parses flags, calls the facade and renders its events: it reaches the
-   * pipeline only through {@code dev.rig.build.Rig} and the values the facade takes and returns.
+   * The command line parses flags, calls the facade and renders its events: it reaches the pipeline
+   * only through {@code dev.rig.build.Rig} and the values the facade takes and returns.
    */
   @Test
   void theCommandLineGoesThroughTheFacade() {

@@ -76,9 +76,8 @@ public final class Universe {
   }
 
   /**
-   * Up to {@code limit} package names (real or provided) that look like {@code name}: the fewest
-   * edits away first (at most a quarter of the name, or two), then those that start or end the same way. For
-   * "did you mean" in an error.
+   * Up to {@code limit} package names (real or provided) that look like {@code name}: at most a
+   * quarter of its length (or two) edits away, the closest first. For "did you mean" in an error.
    */
   public List<String> closeNames(String name, int limit) {
     int allowed = Math.max(2, name.length() / 4);
