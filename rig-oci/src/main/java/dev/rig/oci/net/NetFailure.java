@@ -37,7 +37,19 @@ public final class NetFailure {
 
   /** What happened, in words, for a transfer from {@code uri}. */
   public static String describe(Throwable e, URI uri) {
-    String hostPort = hostPort(uri);
+    return describe(e, hostPort(uri), String.valueOf(uri.getHost()));
+  }
+
+  /** What happened, in words, for a transfer from a URL that may not parse as a URI. */
+  public static String describe(Throwable e, String url) {
+    try {
+      return describe(e, URI.create(url));
+    } catch (IllegalArgumentException notAUri) {
+      return describe(e, url, url);
+    }
+  }
+
+  private static String describe(Throwable e, String hostPort, String host) {
     Optional<StalledException> stalled = find(e, StalledException.class);
     if (stalled.isPresent()) {
       return stalled.get().getMessage();
@@ -49,7 +61,7 @@ public final class NetFailure {
       return "connection refused (" + hostPort + ")";
     }
     if (find(e, UnknownHostException.class).isPresent()) {
-      return "unknown host " + uri.getHost() + " (check the name and DNS)";
+      return "unknown host " + host + " (check the name and DNS)";
     }
     if (find(e, HttpTimeoutException.class).isPresent()) {
       return hostPort + " sent no response in time";
