@@ -9,6 +9,7 @@ import dev.rig.build.output.ImageExporter;
 import dev.rig.build.output.OutputTarget;
 import dev.rig.registry.PushResult;
 import dev.rig.registry.RegistryClient;
+import dev.rig.spec.ImageSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,7 +63,15 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CommandSession session = CommandSession.open(command, registry, project.quiet || json);
+    List<ImageSpec> selected = Specs.select(Specs.load(project), names);
+    CommandSession session =
+        CommandSession.open(
+            command,
+            registry,
+            project.quiet || json,
+            push
+                ? RegistryTargets.pushes(selected, Optional.empty())
+                : RegistryTargets.pulls(selected));
     PrintWriter out = session.out();
     OutputTarget target =
         this.out == null

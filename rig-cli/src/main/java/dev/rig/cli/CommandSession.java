@@ -4,6 +4,7 @@ import dev.rig.build.event.BuildListener;
 import dev.rig.registry.RegistryClient;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -13,13 +14,17 @@ import picocli.CommandLine.Model.CommandSpec;
 record CommandSession(
     PrintWriter out, PrintWriter err, BuildListener progress, RegistryClient registry) {
 
-  static CommandSession open(CommandSpec command, RegistryFlags registry, boolean quiet)
+  /**
+   * @param targets the registries the registry flags are for (see {@link RegistryTargets})
+   */
+  static CommandSession open(
+      CommandSpec command, RegistryFlags registry, boolean quiet, Set<String> targets)
       throws IOException {
     PrintWriter err = command.commandLine().getErr();
     return new CommandSession(
         command.commandLine().getOut(),
         err,
         quiet ? Progress.silent() : Progress.to(err),
-        registry.client(new RegistryProgress(err, quiet)));
+        registry.client(new RegistryProgress(err, quiet), targets));
   }
 }

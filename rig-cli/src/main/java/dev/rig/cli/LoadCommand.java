@@ -30,7 +30,12 @@ final class LoadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ContainerRuntime engine = runtime.find();
-    CommandSession session = CommandSession.open(command, registry, project.quiet);
+    CommandSession session =
+        CommandSession.open(
+            command,
+            registry,
+            project.quiet,
+            RegistryTargets.pulls(Specs.select(Specs.load(project), names)));
     PrintWriter out = session.out();
     List<BuiltImage> images =
         ProjectBuild.run(project, names, session.registry(), session.progress());

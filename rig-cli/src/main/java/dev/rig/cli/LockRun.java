@@ -36,7 +36,11 @@ final class LockRun {
     PackageStage stage = ProjectBuild.packages(settings, locks, progress);
     BaseImages bases =
         ProjectBuild.bases(
-            settings, registry.client(new RegistryProgress(err, project.quiet)), locks);
+            settings,
+            registry.client(
+                new RegistryProgress(err, project.quiet),
+                RegistryTargets.pulls(Specs.select(loaded, names))),
+            locks);
     GitHomes homes = ProjectBuild.homes(settings, locks, progress);
     for (ImageSpec image : Specs.select(loaded, names)) {
       if (image.home().orElse(null) instanceof HomeSource.Git git) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rig.build.BuiltImage;
 import dev.rig.registry.PushResult;
 import dev.rig.registry.RegistryClient;
+import dev.rig.spec.ImageSpec;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,13 @@ final class PushCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CommandSession session = CommandSession.open(command, registry, project.quiet || json);
+    List<ImageSpec> selected = Specs.select(Specs.load(project), names);
+    CommandSession session =
+        CommandSession.open(
+            command,
+            registry,
+            project.quiet || json,
+            RegistryTargets.pushes(selected, Optional.ofNullable(to)));
     PrintWriter out = session.out();
     RegistryClient client = session.registry();
     List<PushResult> results;

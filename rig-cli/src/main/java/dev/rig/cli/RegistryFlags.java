@@ -4,11 +4,12 @@ import dev.rig.registry.RegistryClient;
 import dev.rig.registry.RegistryListener;
 import dev.rig.registry.RegistryOptions;
 import dev.rig.registry.auth.CredentialChain;
-import dev.rig.registry.auth.ExplicitCredentials;
+import dev.rig.registry.auth.CredentialChain.UserPassword;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** Registry access flags, named as skopeo names them. */
@@ -17,8 +18,11 @@ final class RegistryFlags {
       names = "--creds",
       paramLabel = "USER[:PASSWORD]",
       description =
-          "Credentials for the registry (default: RIG_REGISTRY_USER/PASSWORD, docker's"
-              + " config.json, podman's auth.json, GITHUB_TOKEN for ghcr.io).")
+          "Credentials for the registries pushed to (--to, or the images' `registries`;"
+              + " for a command that does not push, the images' `from` registries). Other"
+              + " registries get only their own logins: docker's config.json, podman's"
+              + " auth.json, GITHUB_TOKEN for ghcr.io. RIG_REGISTRY_USER/PASSWORD are scoped"
+              + " the same way.")
   String creds;
 
   @Option(
@@ -28,7 +32,8 @@ final class RegistryFlags {
       defaultValue = "true",
       fallbackValue = "true",
       description =
-          "Verify the registry's TLS certificate (default: true); false also allows plain HTTP.")
+          "Verify the TLS certificate of the registries --creds is for (default: true); false"
+              + " also allows plain HTTP there.")
   boolean tlsVerify = true;
 
   @Option(
@@ -37,11 +42,19 @@ final class RegistryFlags {
       description = "A PEM file with the CA that signed a private registry's certificate.")
   Path caFile;
 
-  @Option(names = "--plain-http", description = "Talk plain HTTP to the registry (not HTTPS).")
+  @Option(
+      names = "--plain-http",
+      description =
+          "Talk plain HTTP (not HTTPS) to the registries --creds is for; loopback registries"
+              + " may always use it.")
   boolean plainHttp;
 
-  RegistryClient client(RegistryListener listener) throws IOException {
-    RegistryOptions options = RegistryOptions.defaults();
+  /**
+   * A client whose explicit credentials, --tls-verify=false and --plain-http apply to {@code
+   * targets} only (the registries the command pushes to, or pulls from when it pushes nothing).
+   */
+  RegistryClient client(RegistryListener listener, Set<String> targets) throws IOException {
+    RegistryOptions options = RegistryOptions.defaults().withRelaxedHostsOnly(targets);
     if (caFile != null) {
       if (!Files.isRegularFile(caFile)) {
         throw new IllegalArgumentException(
@@ -55,10 +68,11 @@ final class RegistryFlags {
     if (plainHttp) {
       options = options.withPlainHttp(true);
     }
-    return new RegistryClient(options, CredentialChain.fromEnvironment(explicit()), listener);
+    return new RegistryClient(
+        options, CredentialChain.fromEnvironment(explicit(), targets), listener);
   }
 
-  private Optional<ExplicitCredentials> explicit() {
+  private Optional<UserPassword> explicit() {
     if (creds == null) {
       return Optional.empty();
     }
@@ -67,7 +81,6 @@ final class RegistryFlags {
       throw new IllegalArgumentException(
           "--creds needs USER:PASSWORD (a password may also come from RIG_REGISTRY_PASSWORD)");
     }
-    return Optional.of(
-        new ExplicitCredentials(creds.substring(0, colon), creds.substring(colon + 1)));
+    return Optional.of(new UserPassword(creds.substring(0, colon), creds.substring(colon + 1)));
   }
 }

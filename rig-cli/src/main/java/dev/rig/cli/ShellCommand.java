@@ -68,7 +68,12 @@ final class ShellCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ContainerRuntime engine = runtime.find();
-    CommandSession session = CommandSession.open(command, registry, project.quiet);
+    CommandSession session =
+        CommandSession.open(
+            command,
+            registry,
+            project.quiet,
+            RegistryTargets.pulls(Specs.select(Specs.load(project), List.of(name))));
     PrintWriter err = session.err();
     PrintWriter out = session.out();
     List<BuiltImage> images =
