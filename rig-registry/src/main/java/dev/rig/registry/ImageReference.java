@@ -147,7 +147,7 @@ public record ImageReference(
    * host.
    */
   public Set<String> hostNames() {
-    return Set.of(registry, apiHost()).size() == 1 ? Set.of(registry) : Set.of(registry, apiHost());
+    return registry.equals(apiHost()) ? Set.of(registry) : Set.of(registry, apiHost());
   }
 
   /** True for loopback hosts, where plain HTTP is allowed without asking. */
