@@ -143,7 +143,10 @@ public final class FaultSoak {
   /** The environment every rig run gets: a short idle limit, so that stalls cost seconds. */
   private Map<String, String> env() {
     return Map.of(
-        "RIG_NET_IDLE_TIMEOUT", setup.idleTimeout().toMillis() + "ms", "SOURCE_DATE_EPOCH", "0");
+        "RIG_NET_IDLE_TIMEOUT",
+        String.format(java.util.Locale.ROOT, "%.3f", setup.idleTimeout().toMillis() / 1000.0),
+        "SOURCE_DATE_EPOCH",
+        "0");
   }
 
   private List<String> rig(String... args) {

@@ -9,12 +9,16 @@ import dev.rig.registry.RegistryClient;
 import dev.rig.registry.RegistryEvent;
 import dev.rig.registry.RegistryOptions;
 import dev.rig.registry.auth.CredentialChain;
-import dev.rig.registry.auth.ExplicitCredentials;
+import dev.rig.registry.auth.CredentialChain.UserPassword;
+import dev.rig.spec.ImageSpec;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,21 +37,42 @@ final class RegistryConnections implements AutoCloseable {
     this.listener = listener;
   }
 
-  /** The client for pushing to {@code targets}. */
-  synchronized RegistryClient forPush(List<ImagePushes.Target> targets) throws IOException {
-    return client();
-  }
-
-  /** The client for reading base images. */
-  synchronized RegistryClient forBases() throws IOException {
-    return client();
-  }
-
-  private RegistryClient client() throws IOException {
+  /**
+   * The client for reading the bases of {@code images}; made now if none exists, with the flags
+   * scoped to the command's push targets or, when it pushes nothing, to these bases' registries.
+   */
+  synchronized RegistryClient forBases(List<ImageSpec> images) throws IOException {
     if (client == null) {
-      client = new RegistryClient(options(), CredentialChain.fromEnvironment(explicit()), this::on);
+      List<String> registries = new ArrayList<>();
+      images.forEach(image -> registries.addAll(image.registries()));
+      client =
+          create(
+              access.pushes()
+                  ? RegistryTargets.pushes(registries, access.pushTo())
+                  : RegistryTargets.pulls(images));
     }
     return client;
+  }
+
+  /** The client for pushing to {@code targets} (the one bases were read with, when it exists). */
+  synchronized RegistryClient forPush(List<ImagePushes.Target> targets) throws IOException {
+    if (client == null) {
+      Set<String> hosts = new HashSet<>();
+      targets.forEach(target -> hosts.addAll(target.reference().hostNames()));
+      client = create(hosts);
+    }
+    return client;
+  }
+
+  /**
+   * A client whose explicit credentials, --tls-verify=false and --plain-http apply to {@code
+   * targets} only.
+   */
+  private RegistryClient create(Set<String> targets) throws IOException {
+    return new RegistryClient(
+        options().withRelaxedHostsOnly(targets),
+        CredentialChain.fromEnvironment(explicit(), targets),
+        this::on);
   }
 
   private RegistryOptions options() {
@@ -70,7 +95,7 @@ final class RegistryConnections implements AutoCloseable {
     return options;
   }
 
-  private Optional<ExplicitCredentials> explicit() {
+  private Optional<UserPassword> explicit() {
     if (access.credentials().isEmpty()) {
       return Optional.empty();
     }
@@ -80,8 +105,7 @@ final class RegistryConnections implements AutoCloseable {
       throw new IllegalArgumentException(
           "--creds needs USER:PASSWORD (a password may also come from RIG_REGISTRY_PASSWORD)");
     }
-    return Optional.of(
-        new ExplicitCredentials(creds.substring(0, colon), creds.substring(colon + 1)));
+    return Optional.of(new UserPassword(creds.substring(0, colon), creds.substring(colon + 1)));
   }
 
   private void on(RegistryEvent event) {

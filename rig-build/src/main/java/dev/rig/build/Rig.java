@@ -134,7 +134,7 @@ public final class Rig implements AutoCloseable {
     LockStore locks = locks(project, LockStore.Mode.USE, Set.of());
     BuildSettings build = buildSettings();
     ImageBuilder builder =
-        new ImageBuilder(build, listener, bases(locks), Optional.of(packages(locks)));
+        new ImageBuilder(build, listener, bases(locks, selected), Optional.of(packages(locks)));
     GitHomes homes = homes(locks);
     List<BuiltImage> images = new ArrayList<>();
     try {
@@ -172,7 +172,7 @@ public final class Rig implements AutoCloseable {
             mode == LockMode.UPDATE ? LockStore.Mode.UPDATE : LockStore.Mode.REFRESH,
             moving);
     PackageStage stage = packages(locks);
-    BaseImages bases = bases(locks);
+    BaseImages bases = bases(locks, ProjectFiles.select(project, names));
     GitHomes homes = homes(locks);
     List<String> pinned = new ArrayList<>();
     for (ImageSpec image : ProjectFiles.select(project, names)) {
@@ -298,10 +298,10 @@ public final class Rig implements AutoCloseable {
   }
 
   /** Base images from layouts and registries, tags pinned in rig.lock. */
-  private BaseImages bases(LockStore locks) throws IOException {
+  private BaseImages bases(LockStore locks, List<ImageSpec> images) throws IOException {
     BlobCache cache =
         BlobCache.open(settings.cacheDir(), OciEvents.to(listener, "cache", BuildEvent.Phase.BASE));
-    RegistryClient client = registries.forBases();
+    RegistryClient client = registries.forBases(images);
     return BaseImages.withRegistry(new RemoteImages(client, cache), locks::pinBase);
   }
 

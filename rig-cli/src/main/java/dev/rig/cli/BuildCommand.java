@@ -3,6 +3,7 @@ package dev.rig.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rig.build.RegistryAccess;
 import dev.rig.build.Rig;
 import dev.rig.build.output.OutputTarget;
 import dev.rig.build.push.ImagePushes;
@@ -67,8 +68,9 @@ final class BuildCommand implements Callable<Integer> {
         this.out == null
             ? new OutputTarget.OciLayout(Path.of("out").toAbsolutePath())
             : OutputTarget.parse(this.out, Path.of("").toAbsolutePath());
+    RegistryAccess access = push ? registry.access().pushing(Optional.empty()) : registry.access();
     try (CommandSession session =
-        CommandSession.open(command, project, registry, project.quiet || json)) {
+        CommandSession.open(command, project, access, project.quiet || json)) {
       Rig rig = session.rig();
       List<BuiltImage> images = rig.build(rig.load(project.spec()), names);
       rig.export(images, target);

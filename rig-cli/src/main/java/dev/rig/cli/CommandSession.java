@@ -1,5 +1,6 @@
 package dev.rig.cli;
 
+import dev.rig.build.RegistryAccess;
 import dev.rig.build.Rig;
 import dev.rig.build.RigSettings;
 import dev.rig.build.event.BuildEvent;
@@ -28,6 +29,12 @@ final class CommandSession implements AutoCloseable {
 
   static CommandSession open(
       CommandSpec command, ProjectOptions project, RegistryFlags registry, boolean quiet) {
+    return open(command, project, registry.access(), quiet);
+  }
+
+  /** With {@code access} saying where the command pushes, if it does. */
+  static CommandSession open(
+      CommandSpec command, ProjectOptions project, RegistryAccess access, boolean quiet) {
     PrintWriter err = command.commandLine().getErr();
     Optional<LiveProgress> live =
         !quiet && Terminal.isInteractive()
@@ -46,7 +53,7 @@ final class CommandSession implements AutoCloseable {
             project.cacheDir(),
             project.compression,
             SourceDateEpoch.fromEnvironment(),
-            registry.access(),
+            access,
             listener);
     return new CommandSession(command.commandLine().getOut(), err, Rig.open(settings), live);
   }

@@ -2,6 +2,7 @@ package dev.rig.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rig.build.RegistryAccess;
 import dev.rig.build.Rig;
 import dev.rig.build.push.ImagePushes;
 import dev.rig.build.result.BuiltImage;
@@ -52,8 +53,9 @@ final class PushCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    RegistryAccess access = registry.access().pushing(Optional.ofNullable(to));
     try (CommandSession session =
-        CommandSession.open(command, project, registry, project.quiet || json)) {
+        CommandSession.open(command, project, access, project.quiet || json)) {
       Rig rig = session.rig();
       List<BuiltImage> images = rig.build(rig.load(project.spec()), names);
       List<PushedImage> results = rig.push(images, Optional.ofNullable(to), format);

@@ -11,8 +11,11 @@ final class RegistryFlags {
       names = "--creds",
       paramLabel = "USER[:PASSWORD]",
       description =
-          "Credentials for the registry pushed to (default: RIG_REGISTRY_USER/PASSWORD, docker's"
-              + " config.json, podman's auth.json, GITHUB_TOKEN for ghcr.io).")
+          "Credentials for the registries pushed to (--to, or the images' `registries`;"
+              + " for a command that does not push, the images' `from` registries). Other"
+              + " registries get only their own logins: docker's config.json, podman's"
+              + " auth.json, GITHUB_TOKEN for ghcr.io. RIG_REGISTRY_USER/PASSWORD are scoped"
+              + " the same way.")
   String creds;
 
   @Option(
@@ -22,7 +25,8 @@ final class RegistryFlags {
       defaultValue = "true",
       fallbackValue = "true",
       description =
-          "Verify the registry's TLS certificate (default: true); false also allows plain HTTP.")
+          "Verify the TLS certificate of the registries --creds is for (default: true); false"
+              + " also allows plain HTTP there.")
   boolean tlsVerify = true;
 
   @Option(
@@ -31,11 +35,21 @@ final class RegistryFlags {
       description = "A PEM file with the CA that signed a private registry's certificate.")
   Path caFile;
 
-  @Option(names = "--plain-http", description = "Talk plain HTTP to the registry (not HTTPS).")
+  @Option(
+      names = "--plain-http",
+      description =
+          "Talk plain HTTP (not HTTPS) to the registries --creds is for; loopback registries"
+              + " may always use it.")
   boolean plainHttp;
 
+  /** The flags for a command that pushes nothing (they apply to its bases' registries). */
   RegistryAccess access() {
     return new RegistryAccess(
-        Optional.ofNullable(creds), tlsVerify, Optional.ofNullable(caFile), plainHttp);
+        Optional.ofNullable(creds),
+        tlsVerify,
+        Optional.ofNullable(caFile),
+        plainHttp,
+        false,
+        Optional.empty());
   }
 }

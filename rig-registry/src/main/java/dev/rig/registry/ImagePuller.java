@@ -70,7 +70,7 @@ public final class ImagePuller {
       throw new RegistryException("manifest of " + source + " is invalid: " + e.getMessage(), e);
     }
     prepareLayout(layout);
-    BlobFetcher blobs = new BlobFetcher(caller);
+    BlobFetcher blobs = new BlobFetcher(caller, client.listener());
     Path configPath = blobPath(layout, manifest.config().digest());
     blobs.fetch(manifest.config().digest(), manifest.config().size(), configPath);
     byte[] configJson = Files.readAllBytes(configPath);

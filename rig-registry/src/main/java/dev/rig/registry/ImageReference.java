@@ -1,9 +1,12 @@
 package dev.rig.registry;
 
 import dev.rig.oci.digest.Digest;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -139,20 +142,60 @@ public record ImageReference(
     return new ImageReference(registry, repository, Optional.of(newTag), Optional.empty());
   }
 
+  /**
+   * The names credentials and flags for this registry may be keyed by: as written, and the API
+   * host.
+   */
+  public Set<String> hostNames() {
+    return registry.equals(apiHost()) ? Set.of(registry) : Set.of(registry, apiHost());
+  }
+
   /** True for loopback hosts, where plain HTTP is allowed without asking. */
   public boolean isLoopback() {
     return isLoopbackHost(registry);
   }
 
+  /**
+   * Whether {@code registry} (host[:port]) is this machine: the name localhost, or an IP literal in
+   * 127.0.0.0/8 or ::1. Names are never resolved and never matched by prefix, so a name such as
+   * 127.evil.example is not loopback.
+   */
   static boolean isLoopbackHost(String registry) {
     String host = registry;
     if (host.startsWith("[")) {
-      host = host.substring(1, host.indexOf(']'));
-    } else if (host.contains(":")) {
+      int end = host.indexOf(']');
+      if (end < 0) {
+        return false;
+      }
+      host = host.substring(1, end);
+    } else if (host.indexOf(':') >= 0 && host.indexOf(':') == host.lastIndexOf(':')) {
       host = host.substring(0, host.indexOf(':'));
     }
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (IPV4.matcher(host).matches()) {
+      String[] octets = host.split("\\.");
+      for (String octet : octets) {
+        if (Integer.parseInt(octet) > 255) {
+          return false;
+        }
+      }
+      return Integer.parseInt(octets[0]) == 127;
+    }
+    if (IPV6.matcher(host).matches()) {
+      try {
+        // A literal of hex digits and colons: parsed, never looked up.
+        return InetAddress.getByName(host).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+    return false;
   }
+
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*");
 
   @Override
   public String toString() {

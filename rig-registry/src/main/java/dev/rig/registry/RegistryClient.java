@@ -25,8 +25,13 @@ public final class RegistryClient {
   private final CredentialChain credentials;
   private final RegistryListener listener;
 
-  /** Made on first use: building the TLS context costs about 0.3 s, and most builds never ask. */
-  private ClientStopper http;
+  /**
+   * Made on first use: building the TLS context costs about 0.3 s, and most builds never ask. The
+   * unverified one serves only the registries --tls-verify=false applies to.
+   */
+  private ClientStopper verified;
+
+  private ClientStopper unverified;
 
   private final Map<String, URI> bases = new ConcurrentHashMap<>();
 
@@ -38,11 +43,17 @@ public final class RegistryClient {
     this.listener = listener;
   }
 
-  private synchronized HttpClient http() throws IOException {
-    if (http == null) {
-      http = ClientStopper.create(() -> HttpClients.create(options));
+  private synchronized HttpClient http(String registry) throws IOException {
+    if (options.insecureFor(registry)) {
+      if (unverified == null) {
+        unverified = ClientStopper.create(() -> HttpClients.create(options, true));
+      }
+      return unverified.client();
     }
-    return http.client();
+    if (verified == null) {
+      verified = ClientStopper.create(() -> HttpClients.create(options, false));
+    }
+    return verified.client();
   }
 
   /**
@@ -50,9 +61,13 @@ public final class RegistryClient {
    * waiting (see {@link ClientStopper}); calls still in flight fail. A later call makes a new one.
    */
   public synchronized void close() {
-    if (http != null) {
-      http.stop();
-      http = null;
+    if (verified != null) {
+      verified.stop();
+      verified = null;
+    }
+    if (unverified != null) {
+      unverified.stop();
+      unverified = null;
     }
   }
 
@@ -71,10 +86,11 @@ public final class RegistryClient {
         registry,
         scopes.repository(),
         base,
-        http(),
-        options.retry(),
+        http(registry),
+        options.net(),
         options.requestTimeout(),
-        Optional.of(new Authorizer(registry, http(), credentials, scopes, listener)),
+        Optional.of(
+            new Authorizer(registry, http(registry), options.net(), credentials, scopes, listener)),
         listener);
   }
 
@@ -93,10 +109,10 @@ public final class RegistryClient {
     if (known != null) {
       return known;
     }
-    boolean preferHttp = options.plainHttp() || ImageReference.isLoopbackHost(registry);
+    boolean preferHttp = options.plainHttpFor(registry) || ImageReference.isLoopbackHost(registry);
     URI base =
-        new ApiPing(http(), options.retry(), listener)
-            .resolve(registry, preferHttp, options.insecure());
+        new ApiPing(http(registry), options.net(), listener)
+            .resolve(registry, preferHttp, options.insecureFor(registry));
     bases.put(registry, base);
     listener.onEvent(new RegistryEvent.Connected(registry, base.toString()));
     return base;

@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,7 @@ class BasicAuthTest {
         "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"" + auth + "\"}}}");
     return CredentialChain.standard(
         Optional.empty(),
+        Set.of(),
         Map.of("DOCKER_CONFIG", dockerDir.toString(), "PATH", ""),
         temp.resolve("home"));
   }
@@ -139,6 +141,7 @@ class BasicAuthTest {
     CredentialChain chain =
         CredentialChain.standard(
             Optional.empty(),
+            Set.of(registry.host()),
             Map.of("RIG_REGISTRY_USER", "user", "RIG_REGISTRY_PASSWORD", "s3cret", "PATH", ""),
             temp.resolve("nohome"));
     RegistryClient client =

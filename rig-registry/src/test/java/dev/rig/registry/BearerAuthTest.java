@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rig.oci.image.AssembledImage;
 import dev.rig.registry.auth.CredentialChain;
-import dev.rig.registry.auth.ExplicitCredentials;
+import dev.rig.registry.auth.CredentialChain.UserPassword;
 import dev.rig.testkit.Exec;
 import dev.rig.testkit.LocalRegistry;
 import dev.rig.testkit.Tools;
@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,8 @@ class BearerAuthTest {
   private static RegistryClient client(String password, RecordingListener events) throws Exception {
     CredentialChain chain =
         CredentialChain.standard(
-            Optional.of(new ExplicitCredentials("robot", password)),
+            Optional.of(new UserPassword("robot", password)),
+            Set.of(registry.host()),
             Map.of(),
             temp.resolve("home"));
     return new RegistryClient(RegistryOptions.defaults(), chain, events);

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.oci.image.AssembledImage;
+import dev.rig.oci.net.RetryPolicy;
 import dev.rig.registry.FaultyProxy.Fault;
 import dev.rig.registry.auth.CredentialChain;
-import dev.rig.registry.http.RetryPolicy;
 import dev.rig.testkit.LocalRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -75,7 +75,8 @@ class FaultInjectionTest {
       List<RegistryEvent.Retrying> retries = events.of(RegistryEvent.Retrying.class);
       assertEquals(faults.size(), retries.size(), retries.toString());
       assertTrue(
-          retries.stream().anyMatch(r -> r.reason().contains("IOException")), retries.toString());
+          retries.stream().anyMatch(r -> r.reason().contains("closed mid-transfer")),
+          retries.toString());
       assertTrue(retries.stream().anyMatch(r -> r.reason().equals("HTTP 429")));
       assertTrue(retries.stream().anyMatch(r -> r.what().startsWith("restart upload")));
     }

@@ -2,9 +2,14 @@ package dev.rig.apt.deb;
 
 import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.repo.RepositoryFetcher;
+import dev.rig.oci.io.LockWait;
 import dev.rig.oci.io.Tasks;
+import dev.rig.oci.net.NetFailure;
+import dev.rig.oci.net.NetSettings;
+import dev.rig.oci.net.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -38,20 +43,40 @@ public final class DebDownloader {
   /** One package and the repository that serves it. */
   public record Request(PackageRecord pkg, RepositoryFetcher repository) {}
 
-  /** Further attempts after a connection drops mid-file, each asking for the rest. */
-  private static final int RETRIES = 3;
-
   private final Path debDir;
   private final int parallelism;
   private final DownloadListener listener;
+  private final RetryPolicy retry;
+  private final LockWait lockWait;
 
+  /** A downloader with the retry policy and lock limit from the environment. */
   public DebDownloader(Path cacheRoot, int parallelism, DownloadListener listener) {
+    this(
+        cacheRoot,
+        parallelism,
+        listener,
+        NetSettings.fromEnvironment().retry(),
+        LockWait.fromEnvironment());
+  }
+
+  /**
+   * @param retry attempts for a file cut mid-way (each asks for the rest), shared with HTTP
+   * @param lockWait how long to wait on another rig's download of the same file without progress
+   */
+  public DebDownloader(
+      Path cacheRoot,
+      int parallelism,
+      DownloadListener listener,
+      RetryPolicy retry,
+      LockWait lockWait) {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1");
     }
     this.debDir = cacheRoot.toAbsolutePath().normalize().resolve("debs");
     this.parallelism = parallelism;
     this.listener = listener;
+    this.retry = retry;
+    this.lockWait = lockWait;
   }
 
   /** Where a package with this SHA-256 is kept. */
@@ -144,7 +169,10 @@ public final class DebDownloader {
       MessageDigest digest = sha256();
       long have = resumable(channel, p.size(), digest);
       IOException lastFailure = null;
-      for (int attempt = 0; attempt <= RETRIES && have < p.size(); attempt++) {
+      for (int attempt = 1; attempt <= retry.maxAttempts() && have < p.size(); attempt++) {
+        if (lastFailure != null) {
+          sleep(retry.backoff(attempt - 1));
+        }
         Optional<RepositoryFetcher.Ranged> body = request.repository().openFrom(p.filename(), have);
         if (body.isEmpty()) {
           throw fail(p, url + " does not exist (the index and the pool disagree; update indexes)");
@@ -160,13 +188,26 @@ public final class DebDownloader {
           have = append(in, channel, have, p.size(), digest);
           lastFailure = null;
         } catch (IOException e) {
+          if (!NetFailure.isTransient(e)) {
+            throw e;
+          }
           // A connection cut mid-file: what arrived is kept and the next attempt asks for the rest.
           lastFailure = e;
           have = channel.size();
         }
       }
       if (lastFailure != null) {
-        throw lastFailure;
+        throw fail(
+            p,
+            url
+                + ": failed after "
+                + retry.maxAttempts()
+                + " attempts, "
+                + have
+                + " of "
+                + p.size()
+                + " bytes kept for the next run; the last: "
+                + NetFailure.describe(lastFailure, url));
       }
       String actual = HexFormat.of().formatHex(digest.digest());
       if (have != p.size()) {
@@ -196,11 +237,13 @@ public final class DebDownloader {
     }
   }
 
-  /** Locks the part, waiting while another process (another rig on the same cache) holds it. */
+  /**
+   * Locks the part, waiting while another process (another rig on the same cache) holds it and
+   * makes progress; a holder that seems stuck is named in the error.
+   */
   private FileLock lockPart(FileChannel channel, PackageRecord p, Path part) throws IOException {
     try {
-      FileLock lock = channel.tryLock();
-      return lock != null ? lock : channel.lock();
+      return lockWait.acquire(channel, part, "the download of " + p.name() + " " + p.version());
     } catch (OverlappingFileLockException e) {
       throw fail(p, part + " is being downloaded twice by this build (a duplicate request)");
     }
@@ -269,6 +312,15 @@ public final class DebDownloader {
     return actual.equals(sha256)
         ? Optional.empty()
         : Optional.of("SHA256 " + actual + " instead of " + sha256);
+  }
+
+  private static void sleep(Duration delay) throws IOException {
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting to resume a download");
+    }
   }
 
   private static MessageDigest sha256() {

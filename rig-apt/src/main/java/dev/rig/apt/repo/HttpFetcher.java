@@ -1,111 +1,74 @@
 package dev.rig.apt.repo;
 
+import dev.rig.oci.net.NetSettings;
+import dev.rig.oci.net.RetryListener;
+import dev.rig.oci.net.RetryingGet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-/** A repository over HTTP(S); integrity comes from the signed Release file, not from TLS. */
+/**
+ * A repository over HTTP(S); integrity comes from the signed Release file, not from TLS. Every
+ * request goes through rig's shared retry policy and idle timeout ({@link NetSettings}).
+ */
 public final class HttpFetcher implements RepositoryFetcher {
   private final URI base;
-  private final HttpClient client;
+  private final RetryingGet get;
 
-  public HttpFetcher(URI base, HttpClient client) {
+  public HttpFetcher(URI base, HttpClient client, NetSettings settings) {
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s : s + "/");
-    this.client = client;
+    // The request timeout bounds the wait for headers; the idle timeout bounds each body read.
+    this.get = new RetryingGet(client, settings, Duration.ofMinutes(5), RetryListener.NONE);
   }
 
+  /** A fetcher with the settings from the environment ({@link NetSettings#fromEnvironment}). */
   public static HttpFetcher of(URI base) {
+    return of(base, NetSettings.fromEnvironment());
+  }
+
+  public static HttpFetcher of(URI base, NetSettings settings) {
     return new HttpFetcher(
         base,
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NORMAL)
             .connectTimeout(Duration.ofSeconds(20))
-            .build());
+            .build(),
+        settings);
+  }
+
+  public NetSettings settings() {
+    return get.settings();
   }
 
   @Override
   public Optional<byte[]> fetch(String relativePath) throws IOException {
-    URI uri = base.resolve(relativePath);
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build();
-    try {
-      HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      int status = response.statusCode();
-      if (status == 404 || status == 410) {
-        return Optional.empty();
-      }
-      if (status != 200) {
-        throw new IOException("GET " + uri + " answered HTTP " + status);
-      }
-      return Optional.of(response.body());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while fetching " + uri, e);
+    Optional<InputStream> in = open(relativePath);
+    if (in.isEmpty()) {
+      return Optional.empty();
+    }
+    try (InputStream body = in.get()) {
+      return Optional.of(body.readAllBytes());
     }
   }
 
+  /** The whole file; a connection cut or stalled mid-file is resumed within the retry budget. */
   @Override
   public Optional<InputStream> open(String relativePath) throws IOException {
-    URI uri = base.resolve(relativePath);
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build();
-    try {
-      HttpResponse<InputStream> response =
-          client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      int status = response.statusCode();
-      if (status != 200) {
-        response.body().close();
-        if (status == 404 || status == 410) {
-          return Optional.empty();
-        }
-        throw new IOException("GET " + uri + " answered HTTP " + status);
-      }
-      return Optional.of(response.body());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while fetching " + uri, e);
-    }
+    return get.openResuming(base.resolve(relativePath));
   }
 
+  /**
+   * From {@code offset} on, without resuming by itself: the caller (the .deb downloader) keeps what
+   * arrived in its part file and asks again from there.
+   */
   @Override
   public Optional<Ranged> openFrom(String relativePath, long offset) throws IOException {
-    if (offset == 0) {
-      return open(relativePath).map(in -> new Ranged(in, 0));
-    }
-    URI uri = base.resolve(relativePath);
-    HttpRequest request =
-        HttpRequest.newBuilder(uri)
-            .timeout(Duration.ofMinutes(5))
-            .header("Range", "bytes=" + offset + "-")
-            .GET()
-            .build();
-    try {
-      HttpResponse<InputStream> response =
-          client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      int status = response.statusCode();
-      String range = response.headers().firstValue("Content-Range").orElse("");
-      if (status == 206 && range.startsWith("bytes " + offset + "-")) {
-        return Optional.of(new Ranged(response.body(), offset));
-      }
-      if (status == 200) {
-        // The server ignores ranges: this is the whole file.
-        return Optional.of(new Ranged(response.body(), 0));
-      }
-      response.body().close();
-      if (status == 404 || status == 410) {
-        return Optional.empty();
-      }
-      // 416 (the part is not shorter than the file) or a range other than the one asked for: the
-      // whole file again, from the start.
-      return open(relativePath).map(in -> new Ranged(in, 0));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while fetching " + uri, e);
-    }
+    return get.open(base.resolve(relativePath), offset)
+        .map(body -> new Ranged(body.stream(), body.start()));
   }
 
   @Override

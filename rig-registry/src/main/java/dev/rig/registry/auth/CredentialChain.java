@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Sources asked in order; the first that has a credential for the registry wins. */
 public record CredentialChain(List<CredentialSource> sources) {
@@ -19,17 +20,22 @@ public record CredentialChain(List<CredentialSource> sources) {
   }
 
   /**
-   * The usual order: explicit user and password (when given), RIG_REGISTRY_USER/PASSWORD, Docker's
-   * config.json ($DOCKER_CONFIG or ~/.docker), then podman's auth.json ($REGISTRY_AUTH_FILE,
-   * $XDG_RUNTIME_DIR/containers, ~/.config/containers), and for ghcr.io GITHUB_TOKEN or the GitHub
-   * CLI's token.
+   * The usual order: explicit user and password (when given) and RIG_REGISTRY_USER/PASSWORD, both
+   * for the registries in {@code pushTargets} only (a base image's registry gets only its own
+   * logins), then Docker's config.json ($DOCKER_CONFIG or ~/.docker), then podman's auth.json
+   * ($REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers, ~/.config/containers), and for ghcr.io
+   * GITHUB_TOKEN or the GitHub CLI's token.
    */
   public static CredentialChain standard(
-      Optional<ExplicitCredentials> explicit, Map<String, String> env, Path home) {
+      Optional<UserPassword> explicit,
+      Set<String> pushTargets,
+      Map<String, String> env,
+      Path home) {
     CredentialHelper helper = CredentialHelper.onPath(env.get("PATH"));
     List<CredentialSource> sources = new ArrayList<>();
-    explicit.ifPresent(sources::add);
-    sources.add(new EnvironmentCredentials(env));
+    explicit.ifPresent(
+        c -> sources.add(new ExplicitCredentials(c.username(), c.password(), pushTargets)));
+    sources.add(new EnvironmentCredentials(env, pushTargets));
     String dockerConfig = env.get("DOCKER_CONFIG");
     Path dockerDir =
         dockerConfig != null && !dockerConfig.isEmpty()
@@ -50,8 +56,18 @@ public record CredentialChain(List<CredentialSource> sources) {
   }
 
   /** {@link #standard} from this process's environment and home directory. */
-  public static CredentialChain fromEnvironment(Optional<ExplicitCredentials> explicit) {
-    return standard(explicit, System.getenv(), Path.of(System.getProperty("user.home")));
+  public static CredentialChain fromEnvironment(
+      Optional<UserPassword> explicit, Set<String> pushTargets) {
+    return standard(
+        explicit, pushTargets, System.getenv(), Path.of(System.getProperty("user.home")));
+  }
+
+  /** A user and password from the command line. */
+  public record UserPassword(String username, String password) {
+    @Override
+    public String toString() {
+      return "UserPassword[" + username + "]";
+    }
   }
 
   /** The first credential found for {@code registry}. */

@@ -2,9 +2,12 @@ package dev.rig.registry.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rig.oci.net.IdleWatch;
+import dev.rig.oci.net.NetFailure;
 import dev.rig.registry.RegistryAuthException;
 import dev.rig.registry.RegistryException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,7 +23,7 @@ import java.util.Optional;
  * Gets a bearer token from the realm a registry's challenge names (the Docker token protocol):
  * {@code GET realm?service=S&scope=A&scope=B}, with Basic credentials when there are any.
  */
-public record TokenFetcher(HttpClient client, String registry) {
+public record TokenFetcher(HttpClient client, String registry, Duration idleTimeout) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public String fetch(AuthChallenge challenge, List<String> scopes, Optional<Credential> credential)
@@ -38,12 +41,27 @@ public record TokenFetcher(HttpClient client, String registry) {
     URI uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(1)).GET();
     credential.ifPresent(c -> request.header("Authorization", c.basicHeader()));
-    HttpResponse<byte[]> response;
+    HttpResponse<InputStream> response;
+    byte[] answer;
     try {
-      response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      // A token service that stalls mid-answer must not hold the build: the idle timeout ends it.
+      try (InputStream in =
+          IdleWatch.watch(response.body(), idleTimeout, "token service " + realm)) {
+        answer = in.readNBytes(1 << 20);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while getting a token from " + realm);
+    } catch (IOException e) {
+      throw new RegistryException(
+          "registry "
+              + registry
+              + ": getting a token from "
+              + realm
+              + " failed: "
+              + NetFailure.describe(e, uri),
+          e);
     }
     if (response.statusCode() == 401 || response.statusCode() == 403) {
       throw new RegistryAuthException(
@@ -64,7 +82,7 @@ public record TokenFetcher(HttpClient client, String registry) {
           response.statusCode(),
           null);
     }
-    JsonNode body = JSON.readTree(response.body());
+    JsonNode body = JSON.readTree(answer);
     String token = body.path("token").asText("");
     if (token.isEmpty()) {
       token = body.path("access_token").asText("");

@@ -1,11 +1,11 @@
 package dev.rig.registry.endpoint;
 
+import dev.rig.oci.net.NetSettings;
 import dev.rig.registry.RegistryException;
 import dev.rig.registry.RegistryListener;
 import dev.rig.registry.RegistryTlsException;
 import dev.rig.registry.http.Call;
 import dev.rig.registry.http.RegistryCaller;
-import dev.rig.registry.http.RetryPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +16,7 @@ import java.util.Optional;
  * {@code GET /v2/}: finds out whether a registry speaks https or (where allowed) plain http. 200
  * and 401 both mean "a registry is here"; the 401's challenge is handled later by the caller.
  */
-public record ApiPing(HttpClient client, RetryPolicy retry, RegistryListener listener) {
+public record ApiPing(HttpClient client, NetSettings net, RegistryListener listener) {
 
   /**
    * The base URL of {@code registry}.
@@ -62,14 +62,7 @@ public record ApiPing(HttpClient client, RetryPolicy retry, RegistryListener lis
   private void ping(String registry, URI base) throws IOException {
     RegistryCaller caller =
         new RegistryCaller(
-            registry,
-            "(none)",
-            base,
-            client,
-            retry,
-            Duration.ofSeconds(30),
-            Optional.empty(),
-            listener);
+            registry, "", base, client, net, Duration.ofSeconds(30), Optional.empty(), listener);
     caller.call(Call.of("GET", "/v2/", "API check (GET /v2/)", 200, 401));
   }
 }

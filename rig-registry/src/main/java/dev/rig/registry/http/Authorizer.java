@@ -1,5 +1,6 @@
 package dev.rig.registry.http;
 
+import dev.rig.oci.net.NetSettings;
 import dev.rig.registry.RegistryEvent;
 import dev.rig.registry.RegistryListener;
 import dev.rig.registry.auth.AuthChallenge;
@@ -29,13 +30,14 @@ public final class Authorizer {
   public Authorizer(
       String registry,
       HttpClient client,
+      NetSettings net,
       CredentialChain credentials,
       Scopes scopes,
       RegistryListener listener) {
     this.registry = registry;
     this.credentials = credentials;
     this.scopes = scopes;
-    this.tokens = new TokenFetcher(client, registry);
+    this.tokens = new TokenFetcher(client, registry, net.idleTimeout());
     this.listener = listener;
   }
 

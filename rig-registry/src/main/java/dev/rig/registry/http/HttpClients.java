@@ -25,7 +25,11 @@ import javax.net.ssl.X509TrustManager;
 public final class HttpClients {
   private HttpClients() {}
 
-  public static HttpClient create(RegistryOptions options) throws IOException {
+  /**
+   * @param skipVerification trust any certificate: only for the registries --tls-verify=false names
+   */
+  public static HttpClient create(RegistryOptions options, boolean skipVerification)
+      throws IOException {
     HttpClient.Builder builder =
         HttpClient.newBuilder()
             // HTTP/1.1: one connection per parallel upload, and what every registry speaks.
@@ -34,7 +38,7 @@ public final class HttpClients {
             // Redirects are followed by hand: blob GETs go to storage with other auth rules.
             .followRedirects(HttpClient.Redirect.NEVER);
     try {
-      if (options.insecure()) {
+      if (skipVerification) {
         builder.sslContext(trustAll());
       } else if (options.caFile().isPresent()) {
         builder.sslContext(withCaFile(options.caFile().get()));

@@ -2,6 +2,10 @@ package dev.rig.registry.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rig.oci.net.IdleWatch;
+import dev.rig.oci.net.NetFailure;
+import dev.rig.oci.net.NetSettings;
+import dev.rig.oci.net.RetryPolicy;
 import dev.rig.registry.DigestMismatchException;
 import dev.rig.registry.RegistryAuthException;
 import dev.rig.registry.RegistryEvent;
@@ -40,6 +44,7 @@ public final class RegistryCaller {
   private final String repository;
   private final URI base;
   private final HttpClient client;
+  private final NetSettings net;
   private final RetryPolicy retry;
   private final Duration timeout;
   private final Optional<Authorizer> authorizer;
@@ -50,7 +55,7 @@ public final class RegistryCaller {
       String repository,
       URI base,
       HttpClient client,
-      RetryPolicy retry,
+      NetSettings net,
       Duration timeout,
       Optional<Authorizer> authorizer,
       RegistryListener listener) {
@@ -58,7 +63,8 @@ public final class RegistryCaller {
     this.repository = repository;
     this.base = base;
     this.client = client;
-    this.retry = retry;
+    this.net = net;
+    this.retry = net.retry();
     this.timeout = timeout;
     this.authorizer = authorizer;
     this.listener = listener;
@@ -76,6 +82,16 @@ public final class RegistryCaller {
     return base;
   }
 
+  /** The retry policy and idle timeout, for a caller that resumes a body cut mid-way. */
+  public NetSettings net() {
+    return net;
+  }
+
+  /** What a failed transfer was, in words (no Java class names), for messages and events. */
+  public String describe(IOException e) {
+    return NetFailure.describe(e, base);
+  }
+
   /** Sends {@code call} and reads the whole (small) body. */
   public Response call(Call call) throws IOException {
     HttpResponse<InputStream> response = open(call);
@@ -88,7 +104,10 @@ public final class RegistryCaller {
     }
   }
 
-  /** Sends {@code call}; on success the caller must read and close the body stream. */
+  /**
+   * Sends {@code call}; on success the caller must read and close the body stream, which fails with
+   * {@link dev.rig.oci.net.StalledException} when the registry stops sending for the idle timeout.
+   */
   public HttpResponse<InputStream> open(Call call) throws IOException {
     URI uri = call.resolve(base);
     boolean renewed = false;
@@ -105,22 +124,33 @@ public final class RegistryCaller {
       } catch (SSLException e) {
         throw tlsFailure(e);
       } catch (IOException e) {
+        String cause = NetFailure.describe(e, uri);
+        if (!NetFailure.isTransient(e)) {
+          // A refused connection: nothing listens there, so trying again only delays the error.
+          throw new RegistryException(
+              failure(call) + ": " + cause + "; check that the registry is up and its address", e);
+        }
         if (attempt >= retry.maxAttempts()) {
           throw new RegistryException(
               failure(call)
                   + " after "
                   + attempt
                   + " tries: "
-                  + e
+                  + cause
                   + "; check the network and that the registry is up",
               e);
         }
-        pause(call, attempt, retry.backoff(attempt), e.toString());
+        pause(call, attempt, retry.backoff(attempt), cause);
         continue;
       }
       int status = response.statusCode();
       if (call.expected().contains(status)) {
-        return response;
+        return new WatchedResponse(
+            response,
+            IdleWatch.watch(
+                response.body(),
+                net.idleTimeout(),
+                "registry " + registry + " (" + call.what() + ")"));
       }
       byte[] errorBody = drain(response);
       if (REDIRECTS.contains(status)
@@ -143,7 +173,7 @@ public final class RegistryCaller {
       }
       if (retry.isRetryable(status) && attempt < retry.maxAttempts()) {
         int tried = attempt;
-        Duration delay = retry.retryAfter(response.headers()).orElseGet(() -> retry.backoff(tried));
+        Duration delay = retry.delay(tried, response.headers());
         pause(call, attempt, delay, "HTTP " + status);
         continue;
       }
@@ -189,7 +219,12 @@ public final class RegistryCaller {
   }
 
   private String failure(Call call) {
-    return "registry " + registry + ": " + call.what() + " in repository " + repository + " failed";
+    return "registry "
+        + registry
+        + ": "
+        + call.what()
+        + (repository.isEmpty() ? "" : " in repository " + repository)
+        + " failed";
   }
 
   private RegistryException tlsFailure(SSLException e) {

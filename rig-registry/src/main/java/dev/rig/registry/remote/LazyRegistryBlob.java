@@ -34,7 +34,8 @@ final class LazyRegistryBlob implements BlobSource {
   public synchronized InputStream open() throws IOException {
     if (!cached()) {
       long start = System.nanoTime();
-      new BlobFetcher(client.pullCaller(source)).fetch(blob.digest(), blob.size(), cacheFile);
+      new BlobFetcher(client.pullCaller(source), client.listener())
+          .fetch(blob.digest(), blob.size(), cacheFile);
       client
           .listener()
           .onEvent(

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,7 +103,8 @@ class CredentialsTest {
     Files.createDirectories(podman.getParent());
     Files.writeString(podman, "{\"auths\":{\"r.io\":{\"auth\":\"" + b64("pod:man") + "\"}}}");
     CredentialChain chain =
-        CredentialChain.standard(Optional.empty(), Map.of("XDG_RUNTIME_DIR", "/run/user/9"), home);
+        CredentialChain.standard(
+            Optional.empty(), Set.of(), Map.of("XDG_RUNTIME_DIR", "/run/user/9"), home);
     assertEquals("pod", chain.find("r.io").orElseThrow().username());
     String where = chain.describe();
     assertTrue(where.contains("RIG_REGISTRY_USER"), where);
@@ -110,8 +112,13 @@ class CredentialsTest {
     assertTrue(where.contains("/run/user/9/containers/auth.json"), where);
 
     CredentialChain explicit =
-        CredentialChain.standard(Optional.of(new ExplicitCredentials("cli", "pw")), Map.of(), home);
+        CredentialChain.standard(
+            Optional.of(new CredentialChain.UserPassword("cli", "pw")),
+            Set.of("r.io"),
+            Map.of(),
+            home);
     assertEquals("cli", explicit.find("r.io").orElseThrow().username());
+    assertTrue(explicit.find("other.io").isEmpty(), "--creds are for the push target only");
   }
 
   @Test
