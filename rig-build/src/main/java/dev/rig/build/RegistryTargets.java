@@ -1,6 +1,6 @@
 package dev.rig.build;
 
-import dev.rig.registry.ImageReference;
+import dev.rig.registry.model.ImageReference;
 import dev.rig.spec.BaseImageRef;
 import dev.rig.spec.ImageSpec;
 import java.util.Collection;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rig.registry.model.ImageReference;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

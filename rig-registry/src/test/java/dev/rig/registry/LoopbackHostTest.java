@@ -3,6 +3,7 @@ package dev.rig.registry;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rig.registry.model.ImageReference;
 import org.junit.jupiter.api.Test;
 
 /** Loopback is decided from IP literals and the name localhost, never from a name's prefix. */

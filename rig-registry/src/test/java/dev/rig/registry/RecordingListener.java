@@ -1,5 +1,7 @@
 package dev.rig.registry;
 
+import dev.rig.registry.model.RegistryEvent;
+import dev.rig.registry.model.RegistryListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

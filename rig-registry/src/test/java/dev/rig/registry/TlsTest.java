@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rig.oci.image.AssembledImage;
 import dev.rig.registry.auth.CredentialChain;
+import dev.rig.registry.model.ImageReference;
+import dev.rig.registry.model.PushResult;
+import dev.rig.registry.model.RegistryEvent;
+import dev.rig.registry.model.RegistryOptions;
+import dev.rig.registry.model.RegistryTlsException;
 import dev.rig.testkit.Exec;
 import dev.rig.testkit.LocalRegistry;
 import dev.rig.testkit.Tools;

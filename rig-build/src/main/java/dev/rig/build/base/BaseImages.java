@@ -3,7 +3,7 @@ package dev.rig.build.base;
 import dev.rig.oci.image.BaseImage;
 import dev.rig.oci.image.Platform;
 import dev.rig.oci.layout.OciLayoutReader;
-import dev.rig.registry.ImageReference;
+import dev.rig.registry.model.ImageReference;
 import dev.rig.registry.remote.RemoteImages;
 import dev.rig.spec.BaseImageRef;
 import dev.rig.spec.ImageSpec;

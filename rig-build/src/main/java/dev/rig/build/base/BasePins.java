@@ -1,6 +1,6 @@
 package dev.rig.build.base;
 
-import dev.rig.registry.ImageReference;
+import dev.rig.registry.model.ImageReference;
 import java.io.IOException;
 
 /**

@@ -1,7 +1,7 @@
 package dev.rig.build.base;
 
 import dev.rig.oci.image.BaseImage;
-import dev.rig.registry.ImageReference;
+import dev.rig.registry.model.ImageReference;
 import dev.rig.registry.remote.RemoteImage;
 import java.util.Optional;
 

@@ -2,7 +2,7 @@ package dev.rig.build.lock;
 
 import dev.rig.build.base.BasePins;
 import dev.rig.build.home.HomePins;
-import dev.rig.registry.ImageReference;
+import dev.rig.registry.model.ImageReference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

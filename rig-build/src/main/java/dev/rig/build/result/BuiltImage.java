@@ -1,7 +1,7 @@
 package dev.rig.build.result;
 
 import dev.rig.oci.image.AssembledImage;
-import dev.rig.registry.ImageReference;
+import dev.rig.registry.model.ImageReference;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,11 +1,11 @@
 package dev.rig.registry.endpoint;
 
 import dev.rig.oci.net.NetSettings;
-import dev.rig.registry.RegistryException;
-import dev.rig.registry.RegistryListener;
-import dev.rig.registry.RegistryTlsException;
 import dev.rig.registry.http.Call;
 import dev.rig.registry.http.RegistryCaller;
+import dev.rig.registry.model.RegistryException;
+import dev.rig.registry.model.RegistryListener;
+import dev.rig.registry.model.RegistryTlsException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,11 +2,11 @@ package dev.rig.registry.endpoint;
 
 import dev.rig.oci.digest.Digest;
 import dev.rig.oci.image.BlobSource;
-import dev.rig.registry.RegistryEvent;
-import dev.rig.registry.RegistryListener;
 import dev.rig.registry.http.Call;
 import dev.rig.registry.http.RegistryCaller;
 import dev.rig.registry.http.Response;
+import dev.rig.registry.model.RegistryEvent;
+import dev.rig.registry.model.RegistryListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -3,10 +3,10 @@ package dev.rig.registry.endpoint;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.oci.digest.Digest;
 import dev.rig.oci.image.MediaTypes;
-import dev.rig.registry.DigestMismatchException;
 import dev.rig.registry.http.Call;
 import dev.rig.registry.http.RegistryCaller;
 import dev.rig.registry.http.Response;
+import dev.rig.registry.model.DigestMismatchException;
 import java.io.IOException;
 import java.util.Optional;
 

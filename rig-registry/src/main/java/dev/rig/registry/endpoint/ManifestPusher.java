@@ -1,10 +1,10 @@
 package dev.rig.registry.endpoint;
 
 import dev.rig.oci.digest.Digest;
-import dev.rig.registry.DigestMismatchException;
 import dev.rig.registry.http.Call;
 import dev.rig.registry.http.RegistryCaller;
 import dev.rig.registry.http.Response;
+import dev.rig.registry.model.DigestMismatchException;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 

@@ -1,9 +1,9 @@
 package dev.rig.registry.endpoint;
 
-import dev.rig.registry.RegistryException;
 import dev.rig.registry.http.Call;
 import dev.rig.registry.http.RegistryCaller;
 import dev.rig.registry.http.Response;
+import dev.rig.registry.model.RegistryException;
 import java.io.IOException;
 import java.util.Optional;
 

@@ -1,13 +1,13 @@
 package dev.rig.registry.http;
 
 import dev.rig.oci.net.NetSettings;
-import dev.rig.registry.RegistryEvent;
-import dev.rig.registry.RegistryListener;
 import dev.rig.registry.auth.AuthChallenge;
 import dev.rig.registry.auth.Credential;
 import dev.rig.registry.auth.CredentialChain;
 import dev.rig.registry.auth.Scopes;
 import dev.rig.registry.auth.TokenFetcher;
+import dev.rig.registry.model.RegistryEvent;
+import dev.rig.registry.model.RegistryListener;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;

@@ -1,6 +1,6 @@
 package dev.rig.registry.http;
 
-import dev.rig.registry.RegistryOptions;
+import dev.rig.registry.model.RegistryOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;

@@ -2,10 +2,10 @@ package dev.rig.registry.remote;
 
 import dev.rig.oci.image.BlobSource;
 import dev.rig.oci.image.Descriptor;
-import dev.rig.registry.ImageReference;
 import dev.rig.registry.RegistryClient;
-import dev.rig.registry.RegistryEvent;
 import dev.rig.registry.endpoint.BlobFetcher;
+import dev.rig.registry.model.ImageReference;
+import dev.rig.registry.model.RegistryEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import dev.rig.oci.image.BaseImage;
 import dev.rig.oci.image.ImageConfig;
 import dev.rig.oci.image.ImageLayer;
 import dev.rig.oci.image.ImageManifest;
-import dev.rig.registry.ImageReference;
+import dev.rig.registry.model.ImageReference;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.rig.registry;
+package dev.rig.registry.model;
 
 import dev.rig.oci.digest.Digest;
 import java.net.InetAddress;
@@ -160,7 +160,7 @@ public record ImageReference(
    * 127.0.0.0/8 or ::1. Names are never resolved and never matched by prefix, so a name such as
    * 127.evil.example is not loopback.
    */
-  static boolean isLoopbackHost(String registry) {
+  public static boolean isLoopbackHost(String registry) {
     String host = registry;
     if (host.startsWith("[")) {
       int end = host.indexOf(']');

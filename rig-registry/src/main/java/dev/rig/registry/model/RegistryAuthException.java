@@ -1,4 +1,4 @@
-package dev.rig.registry;
+package dev.rig.registry.model;
 
 /** The registry refused our credentials (or needs some and none were found). */
 public final class RegistryAuthException extends RegistryException {

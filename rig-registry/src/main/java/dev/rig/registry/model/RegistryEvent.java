@@ -1,4 +1,4 @@
-package dev.rig.registry;
+package dev.rig.registry.model;
 
 import dev.rig.oci.digest.Digest;
 import java.time.Duration;

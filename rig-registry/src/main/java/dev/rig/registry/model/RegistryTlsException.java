@@ -1,4 +1,4 @@
-package dev.rig.registry;
+package dev.rig.registry.model;
 
 /** The registry's TLS certificate could not be verified. */
 public final class RegistryTlsException extends RegistryException {

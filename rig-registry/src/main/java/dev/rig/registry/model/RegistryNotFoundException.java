@@ -1,4 +1,4 @@
-package dev.rig.registry;
+package dev.rig.registry.model;
 
 /** The repository, manifest or blob does not exist on the registry. */
 public final class RegistryNotFoundException extends RegistryException {

@@ -1,9 +1,9 @@
-package dev.rig.registry.remote;
+package dev.rig.registry;
 
 import dev.rig.oci.image.Descriptor;
 import dev.rig.oci.image.ImageIndex;
 import dev.rig.oci.image.Platform;
-import dev.rig.registry.RegistryException;
+import dev.rig.registry.model.RegistryException;
 
 /** Picks the manifest for one platform out of an image index, as a container runtime would. */
 public final class PlatformChoice {

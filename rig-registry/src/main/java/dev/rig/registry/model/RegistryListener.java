@@ -1,4 +1,4 @@
-package dev.rig.registry;
+package dev.rig.registry.model;
 
 /** Receives progress events; called from upload threads, so implementations must be thread-safe. */
 @FunctionalInterface
