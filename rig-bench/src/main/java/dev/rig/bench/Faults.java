@@ -11,7 +11,7 @@ import java.util.List;
  *
  * <pre>
  * bench/faults [--spec FILE --image NAME] [--rounds N] [--kills N] [--rate R] [--seed N]
- *              [--idle-ms N] [--work DIR]
+ *              [--idle-ms N] [--attempts N] [--work DIR]
  * </pre>
  */
 public final class Faults {
@@ -26,6 +26,7 @@ public final class Faults {
     double rate = 0.10;
     long seed = 1;
     long idleMs = 2000;
+    int attempts = 8;
     Path work = Path.of(System.getProperty("java.io.tmpdir"), "rig-faults");
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : "";
@@ -38,6 +39,7 @@ public final class Faults {
         case "--rate" -> rate = Double.parseDouble(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--idle-ms" -> idleMs = Long.parseLong(args[++i]);
+        case "--attempts" -> attempts = Integer.parseInt(args[++i]);
         case "--work" -> work = Path.of(args[++i]).toAbsolutePath();
         default -> {
           System.err.println("bench/faults: unknown option " + args[i] + " " + value);
@@ -55,8 +57,15 @@ public final class Faults {
             kills,
             rate,
             seed,
-            Duration.ofMillis(idleMs));
+            Duration.ofMillis(idleMs),
+            attempts);
     List<FaultSoak.PhaseResult> results = new FaultSoak(setup, System.err).run();
+    System.out.println(
+        "rig with RIG_NET_ATTEMPTS="
+            + attempts
+            + ", RIG_NET_IDLE_TIMEOUT="
+            + idleMs / 1000.0
+            + " s");
     System.out.print(FaultSoak.table(results, rate));
     boolean all = results.stream().allMatch(r -> r.completed() == r.operations());
     System.exit(all ? 0 : 1);

@@ -44,9 +44,10 @@ class FaultSoakTest {
             "soak",
             3,
             4,
-            0.30,
+            0.15,
             7,
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            8);
     List<FaultSoak.PhaseResult> results = new FaultSoak(setup, System.err).run();
     String table = FaultSoak.table(results, setup.rate());
     System.out.print(table);

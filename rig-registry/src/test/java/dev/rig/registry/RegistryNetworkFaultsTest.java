@@ -112,6 +112,22 @@ class RegistryNetworkFaultsTest {
     assertFalse(Files.exists(dir.resolve("blob")));
   }
 
+  /**
+   * A small answer (the API check) that stalls after its headers is asked for again, as a blob that
+   * stalls is resumed: the fault soak found the API check failing for good on one stall.
+   */
+  @Test
+  void anApiCheckThatStallsIsAskedAgain() throws IOException {
+    server.inject("/v2/", new Stall(0));
+    RecordingListener events = new RecordingListener();
+    Path target = dir.resolve("blob");
+    assertTimeoutPreemptively(LIMIT, () -> fetch(client(3, events), target));
+    assertArrayEquals(blob, Files.readAllBytes(target));
+    List<RegistryEvent.Retrying> retries = events.of(RegistryEvent.Retrying.class);
+    assertEquals(1, retries.size(), retries.toString());
+    assertTrue(retries.get(0).reason().contains("sent no data"), retries.toString());
+  }
+
   @Test
   void aRefusedConnectionFailsAtOnceInWords() throws IOException {
     int closed;

@@ -10,10 +10,12 @@ import java.util.Objects;
  * long one read may wait for the next byte before the transfer counts as stalled).
  *
  * <p>The idle timeout defaults to 60 s and is set with {@value #IDLE_TIMEOUT_ENV} (seconds,
- * fractions allowed), so that tests and soak benches can make stalls show in a second.
+ * fractions allowed), so that tests and soak benches can make stalls show in a second. How many
+ * times a request is tried in all defaults to 5 and is set with {@value #ATTEMPTS_ENV}.
  */
 public record NetSettings(RetryPolicy retry, Duration idleTimeout) {
   public static final String IDLE_TIMEOUT_ENV = "RIG_NET_IDLE_TIMEOUT";
+  public static final String ATTEMPTS_ENV = "RIG_NET_ATTEMPTS";
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
   public NetSettings {
@@ -27,15 +29,34 @@ public record NetSettings(RetryPolicy retry, Duration idleTimeout) {
     return new NetSettings(RetryPolicy.defaults(), DEFAULT_IDLE_TIMEOUT);
   }
 
-  /** The defaults, with the idle timeout from this process's environment when it sets one. */
+  /** The defaults, with the idle timeout and attempts from this process's environment. */
   public static NetSettings fromEnvironment() {
     return fromEnvironment(System.getenv());
   }
 
   public static NetSettings fromEnvironment(Map<String, String> env) {
+    NetSettings settings = defaults();
+    String attempts = env.get(ATTEMPTS_ENV);
+    if (attempts != null && !attempts.isBlank()) {
+      int tries;
+      try {
+        tries = Integer.parseInt(attempts.strip());
+      } catch (NumberFormatException e) {
+        tries = 0;
+      }
+      if (tries < 1 || tries > 100) {
+        throw new IllegalArgumentException(
+            ATTEMPTS_ENV
+                + "="
+                + attempts
+                + ": give how many times a request is tried in all, a number from 1 to 100");
+      }
+      RetryPolicy retry = settings.retry();
+      settings = settings.withRetry(new RetryPolicy(tries, retry.baseDelay(), retry.maxDelay()));
+    }
     String value = env.get(IDLE_TIMEOUT_ENV);
     if (value == null || value.isBlank()) {
-      return defaults();
+      return settings;
     }
     try {
       BigDecimal seconds = new BigDecimal(value.strip());
@@ -43,7 +64,7 @@ public record NetSettings(RetryPolicy retry, Duration idleTimeout) {
       if (millis <= 0) {
         throw new ArithmeticException();
       }
-      return defaults().withIdleTimeout(Duration.ofMillis(millis));
+      return settings.withIdleTimeout(Duration.ofMillis(millis));
     } catch (NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException(
           IDLE_TIMEOUT_ENV

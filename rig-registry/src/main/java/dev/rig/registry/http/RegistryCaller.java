@@ -92,9 +92,33 @@ public final class RegistryCaller {
     return NetFailure.describe(e, base);
   }
 
-  /** Sends {@code call} and reads the whole (small) body. */
+  /**
+   * Sends {@code call} and reads the whole (small) body. A body that stalls or is cut mid-way is
+   * asked for again while attempts are left, for requests that may be repeated (GET, HEAD, PUT):
+   * the answer never arrived, and repeating them changes nothing on the registry.
+   */
   public Response call(Call call) throws IOException {
-    HttpResponse<InputStream> response = open(call);
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<InputStream> response = open(call);
+      try {
+        return read(call, response);
+      } catch (RegistryException e) {
+        throw e;
+      } catch (IOException e) {
+        // A stall or a cut (a plain InterruptedIOException is the user stopping rig).
+        if (!repeatable(call) || !NetFailure.isTransient(e) || attempt >= retry.maxAttempts()) {
+          throw e;
+        }
+        pause(call, attempt, retry.backoff(attempt), describe(e));
+      }
+    }
+  }
+
+  private static boolean repeatable(Call call) {
+    return List.of("GET", "HEAD", "PUT").contains(call.method());
+  }
+
+  private Response read(Call call, HttpResponse<InputStream> response) throws IOException {
     try (InputStream in = response.body()) {
       byte[] body = in.readNBytes(MAX_SMALL_BODY + 1);
       if (body.length > MAX_SMALL_BODY) {
