@@ -4,6 +4,7 @@ import dev.rig.build.base.BaseImages;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
 import dev.rig.build.event.OciEvents;
+import dev.rig.build.event.Sizes;
 import dev.rig.build.home.GitHomes;
 import dev.rig.build.image.BuildSettings;
 import dev.rig.build.image.ImageBuilder;
@@ -25,6 +26,7 @@ import dev.rig.build.result.LockReport;
 import dev.rig.build.result.PhaseTime;
 import dev.rig.build.result.PushedImage;
 import dev.rig.oci.cache.BlobCache;
+import dev.rig.oci.io.TempNames;
 import dev.rig.registry.RegistryClient;
 import dev.rig.registry.http.ClientStopper;
 import dev.rig.registry.model.PushResult;
@@ -131,6 +133,7 @@ public final class Rig implements AutoCloseable {
       throws IOException, SpecException {
     List<ImageSpec> selected = ProjectFiles.select(project, names);
     SpecChecks.check(project, selected);
+    reclaimDebris();
     LockStore locks = locks(project, LockStore.Mode.USE, Set.of());
     BuildSettings build = buildSettings();
     ImageBuilder builder =
@@ -148,6 +151,39 @@ public final class Rig implements AutoCloseable {
       locks.save();
     }
     return images;
+  }
+
+  /**
+   * Removes what interrupted runs left in the cache (half-installed roots, partial unpacks and
+   * blobs) before this run adds its own; entries of runs still going are left alone.
+   */
+  private void reclaimDebris() throws IOException {
+    Path cache = settings.cacheDir();
+    TempNames.Swept swept =
+        TempNames.sweep(
+            cache,
+            cache.resolve("rootfs"),
+            cache.resolve("unpacked"),
+            cache.resolve("home-git"),
+            cache.resolve("debs"),
+            cache.resolve("blobs").resolve("sha256"),
+            cache.resolve("layers").resolve("inputs"),
+            cache.resolve("layers").resolve("paths"),
+            cache.resolve("layers").resolve("gzip"),
+            cache.resolve("layers").resolve("zstd"),
+            cache.resolve("layers").resolve("none"),
+            cache.resolve("specs"));
+    if (swept.entries() > 0) {
+      listener.on(
+          new BuildEvent.Notice(
+              "cache",
+              "reclaimed "
+                  + swept.entries()
+                  + " leftover(s) of interrupted runs ("
+                  + Sizes.bytes(swept.bytes())
+                  + ")",
+              false));
+    }
   }
 
   /** How {@link #lock} treats what rig.lock holds already. */

@@ -1,5 +1,6 @@
 package dev.rig.apt.deb;
 
+import dev.rig.oci.io.TempNames;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.oci.io.AtomicFiles;
@@ -59,7 +60,7 @@ public final class DebUnpacker {
       return load(archive, sha256, dir);
     }
     Files.createDirectories(unpackedRoot);
-    Path temp = Files.createTempDirectory(unpackedRoot, ".tmp-" + sha256.substring(0, 12) + "-");
+    Path temp = Files.createTempDirectory(unpackedRoot, TempNames.prefix() + sha256.substring(0, 12) + "-");
     try {
       Path tree = Files.createDirectory(temp.resolve("tree"));
       List<UnpackedEntry> entries = extract(archive, tree);

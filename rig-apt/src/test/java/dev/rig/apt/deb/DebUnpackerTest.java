@@ -118,6 +118,36 @@ class DebUnpackerTest {
     }
   }
 
+  /**
+   * A character or block device or a fifo in data.tar is refused with the package and the path:
+   * unpacked as an empty regular file, it would silently become something else in the image.
+   */
+  @Test
+  void refusesDevicesAndFifos(@TempDir Path cache) throws IOException {
+    Map<String, TestDebs.Entry> special =
+        Map.of(
+            "chr", TestDebs.Entry.charDevice("./dev/null-copy"),
+            "blk", TestDebs.Entry.blockDevice("./dev/sda-copy"),
+            "fifo", TestDebs.Entry.fifo("./run/pipe"));
+    for (Map.Entry<String, TestDebs.Entry> s : special.entrySet()) {
+      Path deb =
+          TestDebs.handMade(
+              dir(cache, s.getKey()),
+              "special-" + s.getKey(),
+              List.of(TestDebs.Entry.dir("./"), s.getValue()));
+      UnsafePackageException e =
+          assertThrows(UnsafePackageException.class, () -> new DebUnpacker(cache).unpack(deb));
+      assertTrue(
+          e.getMessage().startsWith("package special-" + s.getKey() + " 6.6.6: "), e.getMessage());
+      assertTrue(e.getMessage().contains(s.getValue().name()), e.getMessage());
+      assertTrue(e.getMessage().contains("device or fifo"), e.getMessage());
+    }
+  }
+
+  private static Path dir(Path parent, String name) throws IOException {
+    return Files.createDirectories(parent.resolve("debs-" + name));
+  }
+
   @Test
   void refusesDotDotAbsoluteAndSymlinkedParentEscapes(@TempDir Path cache) throws IOException {
     Path outside = cache.resolve("outside");

@@ -113,6 +113,18 @@ public final class TestDebs {
     static Entry hardlink(String name, String target) {
       return new Entry(name, TarArchiveEntry.LF_LINK, target);
     }
+
+    static Entry charDevice(String name) {
+      return new Entry(name, TarArchiveEntry.LF_CHR, null);
+    }
+
+    static Entry blockDevice(String name) {
+      return new Entry(name, TarArchiveEntry.LF_BLK, null);
+    }
+
+    static Entry fifo(String name) {
+      return new Entry(name, TarArchiveEntry.LF_FIFO, null);
+    }
   }
 
   /** A .deb with arbitrary data entries, as a hostile mirror could serve. */
@@ -158,6 +170,11 @@ public final class TestDebs {
           t.setMode(0100644);
         } else if (e.type() == TarArchiveEntry.LF_DIR) {
           t.setMode(040755);
+        } else if (e.linkOrText() == null) {
+          // A device or a fifo: no body, no link.
+          t.setMode(0644);
+          t.setDevMajor(1);
+          t.setDevMinor(3);
         } else {
           t.setLinkName(e.linkOrText());
         }

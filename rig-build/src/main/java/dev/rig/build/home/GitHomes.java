@@ -1,5 +1,6 @@
 package dev.rig.build.home;
 
+import dev.rig.oci.io.TempNames;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
 import dev.rig.oci.io.AtomicFiles;
@@ -113,7 +114,7 @@ public final class GitHomes {
 
   private void checkOut(String url, String commit, Path target, String image) throws IOException {
     Files.createDirectories(root);
-    Path temp = root.resolve(".tmp-" + UUID.randomUUID());
+    Path temp = root.resolve(TempNames.prefix() + UUID.randomUUID());
     try {
       Files.createDirectories(temp);
       git.run(temp, "init", "-q").orThrow("git init");

@@ -124,7 +124,46 @@ public record LockFile(
               + CURRENT_VERSION
               + "); run `rig lock` again");
     }
+    for (Map.Entry<String, ImageLock> image : lock.images().entrySet()) {
+      for (LockedPackage p : image.getValue().packages()) {
+        if (!isRepositoryRelative(p.filename())) {
+          throw new IOException(
+              source
+                  + ": images."
+                  + image.getKey()
+                  + ": package "
+                  + p.name()
+                  + " names the file '"
+                  + p.filename()
+                  + "'; a lock names .debs only by their path inside their repository (as"
+                  + " pool/main/...), never by a URL or a path outside it; run `rig lock` to"
+                  + " write it again");
+        }
+      }
+    }
     return lock;
+  }
+
+  /**
+   * A path inside a repository, as an index's Filename field gives it: no scheme, not absolute, no
+   * '..' segment and no backslash, so that resolving it against the repository can only stay there.
+   */
+  static boolean isRepositoryRelative(String path) {
+    if (path == null
+        || path.isBlank()
+        || path.startsWith("/")
+        || path.contains("\\")
+        || path.contains(":")
+        || path.contains("?")
+        || path.contains("#")) {
+      return false;
+    }
+    for (String segment : path.split("/")) {
+      if (segment.equals("..")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static LockFile read(Path file) throws IOException {

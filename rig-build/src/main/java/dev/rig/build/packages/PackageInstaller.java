@@ -1,5 +1,6 @@
 package dev.rig.build.packages;
 
+import dev.rig.oci.io.TempNames;
 import dev.rig.apt.control.MultiArch;
 import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.deb.DebDownloader;
@@ -76,7 +77,7 @@ public final class PackageInstaller {
       return InstalledSystem.read(root);
     }
     Map<LockedPackage, Path> debs = download(image, lock, sources);
-    Path work = roots.resolve(".tmp-" + UUID.randomUUID());
+    Path work = roots.resolve(TempNames.prefix() + UUID.randomUUID());
     long start;
     try {
       bootstrap(image, work, debs, slim);
@@ -275,7 +276,7 @@ public final class PackageInstaller {
     Files.createDirectories(policy.getParent());
     Files.writeString(policy, "#!/bin/sh\nexit 101\n");
     Files.setAttribute(policy, "unix:mode", 0755);
-    Path debDir = Files.createTempDirectory(cacheRoot, ".debs-");
+    Path debDir = Files.createTempDirectory(cacheRoot, TempNames.prefix() + "debs-");
     try {
       List<String> command = new ArrayList<>();
       command.addAll(

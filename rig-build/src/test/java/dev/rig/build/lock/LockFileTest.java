@@ -103,4 +103,30 @@ class LockFileTest {
         assertThrows(IOException.class, () -> LockFile.parse("rig.lock", "{\"version\": "));
     assertTrue(j.getMessage().startsWith("rig.lock: not a valid rig.lock"), j.getMessage());
   }
+
+  /**
+   * A lock entry that names a URL or a path out of its repository would make rig fetch from
+   * wherever the lock says: refused on read, naming the image, the package and the fix.
+   */
+  @Test
+  void aLockNamingAUrlOrAPathOutOfTheRepositoryIsRefused() {
+    for (String bad :
+        List.of(
+            "http://127.0.0.1:9/evil.deb",
+            "/etc/passwd",
+            "pool/../../evil.deb",
+            "file:/tmp/evil.deb",
+            "pool\\evil.deb")) {
+      LockedPackage p = pkg("curl");
+      LockedPackage hostile =
+          new LockedPackage(
+              p.name(), p.version(), p.architecture(), bad, p.size(), p.sha256(), p.repository());
+      String json = LockFile.empty().with("gpu", lock(List.of(hostile))).toJson();
+      IOException e = assertThrows(IOException.class, () -> LockFile.parse("rig.lock", json));
+      assertTrue(e.getMessage().startsWith("rig.lock: images.gpu: package curl"), e.getMessage());
+      assertTrue(e.getMessage().contains("run `rig lock`"), e.getMessage());
+    }
+    assertTrue(LockFile.isRepositoryRelative("pool/main/c/curl/curl_8.14.1-2_amd64.deb"));
+    assertTrue(LockFile.isRepositoryRelative("./cuda-cudart-12-8_12.8.57-1_amd64.deb"));
+  }
 }

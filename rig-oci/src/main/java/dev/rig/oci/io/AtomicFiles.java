@@ -53,9 +53,9 @@ public final class AtomicFiles {
     Files.createDirectories(dir);
     // createTempFile would make the file 0600; outputs are meant to be readable like any file.
     try {
-      return Files.createTempFile(dir, TEMP_PREFIX, ".part", READABLE);
+      return Files.createTempFile(dir, TempNames.prefix(), ".part", READABLE);
     } catch (UnsupportedOperationException e) {
-      return Files.createTempFile(dir, TEMP_PREFIX, ".part");
+      return Files.createTempFile(dir, TempNames.prefix(), ".part");
     }
   }
 
