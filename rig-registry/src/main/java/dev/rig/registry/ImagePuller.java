@@ -52,8 +52,13 @@ public final class ImagePuller {
     ManifestFetcher manifests = new ManifestFetcher(caller);
     FetchedManifest fetched = manifests.fetch(source.manifestReference());
     if (MediaTypes.isIndex(fetched.mediaType())) {
-      Descriptor chosen =
-          PlatformChoice.choose(ImageIndex.parse(fetched.bytes()), platform, source.toString());
+      ImageIndex index;
+      try {
+        index = ImageIndex.parse(fetched.bytes());
+      } catch (IllegalArgumentException e) {
+        throw new RegistryException("index of " + source + " is invalid: " + e.getMessage(), e);
+      }
+      Descriptor chosen = PlatformChoice.choose(index, platform, source.toString());
       fetched = manifests.fetch(chosen.digest().toString());
     }
     if (!MediaTypes.isManifest(fetched.mediaType())) {

@@ -1,9 +1,9 @@
 package dev.rig.apt.deb;
 
-import dev.rig.oci.io.TempNames;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.oci.io.AtomicFiles;
+import dev.rig.oci.io.TempNames;
 import dev.rig.oci.layer.ImagePaths;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -60,7 +60,8 @@ public final class DebUnpacker {
       return load(archive, sha256, dir);
     }
     Files.createDirectories(unpackedRoot);
-    Path temp = Files.createTempDirectory(unpackedRoot, TempNames.prefix() + sha256.substring(0, 12) + "-");
+    Path temp =
+        Files.createTempDirectory(unpackedRoot, TempNames.prefix() + sha256.substring(0, 12) + "-");
     try {
       Path tree = Files.createDirectory(temp.resolve("tree"));
       List<UnpackedEntry> entries = extract(archive, tree);

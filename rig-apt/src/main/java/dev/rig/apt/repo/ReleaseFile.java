@@ -46,7 +46,10 @@ public record ReleaseFile(
         continue;
       }
       String[] parts = line.strip().split("\\s+");
-      if (parts.length != 3 || !parts[0].matches("[0-9a-fA-F]{64}")) {
+      // A size beyond 18 digits would overflow a long; no index is that large.
+      if (parts.length != 3
+          || !parts[0].matches("[0-9a-fA-F]{64}")
+          || !parts[1].matches("[0-9]{1,18}")) {
         throw new ControlFileException(source + ": bad SHA256 line '" + line.strip() + "'");
       }
       files.put(

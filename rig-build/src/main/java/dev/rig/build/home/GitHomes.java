@@ -1,9 +1,9 @@
 package dev.rig.build.home;
 
-import dev.rig.oci.io.TempNames;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
 import dev.rig.oci.io.AtomicFiles;
+import dev.rig.oci.io.TempNames;
 import dev.rig.spec.HomeSource;
 import dev.rig.spec.ImageSpec;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package dev.rig.build.packages;
 
-import dev.rig.oci.io.TempNames;
 import dev.rig.apt.control.MultiArch;
 import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.deb.DebDownloader;
@@ -14,6 +13,7 @@ import dev.rig.build.lock.ImageLock;
 import dev.rig.build.lock.LockedPackage;
 import dev.rig.oci.digest.Digest;
 import dev.rig.oci.io.Tasks;
+import dev.rig.oci.io.TempNames;
 import dev.rig.spec.SlimSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;

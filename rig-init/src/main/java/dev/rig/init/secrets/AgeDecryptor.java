@@ -53,6 +53,9 @@ public final class AgeDecryptor {
     try (InputStream out =
         Channels.newInputStream(factory.newDecryptingChannel(in, List.of(id.reader())))) {
       return out.readAllBytes();
+    } catch (RuntimeException e) {
+      // jagged reports some damaged headers and armor as unchecked exceptions.
+      throw new IOException("not a valid age file: " + e, e);
     }
   }
 

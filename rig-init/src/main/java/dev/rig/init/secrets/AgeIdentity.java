@@ -32,9 +32,15 @@ public record AgeIdentity(String origin, String kind, RecipientStanzaReader read
     for (String line : text.split("\n")) {
       String l = line.strip();
       if (l.toUpperCase(java.util.Locale.ROOT).startsWith(AGE_PREFIX)) {
-        out.add(
-            new AgeIdentity(
-                origin, "X25519", X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(l)));
+        RecipientStanzaReader reader;
+        try {
+          reader = X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(l);
+        } catch (IllegalArgumentException e) {
+          // jagged's Bech32 decoder reports a damaged key this way; the key itself is not shown.
+          throw new GeneralSecurityException(
+              origin + ": malformed age identity (" + e.getMessage() + ")", e);
+        }
+        out.add(new AgeIdentity(origin, "X25519", reader));
       }
     }
     if (out.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.rig.init.secrets;
 
 import java.math.BigInteger;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -37,9 +38,10 @@ public record OpenSshPrivateKey(
     if (b < 0 || e < b) {
       throw new GeneralSecurityException("not an OpenSSH private key");
     }
-    byte[] raw =
-        Base64.getMimeDecoder().decode(text.substring(b + BEGIN.length(), e).replaceAll("\\s", ""));
     try {
+      byte[] raw =
+          Base64.getMimeDecoder()
+              .decode(text.substring(b + BEGIN.length(), e).replaceAll("\\s", ""));
       ByteBuffer in = ByteBuffer.wrap(raw);
       byte[] magic = new byte[MAGIC.length];
       in.get(magic);
@@ -79,12 +81,18 @@ public record OpenSshPrivateKey(
                 "key type " + type + " cannot be an age identity (only ssh-ed25519 and ssh-rsa)");
       }
     } catch (RuntimeException ex) {
-      throw new GeneralSecurityException("truncated or malformed OpenSSH key", ex);
+      throw new GeneralSecurityException(
+          "truncated or malformed OpenSSH key (" + ex.getMessage() + ")", ex);
     }
   }
 
   static byte[] bytes(ByteBuffer in) {
-    byte[] b = new byte[in.getInt()];
+    int length = in.getInt();
+    if (length < 0 || length > in.remaining()) {
+      // Checked before allocating: a damaged length must not ask for gigabytes.
+      throw new BufferUnderflowException();
+    }
+    byte[] b = new byte[length];
     in.get(b);
     return b;
   }

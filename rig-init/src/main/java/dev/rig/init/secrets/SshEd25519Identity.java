@@ -54,7 +54,12 @@ public final class SshEd25519Identity implements RecipientStanzaReader {
           || !s.getArguments().get(0).equals(tag)) {
         continue;
       }
-      byte[] share = Base64.getDecoder().decode(s.getArguments().get(1));
+      byte[] share;
+      try {
+        share = Base64.getDecoder().decode(s.getArguments().get(1));
+      } catch (IllegalArgumentException e) {
+        throw new GeneralSecurityException("ssh-ed25519 stanza with a share that is not base64", e);
+      }
       if (share.length != 32) {
         throw new GeneralSecurityException("ssh-ed25519 stanza with a bad ephemeral share");
       }

@@ -72,8 +72,7 @@ public final class TempNames {
     if (pid.isPresent()) {
       return ProcessHandle.of(pid.get()).map(p -> !p.isAlive()).orElse(true);
     }
-    Instant modified =
-        Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant();
+    Instant modified = Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant();
     return modified.isBefore(now.minus(UNNAMED_AGE));
   }
 

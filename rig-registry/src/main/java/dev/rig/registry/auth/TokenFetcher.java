@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,10 +36,7 @@ public record TokenFetcher(HttpClient client, String registry, Duration idleTime
                 () ->
                     new RegistryException(
                         "registry " + registry + " asked for a bearer token but named no realm"));
-    StringBuilder query = new StringBuilder();
-    challenge.param("service").ifPresent(s -> append(query, "service", s));
-    scopes.forEach(s -> append(query, "scope", s));
-    URI uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
+    URI uri = tokenUri(registry, challenge, scopes);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(1)).GET();
     credential.ifPresent(c -> request.header("Authorization", c.basicHeader()));
     HttpResponse<InputStream> response;
@@ -82,15 +80,63 @@ public record TokenFetcher(HttpClient client, String registry, Duration idleTime
           response.statusCode(),
           null);
     }
-    JsonNode body = JSON.readTree(answer);
-    String token = body.path("token").asText("");
-    if (token.isEmpty()) {
-      token = body.path("access_token").asText("");
+    return token(realm, answer);
+  }
+
+  /**
+   * Where to ask for a token: the challenge's realm with service and scopes. The realm is the
+   * registry's text, so a malformed one is the registry's error, not a crash.
+   */
+  public static URI tokenUri(String registry, AuthChallenge challenge, List<String> scopes)
+      throws RegistryException {
+    String realm = challenge.param("realm").orElse("");
+    StringBuilder query = new StringBuilder();
+    challenge.param("service").ifPresent(s -> append(query, "service", s));
+    scopes.forEach(s -> append(query, "scope", s));
+    try {
+      URI uri = new URI(realm + (realm.contains("?") ? "&" : "?") + query);
+      if (uri.getScheme() == null
+          || !(uri.getScheme().equalsIgnoreCase("http")
+              || uri.getScheme().equalsIgnoreCase("https"))
+          || uri.getHost() == null) {
+        throw new URISyntaxException(realm, "not an http(s) URL with a host");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new RegistryException(
+          "registry "
+              + registry
+              + " named a token realm that is not an http(s) URL: '"
+              + realm
+              + "' ("
+              + e.getReason()
+              + ")");
+    }
+  }
+
+  /**
+   * The token of a token service's JSON answer ({@code token}, or OAuth2's {@code access_token}).
+   */
+  public static String token(String realm, byte[] body) throws RegistryException {
+    JsonNode json;
+    try {
+      json = JSON.readTree(body);
+    } catch (IOException e) {
+      throw new RegistryException(
+          "the token service " + realm + " answered with invalid JSON: " + e.getMessage(), e);
+    }
+    String token = json == null ? "" : textOf(json.path("token"));
+    if (token.isEmpty() && json != null) {
+      token = textOf(json.path("access_token"));
     }
     if (token.isEmpty()) {
       throw new RegistryException("the token service " + realm + " returned no token");
     }
     return token;
+  }
+
+  private static String textOf(JsonNode node) {
+    return node.isTextual() ? node.asText() : "";
   }
 
   private static void append(StringBuilder query, String key, String value) {

@@ -1,8 +1,8 @@
 package dev.rig.registry.endpoint;
 
-import dev.rig.oci.io.TempNames;
 import dev.rig.oci.digest.Digest;
 import dev.rig.oci.digest.DigestingOutputStream;
+import dev.rig.oci.io.TempNames;
 import dev.rig.oci.net.NetFailure;
 import dev.rig.oci.net.RetryPolicy;
 import dev.rig.registry.http.Call;
@@ -33,7 +33,9 @@ public record BlobFetcher(RegistryCaller caller, RegistryListener listener) {
 
   public void fetch(Digest digest, long size, Path target) throws IOException {
     Files.createDirectories(target.toAbsolutePath().getParent());
-    Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), TempNames.prefix() + "download-", ".tmp");
+    Path temp =
+        Files.createTempFile(
+            target.toAbsolutePath().getParent(), TempNames.prefix() + "download-", ".tmp");
     String what = "get blob " + digest;
     String path = "/v2/" + caller.repository() + "/blobs/" + digest;
     RetryPolicy retry = caller.net().retry();

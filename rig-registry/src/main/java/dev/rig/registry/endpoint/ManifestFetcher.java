@@ -1,5 +1,6 @@
 package dev.rig.registry.endpoint;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.oci.digest.Digest;
 import dev.rig.oci.image.MediaTypes;
@@ -7,6 +8,7 @@ import dev.rig.registry.http.Call;
 import dev.rig.registry.http.RegistryCaller;
 import dev.rig.registry.http.Response;
 import dev.rig.registry.model.DigestMismatchException;
+import dev.rig.registry.model.RegistryException;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -60,8 +62,25 @@ public record ManifestFetcher(RegistryCaller caller) {
     String mediaType =
         served.isPresent()
             ? served.get()
-            : JSON.readTree(bytes).path("mediaType").asText(MediaTypes.OCI_MANIFEST);
+            : mediaTypeOf(
+                bytes,
+                "manifest " + reference + " of " + caller.registry() + "/" + caller.repository());
     return new FetchedManifest(mediaType, actual, bytes);
+  }
+
+  /** The mediaType a manifest names itself (OCI when absent), for a registry that sent no type. */
+  public static String mediaTypeOf(byte[] bytes, String what) throws RegistryException {
+    JsonNode node;
+    try {
+      node = JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new RegistryException(what + " is not valid JSON: " + e.getMessage(), e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new RegistryException(what + " is not a JSON object");
+    }
+    JsonNode type = node.path("mediaType");
+    return type.isTextual() ? type.asText() : MediaTypes.OCI_MANIFEST;
   }
 
   /** {@code HEAD}: the digest the reference points at now, without the body. */
@@ -78,6 +97,19 @@ public record ManifestFetcher(RegistryCaller caller) {
     if (response.status() == 404) {
       return Optional.empty();
     }
-    return response.header("Docker-Content-Digest").map(Digest::parse);
+    Optional<String> header = response.header("Docker-Content-Digest");
+    try {
+      return header.map(Digest::parse);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(
+          "registry "
+              + caller.registry()
+              + " sent a bad Docker-Content-Digest for "
+              + caller.repository()
+              + ":"
+              + reference
+              + ": "
+              + e.getMessage());
+    }
   }
 }

@@ -51,8 +51,13 @@ public final class RemoteImages {
             reference.tag(),
             Optional.of(fetched.digest()));
     if (MediaTypes.isIndex(fetched.mediaType())) {
-      Descriptor chosen =
-          PlatformChoice.choose(ImageIndex.parse(fetched.bytes()), platform, reference.toString());
+      ImageIndex index;
+      try {
+        index = ImageIndex.parse(fetched.bytes());
+      } catch (IllegalArgumentException e) {
+        throw new RegistryException(reference + " has an invalid index: " + e.getMessage(), e);
+      }
+      Descriptor chosen = PlatformChoice.choose(index, platform, reference.toString());
       fetched = manifests.get(chosen.digest().toString());
     }
     if (!MediaTypes.isManifest(fetched.mediaType())) {
