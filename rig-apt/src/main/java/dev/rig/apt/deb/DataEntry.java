@@ -33,7 +33,11 @@ public record DataEntry(
 
   static DataEntry of(TarArchiveEntry t) {
     Type type;
-    if (t.isSymbolicLink()) {
+    // Asked first: commons-compress calls any entry that is not a directory a file, devices and
+    // fifos included, which would unpack them as empty regular files.
+    if (t.isCharacterDevice() || t.isBlockDevice() || t.isFIFO()) {
+      type = Type.OTHER;
+    } else if (t.isSymbolicLink()) {
       type = Type.SYMLINK;
     } else if (t.isLink()) {
       type = Type.HARDLINK;

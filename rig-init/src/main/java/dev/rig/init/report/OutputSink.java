@@ -1,4 +1,4 @@
-package dev.rig.init.supervise;
+package dev.rig.init.report;
 
 import java.io.IOException;
 import java.io.OutputStream;
