@@ -218,6 +218,21 @@ public record HermeticRepo(
         : releaseDir().resolve("main/binary-amd64/Packages");
   }
 
+  /**
+   * Signs {@code releaseDir/Release} again with this repository's key, writing {@code InRelease}
+   * and {@code Release.gpg}, after a test changed the Release fields ({@code Valid-Until}, {@code
+   * Date}, {@code Suite}); {@code releaseDir} may lie in a copy of the repository.
+   */
+  public void resignRelease(Path releaseDir) {
+    Map<String, String> env = Map.of("GNUPGHOME", root.getParent().resolve("gnupg").toString());
+    try {
+      gpg(env, releaseDir, "--clearsign", "-o", "InRelease", "Release");
+      gpg(env, releaseDir, "--detach-sign", "-o", "Release.gpg", "Release");
+    } finally {
+      stopAgent(env);
+    }
+  }
+
   /** The repository as a {@code file:} URI (the form rig's specs and apt's sources take). */
   public String uri() {
     return root.toUri().toString();

@@ -58,6 +58,11 @@ public final class Keyring {
     return Optional.ofNullable(keys.getPublicKey(keyId));
   }
 
+  /** The primary key of the key ring that holds the key (primary or subkey) with this id. */
+  Optional<PGPPublicKey> primary(long keyId) {
+    return Optional.ofNullable(keys.getPublicKeyRing(keyId)).map(PGPPublicKeyRing::getPublicKey);
+  }
+
   /** Upper-case hex ids of all keys and subkeys, for error messages. */
   public List<String> keyIds() {
     List<String> out = new ArrayList<>();

@@ -3,6 +3,10 @@ package dev.rig.apt.repo;
 import dev.rig.apt.control.ControlFileException;
 import dev.rig.apt.control.ControlParser;
 import dev.rig.apt.control.Stanza;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,6 +17,9 @@ import java.util.Optional;
 /**
  * The (already signature-checked) text of a Release / InRelease file.
  *
+ * @param date when the archive made this Release ({@code Date})
+ * @param validUntil after when the Release must not be trusted ({@code Valid-Until}); absent when
+ *     the archive sets no limit, as apt allows
  * @param files SHA256 entries by path relative to the Release file's directory
  */
 public record ReleaseFile(
@@ -21,6 +28,8 @@ public record ReleaseFile(
     List<String> architectures,
     List<String> components,
     boolean acquireByHash,
+    Optional<Instant> date,
+    Optional<Instant> validUntil,
     Map<String, FileEntry> files) {
 
   /** One line of the SHA256 list: the digest and size that a downloaded index must match. */
@@ -61,7 +70,29 @@ public record ReleaseFile(
         new ArrayList<>(s.words("Architectures")),
         new ArrayList<>(s.words("Components")),
         s.get("Acquire-By-Hash").map(v -> v.strip().equalsIgnoreCase("yes")).orElse(false),
+        s.get("Date").map(v -> instant(source, "Date", v)),
+        s.get("Valid-Until").map(v -> instant(source, "Valid-Until", v)),
         files);
+  }
+
+  /**
+   * An RFC 2822 date as archives write it ({@code Sat, 13 Jan 2024 09:28:45 UTC}); Java's RFC 1123
+   * parser knows "GMT" and numeric offsets but not the "UTC" that Debian's tools write.
+   */
+  private static Instant instant(String source, String field, String value) {
+    String text = value.strip().replaceFirst("\\s+(UTC|Z)$", " GMT");
+    try {
+      return ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new ControlFileException(
+          source
+              + ": "
+              + field
+              + " '"
+              + value.strip()
+              + "' is not a date like 'Sat, 13 Jan 2024 09:28:45 UTC'",
+          e);
+    }
   }
 
   public Optional<FileEntry> entry(String path) {

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,9 +31,16 @@ public final class SignatureVerifier {
   private static final String END_SIGNATURE = "-----END PGP SIGNATURE-----";
 
   private final Keyring keyring;
+  private final Clock clock;
 
   public SignatureVerifier(Keyring keyring) {
+    this(keyring, Clock.systemUTC());
+  }
+
+  /** A verifier that judges key expiry "now" by {@code clock}. */
+  public SignatureVerifier(Keyring keyring, Clock clock) {
     this.keyring = keyring;
+    this.clock = clock;
   }
 
   /**
@@ -123,15 +131,9 @@ public final class SignatureVerifier {
       if (hash == HashAlgorithmTags.MD5 || hash == HashAlgorithmTags.SHA1) {
         throw new SignatureException(fileName + ": signature by key " + id + " uses a weak hash");
       }
-      if (key.get().hasRevocation()) {
-        throw new SignatureException(fileName + ": key " + id + " is revoked");
-      }
-      long valid = key.get().getValidSeconds();
-      if (valid > 0
-          && sig.getCreationTime().getTime()
-              > key.get().getCreationTime().getTime() + valid * 1000L) {
-        throw new SignatureException(fileName + ": key " + id + " had expired when it signed");
-      }
+      PGPPublicKey primary = keyring.primary(keyId).orElse(key.get());
+      SigningKeyCheck.check(
+          fileName, key.get(), primary, sig.getCreationTime().toInstant(), clock.instant());
       byte[] signed = data;
       if (!clearsigned && sig.getSignatureType() == PGPSignature.CANONICAL_TEXT_DOCUMENT) {
         signed = crlf(data);

@@ -3,6 +3,7 @@ package dev.rig.apt.repo;
 import dev.rig.apt.control.PackageRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,11 +18,18 @@ public final class SuiteReader {
   private final RepositoryFetcher fetcher;
   private final String suite;
   private final SignatureVerifier verifier;
+  private final ReleaseValidity validity;
 
   public SuiteReader(RepositoryFetcher fetcher, String suite, Keyring keyring) {
+    this(fetcher, suite, keyring, Clock.systemUTC());
+  }
+
+  /** A reader that judges Valid-Until, Date and key expiry by {@code clock}. */
+  public SuiteReader(RepositoryFetcher fetcher, String suite, Keyring keyring, Clock clock) {
     this.fetcher = fetcher;
     this.suite = suite;
-    this.verifier = new SignatureVerifier(keyring);
+    this.verifier = new SignatureVerifier(keyring, clock);
+    this.validity = new ReleaseValidity(clock);
   }
 
   /**
@@ -40,13 +48,16 @@ public final class SuiteReader {
     return "dists/" + suite + "/";
   }
 
-  /** Fetches InRelease (or Release + Release.gpg), verifies it, and parses the signed text. */
+  /**
+   * Fetches InRelease (or Release + Release.gpg), verifies it, parses the signed text, and refuses
+   * it when expired, dated in the future or made for another suite ({@link ReleaseValidity}).
+   */
   public ReleaseFile release() throws IOException {
     String inReleasePath = dists() + "InRelease";
     Optional<byte[]> inRelease = fetcher.fetch(inReleasePath);
     if (inRelease.isPresent()) {
       String text = verifier.verifyClearsigned(where(inReleasePath), inRelease.get());
-      return ReleaseFile.parse(where(inReleasePath), text);
+      return checked(where(inReleasePath), ReleaseFile.parse(where(inReleasePath), text));
     }
     String releasePath = dists() + "Release";
     byte[] release =
@@ -62,7 +73,14 @@ public final class SuiteReader {
                     new SignatureException(
                         where(releasePath) + " is unsigned (no InRelease, no Release.gpg)"));
     verifier.verifyDetached(where(releasePath), release, signature);
-    return ReleaseFile.parse(where(releasePath), new String(release, StandardCharsets.UTF_8));
+    return checked(
+        where(releasePath),
+        ReleaseFile.parse(where(releasePath), new String(release, StandardCharsets.UTF_8)));
+  }
+
+  private ReleaseFile checked(String url, ReleaseFile release) throws ReleaseRefusedException {
+    validity.check(url, suite, release);
+    return release;
   }
 
   /**
