@@ -42,6 +42,7 @@ import dev.rig.spec.SpecLocator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -135,13 +136,15 @@ public final class Rig implements AutoCloseable {
     SpecChecks.check(project, selected);
     reclaimDebris();
     LockStore locks = locks(project, LockStore.Mode.USE, Set.of());
-    BuildSettings build = buildSettings();
-    ImageBuilder builder =
-        new ImageBuilder(build, listener, bases(locks, selected), Optional.of(packages(locks)));
     GitHomes homes = homes(locks);
+    BaseImages bases = bases(locks, selected);
     List<BuiltImage> images = new ArrayList<>();
     try {
       for (ImageSpec image : selected) {
+        Instant created = created(image, locks);
+        ImageBuilder builder =
+            new ImageBuilder(
+                buildSettings(created), listener, bases, Optional.of(packages(locks, created)));
         images.add(builder.build(homes.resolve(image)));
       }
     } catch (PackageNotFoundException e) {
@@ -151,6 +154,26 @@ public final class Rig implements AutoCloseable {
       locks.save();
     }
     return images;
+  }
+
+  /**
+   * The time written into {@code image}: SOURCE_DATE_EPOCH when set; else the newest {@code Date}
+   * of the Release files its packages were locked from, so that an image says when its packages
+   * were current and the time is still a function of the spec and rig.lock alone (resolved now when
+   * the lock has no entry yet); else 1970-01-01.
+   */
+  private Instant created(ImageSpec image, LockStore locks) throws IOException {
+    if (settings.created().isPresent()) {
+      return settings.created().get();
+    }
+    if (!image.parts().packages()) {
+      return Instant.EPOCH;
+    }
+    return packages(locks, Instant.EPOCH)
+        .lock(image)
+        .newestReleaseDate()
+        .map(date -> Instant.ofEpochSecond(date.getEpochSecond()))
+        .orElse(Instant.EPOCH);
   }
 
   /**
@@ -207,7 +230,7 @@ public final class Rig implements AutoCloseable {
             project,
             mode == LockMode.UPDATE ? LockStore.Mode.UPDATE : LockStore.Mode.REFRESH,
             moving);
-    PackageStage stage = packages(locks);
+    PackageStage stage = packages(locks, Instant.EPOCH);
     BaseImages bases = bases(locks, ProjectFiles.select(project, names));
     GitHomes homes = homes(locks);
     List<String> pinned = new ArrayList<>();
@@ -313,8 +336,8 @@ public final class Rig implements AutoCloseable {
     ClientStopper.stopAll();
   }
 
-  private BuildSettings buildSettings() {
-    return new BuildSettings(settings.cacheDir(), settings.compression(), settings.created());
+  private BuildSettings buildSettings(Instant created) {
+    return new BuildSettings(settings.cacheDir(), settings.compression(), created);
   }
 
   /** The project's rig.lock, next to the spec file. */
@@ -323,9 +346,8 @@ public final class Rig implements AutoCloseable {
     return LockStore.open(project.file().getParent().resolve("rig.lock"), mode, moving);
   }
 
-  private PackageStage packages(LockStore locks) {
-    return new PackageStage(
-        settings.cacheDir(), settings.created(), RepoSources.ofSystem(), locks, listener);
+  private PackageStage packages(LockStore locks, Instant created) {
+    return new PackageStage(settings.cacheDir(), created, RepoSources.ofSystem(), locks, listener);
   }
 
   /** Git homes checked out into the cache, their refs pinned in rig.lock. */

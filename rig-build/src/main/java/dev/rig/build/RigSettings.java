@@ -11,19 +11,28 @@ import java.util.Optional;
  * Everything a {@link Rig} needs besides the project: where the cache is, how layers are
  * compressed, the time written into images, how registries are reached, and who hears progress.
  *
- * @param created the time stamp written into layers and configs (SOURCE_DATE_EPOCH)
+ * @param created the time stamp written into layers and configs (SOURCE_DATE_EPOCH); when empty,
+ *     each image gets the newest Release date its packages were locked from (see {@link
+ *     Rig#build}), or 1970-01-01 when it has no packages
  */
 public record RigSettings(
     Path cacheDir,
     Compression compression,
-    Instant created,
+    Optional<Instant> created,
     RegistryAccess registry,
     BuildListener listener) {
 
-  /** Defaults: gzip, the epoch, registries reached with the credential chain, no listener. */
+  /**
+   * Defaults: gzip, the time from the lock, registries reached with the credential chain, no
+   * listener.
+   */
   public static RigSettings defaults(Path cacheDir) {
     return new RigSettings(
-        cacheDir, Compression.GZIP, Instant.EPOCH, RegistryAccess.defaults(), BuildListener.NONE);
+        cacheDir,
+        Compression.GZIP,
+        Optional.empty(),
+        RegistryAccess.defaults(),
+        BuildListener.NONE);
   }
 
   public RigSettings withListener(BuildListener listener) {

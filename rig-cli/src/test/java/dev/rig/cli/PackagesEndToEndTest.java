@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,6 +100,34 @@ class PackagesEndToEndTest {
     assertTrue(phases.get("install").path("seconds").asDouble() > 0, first.stdout());
     assertTrue(phases.get("install").path("count").asInt() > 50, first.stdout());
     assertTrue(Files.isRegularFile(dir.resolve("rig.lock")), "the first build writes rig.lock");
+    // Without SOURCE_DATE_EPOCH the image says when its packages were current: the newest Release
+    // date rig.lock records (not 1970, which made images look "56 years" old).
+    String newest = "";
+    for (JsonNode index :
+        new ObjectMapper().readTree(dir.resolve("rig.lock").toFile()).findValues("indexes")) {
+      for (JsonNode i : index) {
+        String date = i.path("date").asText("");
+        newest = date.compareTo(newest) > 0 ? date : newest;
+      }
+    }
+    assertTrue(newest.startsWith("20"), "rig.lock records the Release dates: " + newest);
+    String created =
+        new ObjectMapper()
+            .readTree(
+                Exec.run(
+                        List.of(
+                            "skopeo",
+                            "inspect",
+                            "--config",
+                            "oci:"
+                                + layoutA
+                                + ":"
+                                + json.path("images").get(0).path("reference").asText()))
+                    .ok()
+                    .stdout())
+            .path("created")
+            .asText();
+    assertEquals(Instant.parse(newest), Instant.parse(created), created);
 
     // A fresh cache (the .debs copied over to spare the mirror) gives the same image.
     Path cacheB = dir.resolve("cache-b");

@@ -1,7 +1,9 @@
 package dev.rig.build.lock;
 
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The locked packages of one image: the input they were resolved from, the install set, and the
@@ -16,6 +18,14 @@ public record ImageLock(LockInput input, List<LockedPackage> packages, List<Lock
                     .thenComparing(LockedPackage::architecture))
             .toList();
     indexes = indexes.stream().distinct().sorted(Comparator.comparing(LockedIndex::url)).toList();
+  }
+
+  /** The newest Release date among the indexes this lock was resolved from, if they have any. */
+  public Optional<Instant> newestReleaseDate() {
+    return indexes.stream()
+        .map(LockedIndex::releaseDate)
+        .flatMap(Optional::stream)
+        .max(Comparator.naturalOrder());
   }
 
   /** Whether this lock still fits the spec's current input, and if not, what changed. */

@@ -17,6 +17,7 @@ import dev.rig.build.lock.LockedPackage;
 import dev.rig.build.lock.LockedRepository;
 import dev.rig.build.lock.PackageOrigin;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -88,7 +89,11 @@ public final class PackageResolver {
           continue;
         }
         SuiteReader.Index index = reader.index(release, component, ARCHITECTURE);
-        indexes.add(new LockedIndex(lockUrl(source, index.url()), index.sha256()));
+        indexes.add(
+            new LockedIndex(
+                lockUrl(source, index.url()),
+                index.sha256(),
+                release.date().map(Instant::toString).orElse(null)));
         PackageOrigin origin = new PackageOrigin(source.lockUri(), source.suite(), component);
         for (PackageRecord record : index.packages()) {
           origins.put(record, origin);
