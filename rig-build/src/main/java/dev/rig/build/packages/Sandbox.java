@@ -1,5 +1,6 @@
 package dev.rig.build.packages;
 
+import dev.rig.build.rootfs.ImageRoot;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -107,7 +108,8 @@ final class Sandbox {
     argv.addAll(List.of("--bind", root.toString(), "/"));
     argv.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"));
     for (Map.Entry<String, Path> bind : new TreeMap<>(binds).entrySet()) {
-      Files.createDirectories(root.resolve(bind.getKey().substring(1)));
+      // Inside the root as the sandbox will see it, whatever links an earlier run left.
+      ImageRoot.of(root).createDirectories(bind.getKey());
       argv.addAll(List.of("--ro-bind", bind.getValue().toString(), bind.getKey()));
     }
     argv.addAll(
