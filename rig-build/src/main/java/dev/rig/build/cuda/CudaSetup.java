@@ -1,8 +1,12 @@
 package dev.rig.build.cuda;
 
+import dev.rig.build.rootfs.ImageRoot;
 import dev.rig.init.startup.CudaDriverTable;
+import dev.rig.oci.layer.Content;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.spec.ImageSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -109,13 +113,15 @@ public final class CudaSetup {
    * /etc/ld.so.conf with its include line when libc-bin did not ship it; /sbin/ldconfig when only
    * /usr/sbin/ldconfig exists and /sbin is a real directory.
    */
-  public static List<LayerEntry> files(ImageSpec spec, Path root) {
+  public static List<LayerEntry> files(ImageSpec spec, Path root) throws IOException {
     List<LayerEntry> entries = new ArrayList<>();
     if (!spec.parts().cuda()) {
       return entries;
     }
+    // Scripts ran in this root: its links are resolved inside it, never on the host.
+    ImageRoot image = ImageRoot.of(root);
     String versioned = "cuda-" + spec.cuda().version();
-    if (!Files.exists(root.resolve("usr/local/cuda"), LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.exists(image.resolveLink("usr/local/cuda"), LinkOption.NOFOLLOW_LINKS)) {
       entries.add(LayerEntry.symlink("/usr/local/cuda", versioned, 0, 0));
     }
     if (spec.cuda().repository().isEmpty()) {
@@ -127,31 +133,29 @@ public final class CudaSetup {
               0,
               0));
     }
-    Path ldSoConf = root.resolve("etc/ld.so.conf");
-    if (!includesConfD(ldSoConf)) {
+    if (!includesConfD(image, "etc/ld.so.conf")) {
       entries.add(
           LayerEntry.file(
               "/etc/ld.so.conf",
-              new dev.rig.oci.layer.Content.Bytes(
-                  "include /etc/ld.so.conf.d/*.conf\n"
-                      .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+              new Content.Bytes(
+                  "include /etc/ld.so.conf.d/*.conf\n".getBytes(StandardCharsets.UTF_8)),
               0644,
               0,
               0));
     }
-    if (!Files.exists(root.resolve("sbin/ldconfig"))
-        && Files.exists(root.resolve("usr/sbin/ldconfig"))
-        && Files.isDirectory(root.resolve("sbin"), LinkOption.NOFOLLOW_LINKS)) {
+    if (!image.exists("sbin/ldconfig")
+        && image.exists("usr/sbin/ldconfig")
+        && Files.isDirectory(image.resolveLink("sbin"), LinkOption.NOFOLLOW_LINKS)) {
       entries.add(LayerEntry.symlink("/sbin/ldconfig", "/usr/sbin/ldconfig", 0, 0));
     }
     return entries;
   }
 
-  private static boolean includesConfD(Path ldSoConf) {
+  private static boolean includesConfD(ImageRoot image, String ldSoConf) {
     try {
-      return Files.isRegularFile(ldSoConf)
-          && Files.readString(ldSoConf).lines().anyMatch(l -> l.strip().startsWith("include "));
-    } catch (java.io.IOException e) {
+      return image.isRegularFile(ldSoConf)
+          && image.readString(ldSoConf).lines().anyMatch(l -> l.strip().startsWith("include "));
+    } catch (IOException e) {
       return false;
     }
   }

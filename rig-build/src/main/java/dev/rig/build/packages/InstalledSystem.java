@@ -2,8 +2,8 @@ package dev.rig.build.packages;
 
 import dev.rig.apt.control.ControlParser;
 import dev.rig.apt.control.Stanza;
+import dev.rig.build.rootfs.ImageRoot;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,8 +32,10 @@ public record InstalledSystem(Path root, List<InstalledPackage> packages) {
   }
 
   static InstalledSystem read(Path root) throws IOException {
-    Path admin = root.resolve("var/lib/dpkg");
-    String status = Files.readString(admin.resolve("status"));
+    // Read as the image sees its files: a link a script left must not point rig at the host's.
+    ImageRoot image = ImageRoot.of(root);
+    String admin = "var/lib/dpkg/";
+    String status = image.readString(admin + "status");
     List<InstalledPackage> packages = new ArrayList<>();
     for (Stanza stanza : ControlParser.parse("/var/lib/dpkg/status", status)) {
       if (!stanza.get("Status").orElse("").endsWith(" installed")) {
@@ -42,16 +44,16 @@ public record InstalledSystem(Path root, List<InstalledPackage> packages) {
       String name = stanza.require("Package");
       String arch = stanza.get("Architecture").orElse("");
       String source = stanza.get("Source").orElse(name).split(" ")[0];
-      Path list = admin.resolve("info/" + name + ".list");
-      Path md5sums = admin.resolve("info/" + name + ".md5sums");
-      if (!Files.exists(list)) {
-        list = admin.resolve("info/" + name + ":" + arch + ".list");
-        md5sums = admin.resolve("info/" + name + ":" + arch + ".md5sums");
+      String list = admin + "info/" + name + ".list";
+      String md5sums = admin + "info/" + name + ".md5sums";
+      if (!image.exists(list)) {
+        list = admin + "info/" + name + ":" + arch + ".list";
+        md5sums = admin + "info/" + name + ":" + arch + ".md5sums";
       }
-      List<String> files = Files.exists(list) ? Files.readAllLines(list) : List.of();
+      List<String> files = image.exists(list) ? image.readString(list).lines().toList() : List.of();
       Map<String, String> md5 = new HashMap<>();
-      if (Files.exists(md5sums)) {
-        for (String line : Files.readAllLines(md5sums)) {
+      if (image.exists(md5sums)) {
+        for (String line : image.readString(md5sums).lines().toList()) {
           int space = line.indexOf("  ");
           if (space == 32) {
             md5.put("/" + line.substring(space + 2), line.substring(0, 32));

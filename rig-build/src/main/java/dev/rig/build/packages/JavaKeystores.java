@@ -1,10 +1,10 @@
 package dev.rig.build.packages;
 
+import dev.rig.build.rootfs.ImageRoot;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -26,25 +26,25 @@ final class JavaKeystores {
 
   private JavaKeystores() {}
 
-  static void makeDeterministic(Path root) throws IOException {
-    Path file = root.resolve(CACERTS);
-    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+  static void makeDeterministic(ImageRoot image) throws IOException {
+    if (!image.isRegularFile(CACERTS)) {
       return;
     }
-    KeyStore source = load(file);
+    Path file = image.resolve(CACERTS);
+    KeyStore source = load(image.readAllBytes(CACERTS), file);
     try {
       List<String> aliases = new ArrayList<>(Collections.list(source.aliases()));
       Collections.sort(aliases);
-      Files.write(file, unprotectedPkcs12(source, aliases));
+      image.replace(CACERTS, unprotectedPkcs12(source, aliases));
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot rewrite " + file + ": " + e.getMessage(), e);
     }
   }
 
-  private static KeyStore load(Path file) throws IOException {
+  private static KeyStore load(byte[] content, Path file) throws IOException {
     IOException last = null;
     for (String type : List.of("PKCS12", "JKS")) {
-      try (InputStream in = Files.newInputStream(file)) {
+      try (InputStream in = new ByteArrayInputStream(content)) {
         KeyStore store = KeyStore.getInstance(type);
         store.load(in, "changeit".toCharArray());
         return store;

@@ -1,7 +1,8 @@
 package dev.rig.build.packages;
 
+import dev.rig.build.rootfs.ImageRoot;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -36,51 +37,40 @@ final class Normalizer {
   private Normalizer() {}
 
   static void clean(Path root, Instant created) throws IOException {
+    // Scripts ran in this root: any path in it may be a link planted to reach the host.
+    ImageRoot image = ImageRoot.of(root);
     for (String file : FILES) {
-      Files.deleteIfExists(root.resolve(file));
+      image.delete(file);
     }
-    deleteMatching(root.resolve("etc/ssh"), "ssh_host_");
-    deleteMatching(root.resolve("var/cache/debconf"), null, "-old");
-    deleteMatching(root.resolve("var/lib/dpkg"), null, "-old");
-    emptyDirectory(root.resolve("var/log/apt"));
-    emptyDirectory(root.resolve("var/lib/apt/lists"));
-    emptyDirectory(root.resolve("tmp"));
-    emptyDirectory(root.resolve("run"));
-    removeBytecode(root);
-    JavaKeystores.makeDeterministic(root);
+    deleteMatching(image, "etc/ssh", "ssh_host_", null);
+    deleteMatching(image, "var/cache/debconf", null, "-old");
+    deleteMatching(image, "var/lib/dpkg", null, "-old");
+    emptyDirectory(image, "var/log/apt");
+    emptyDirectory(image, "var/lib/apt/lists");
+    emptyDirectory(image, "tmp");
+    emptyDirectory(image, "run");
+    removeBytecode(image);
+    JavaKeystores.makeDeterministic(image);
     long days = created.getEpochSecond() / 86400;
-    pinPasswordDates(root.resolve("etc/shadow"), days);
+    pinPasswordDates(image, "etc/shadow", days);
   }
 
-  private static void deleteMatching(Path dir, String prefix) throws IOException {
-    deleteMatching(dir, prefix, null);
-  }
-
-  private static void deleteMatching(Path dir, String prefix, String suffix) throws IOException {
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-      for (Path entry : entries) {
-        String name = entry.getFileName().toString();
-        if ((prefix == null || name.startsWith(prefix))
-            && (suffix == null || name.endsWith(suffix))) {
-          PackageInstaller.deleteTree(entry);
-        }
+  private static void deleteMatching(ImageRoot image, String dir, String prefix, String suffix)
+      throws IOException {
+    for (String entry : image.list(dir)) {
+      String name = entry.substring(entry.lastIndexOf('/') + 1);
+      if ((prefix == null || name.startsWith(prefix))
+          && (suffix == null || name.endsWith(suffix))) {
+        image.delete(entry);
       }
     }
   }
 
-  private static void emptyDirectory(Path dir) throws IOException {
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-      for (Path entry : entries) {
-        // apt's lists/partial and lock are its own bookkeeping; an empty partial dir is kept.
-        if (!entry.getFileName().toString().equals("partial")) {
-          PackageInstaller.deleteTree(entry);
-        }
+  private static void emptyDirectory(ImageRoot image, String dir) throws IOException {
+    for (String entry : image.list(dir)) {
+      // apt's lists/partial and lock are its own bookkeeping; an empty partial dir is kept.
+      if (!entry.endsWith("/partial")) {
+        image.delete(entry);
       }
     }
   }
@@ -89,10 +79,11 @@ final class Normalizer {
    * Byte code compiled by maintainer scripts (py3compile) records compile-time details; Python
    * makes it again on first import, so it is left out rather than risk two builds differing.
    */
-  private static void removeBytecode(Path root) throws IOException {
+  private static void removeBytecode(ImageRoot image) throws IOException {
     List<Path> caches = new ArrayList<>();
     for (String top : List.of("usr/lib", "usr/share", "usr/local/lib")) {
-      Path dir = root.resolve(top);
+      // Resolved inside the root; the walk below follows no link.
+      Path dir = image.resolve(top);
       if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
@@ -103,22 +94,23 @@ final class Normalizer {
       }
     }
     for (Path cache : caches) {
-      PackageInstaller.deleteTree(cache);
+      ImageRoot.deleteTree(cache);
     }
   }
 
-  private static void pinPasswordDates(Path shadow, long days) throws IOException {
-    if (!Files.isRegularFile(shadow)) {
+  private static void pinPasswordDates(ImageRoot image, String shadow, long days)
+      throws IOException {
+    if (!image.isRegularFile(shadow)) {
       return;
     }
     StringBuilder out = new StringBuilder();
-    for (String line : Files.readAllLines(shadow)) {
+    for (String line : image.readString(shadow).lines().toList()) {
       String[] fields = line.split(":", -1);
       if (fields.length > 2 && !fields[2].isEmpty()) {
         fields[2] = Long.toString(days);
       }
       out.append(String.join(":", fields)).append('\n');
     }
-    Files.writeString(shadow, out.toString());
+    image.replace(shadow, out.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -11,6 +11,7 @@ import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
 import dev.rig.build.lock.ImageLock;
 import dev.rig.build.lock.LockedPackage;
+import dev.rig.build.rootfs.ImageRoot;
 import dev.rig.oci.digest.Digest;
 import dev.rig.oci.io.Tasks;
 import dev.rig.oci.io.TempNames;
@@ -266,16 +267,16 @@ public final class PackageInstaller {
 
   private void configure(String image, Path work, Map<LockedPackage, Path> debs, SlimSpec slim)
       throws IOException {
-    Path dpkgConf = Files.createDirectories(work.resolve("etc/dpkg/dpkg.cfg.d"));
+    ImageRoot rootDir = ImageRoot.of(work);
     String excludes = SlimRules.dpkgExcludes(slim);
+    rootDir.createDirectories("etc/dpkg/dpkg.cfg.d");
     if (!excludes.isEmpty()) {
-      Files.writeString(dpkgConf.resolve("rig-slim"), excludes);
+      rootDir.write(
+          "etc/dpkg/dpkg.cfg.d/rig-slim", excludes.getBytes(StandardCharsets.UTF_8), 0644);
     }
     // No daemon may start while scripts run (invoke-rc.d asks policy-rc.d; 101 = not allowed).
-    Path policy = work.resolve("usr/sbin/policy-rc.d");
-    Files.createDirectories(policy.getParent());
-    Files.writeString(policy, "#!/bin/sh\nexit 101\n");
-    Files.setAttribute(policy, "unix:mode", 0755);
+    String policy = "usr/sbin/policy-rc.d";
+    rootDir.write(policy, "#!/bin/sh\nexit 101\n".getBytes(StandardCharsets.UTF_8), 0755);
     Path debDir = Files.createTempDirectory(cacheRoot, TempNames.prefix() + "debs-");
     try {
       List<String> command = new ArrayList<>();
@@ -338,8 +339,9 @@ public final class PackageInstaller {
       }
     } finally {
       deleteTree(debDir);
-      Files.deleteIfExists(policy);
-      Files.deleteIfExists(work.resolve(DEB_DIR.substring(1)));
+      // Resolved again: the scripts may have replaced a directory on the way with a link.
+      rootDir.delete(policy);
+      rootDir.delete(DEB_DIR);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.rig.build.packages;
 
 import dev.rig.build.packages.InstalledSystem.InstalledPackage;
+import dev.rig.build.rootfs.ImageRoot;
 import dev.rig.oci.layer.Content;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;
@@ -182,7 +183,7 @@ public final class PackageLayers {
   }
 
   private static String md5(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       MessageDigest md5 = MessageDigest.getInstance("MD5");
       byte[] buffer = new byte[65536];
       for (int n; (n = in.read(buffer)) > 0; ) {
@@ -209,7 +210,8 @@ public final class PackageLayers {
       return;
     }
     addParents(layer, root, path);
-    Path host = root.resolve(path.substring(1));
+    // Entries rig adds name paths that may lie under a link a script made: resolved in the root.
+    Path host = ImageRoot.of(root).resolveLink(path);
     Map<String, Object> attrs =
         Files.readAttributes(host, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
     layer.put(

@@ -1,5 +1,6 @@
 package dev.rig.build.packages;
 
+import dev.rig.build.rootfs.ImageRoot;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,34 +18,60 @@ import java.util.function.Consumer;
 
 /**
  * Runs a command with a directory as its root, through bubblewrap: no network, private /proc, /dev,
- * /tmp and /run, a fixed environment. This is how maintainer scripts run at build time, inside the
- * image's own files and with the image's own dpkg, never the host's.
+ * /tmp and /run, a fixed environment, a new session (no ioctl on the caller's terminal), no way to
+ * gain privileges, and only the capabilities a default container has. This is how maintainer
+ * scripts run at build time, inside the image's own files and with the image's own dpkg, never the
+ * host's.
  */
 final class Sandbox {
+  /**
+   * What podman gives a default container: enough for dpkg and scripts to own files by package
+   * users and switch to them, never to mount, make devices, load modules or read past permissions.
+   */
+  private static final List<String> CAPABILITIES =
+      List.of(
+          "CAP_CHOWN",
+          "CAP_DAC_OVERRIDE",
+          "CAP_FOWNER",
+          "CAP_FSETID",
+          "CAP_KILL",
+          "CAP_NET_BIND_SERVICE",
+          "CAP_SETFCAP",
+          "CAP_SETGID",
+          "CAP_SETPCAP",
+          "CAP_SETUID",
+          "CAP_SYS_CHROOT");
+
+  private final Path setpriv;
   private final Path bwrap;
   private final Path root;
   private final Map<String, String> env;
 
-  private Sandbox(Path bwrap, Path root, Map<String, String> env) {
+  private Sandbox(Path setpriv, Path bwrap, Path root, Map<String, String> env) {
+    this.setpriv = setpriv;
     this.bwrap = bwrap;
     this.root = root;
     this.env = env;
   }
 
   static Sandbox of(Path root, long sourceDateEpoch) throws PackageException {
-    Path bwrap = null;
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      Path candidate = Path.of(dir, "bwrap");
-      if (!dir.isEmpty() && Files.isExecutable(candidate)) {
-        bwrap = candidate;
-        break;
-      }
-    }
-    if (bwrap == null) {
-      throw new PackageException(
-          "installing packages runs their maintainer scripts in a bubblewrap sandbox, and bwrap"
-              + " is not installed (apt-get install bubblewrap)");
-    }
+    Path bwrap =
+        onPath("bwrap")
+            .orElseThrow(
+                () ->
+                    new PackageException(
+                        "installing packages runs their maintainer scripts in a bubblewrap"
+                            + " sandbox, and bwrap is not installed (apt-get install bubblewrap)"));
+    // bwrap has no switch for no_new_privs; setpriv sets it before bwrap starts, and it holds for
+    // everything bwrap runs (a setuid binary in the image gains nothing).
+    Path setpriv =
+        onPath("setpriv")
+            .orElseThrow(
+                () ->
+                    new PackageException(
+                        "installing packages runs their maintainer scripts without the right to"
+                            + " gain privileges, set by setpriv, which is not installed"
+                            + " (apt-get install util-linux)"));
     Map<String, String> env = new TreeMap<>();
     env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     env.put("DEBIAN_FRONTEND", "noninteractive");
@@ -52,7 +80,17 @@ final class Sandbox {
     env.put("LANG", "C");
     env.put("HOME", "/root");
     env.put("SOURCE_DATE_EPOCH", Long.toString(sourceDateEpoch));
-    return new Sandbox(bwrap, root, env);
+    return new Sandbox(setpriv, bwrap, root, env);
+  }
+
+  private static Optional<Path> onPath(String program) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+      if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Runs {@code command} inside; {@code binds} are host directories mounted read-only. */
@@ -66,11 +104,12 @@ final class Sandbox {
       List<String> command, Map<String, Path> binds, long timeoutSeconds, Consumer<String> lines)
       throws IOException {
     List<String> argv = new ArrayList<>();
-    argv.add(bwrap.toString());
+    argv.addAll(List.of(setpriv.toString(), "--no-new-privs", bwrap.toString()));
     argv.addAll(List.of("--bind", root.toString(), "/"));
     argv.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"));
     for (Map.Entry<String, Path> bind : new TreeMap<>(binds).entrySet()) {
-      Files.createDirectories(root.resolve(bind.getKey().substring(1)));
+      // Inside the root as the sandbox will see it, whatever links an earlier run left.
+      ImageRoot.of(root).createDirectories(bind.getKey());
       argv.addAll(List.of("--ro-bind", bind.getValue().toString(), bind.getKey()));
     }
     argv.addAll(
@@ -82,7 +121,11 @@ final class Sandbox {
             "--hostname",
             "rig-build",
             "--die-with-parent",
-            "--clearenv"));
+            "--new-session",
+            "--clearenv",
+            "--cap-drop",
+            "ALL"));
+    CAPABILITIES.forEach(cap -> argv.addAll(List.of("--cap-add", cap)));
     env.forEach((k, v) -> argv.addAll(List.of("--setenv", k, v)));
     argv.addAll(command);
     Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();

@@ -75,7 +75,7 @@ class CudaSetupTest {
   }
 
   @Test
-  void noCudaWithoutPackagesOrWhenOff() {
+  void noCudaWithoutPackagesOrWhenOff() throws Exception {
     ImageSpec none =
         TestSpecs.image(
             Map.of(),
