@@ -1,6 +1,5 @@
 package dev.rig.init.report;
 
-import dev.rig.init.supervise.OutputSink;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,7 +1,7 @@
 package dev.rig.init.startup;
 
 import dev.rig.init.config.StartupSettings;
-import dev.rig.init.supervise.OutputSink;
+import dev.rig.init.report.OutputSink;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package dev.rig.init.supervise;
 
+import dev.rig.init.report.OutputSink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

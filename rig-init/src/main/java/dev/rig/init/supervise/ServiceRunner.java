@@ -4,6 +4,7 @@ import dev.rig.init.config.Durations;
 import dev.rig.init.config.RestartSpec;
 import dev.rig.init.config.ServiceSpec;
 import dev.rig.init.report.Event;
+import dev.rig.init.report.OutputSink;
 import dev.rig.init.report.Reporter;
 import java.io.IOException;
 import java.nio.file.Path;

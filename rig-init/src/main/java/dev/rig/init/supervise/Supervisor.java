@@ -3,6 +3,7 @@ package dev.rig.init.supervise;
 import dev.rig.init.config.DependencyOrder;
 import dev.rig.init.config.ServiceSpec;
 import dev.rig.init.report.Event;
+import dev.rig.init.report.OutputSink;
 import dev.rig.init.report.Reporter;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rig.init.config.StartupSettings;
-import dev.rig.init.supervise.OutputSink;
+import dev.rig.init.report.OutputSink;
 import dev.rig.testkit.Exec;
 import dev.rig.testkit.Tools;
 import java.io.ByteArrayOutputStream;

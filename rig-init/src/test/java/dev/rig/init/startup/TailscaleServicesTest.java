@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rig.init.config.StartupSettings;
 import dev.rig.init.config.TailscaleSettings;
 import dev.rig.init.report.Event;
-import dev.rig.init.supervise.OutputSink;
+import dev.rig.init.report.OutputSink;
 import dev.rig.init.supervise.ServiceState;
 import dev.rig.init.supervise.StatusFile;
 import dev.rig.init.supervise.Supervisor;

@@ -8,6 +8,7 @@ import dev.rig.init.config.LogOptions;
 import dev.rig.init.config.RestartSpec;
 import dev.rig.init.config.ServiceSpec;
 import dev.rig.init.report.Event;
+import dev.rig.init.report.OutputSink;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -9,6 +9,7 @@ import dev.rig.init.config.RestartSpec;
 import dev.rig.init.config.ServiceSpec;
 import dev.rig.init.config.TcpCheck;
 import dev.rig.init.report.Event;
+import dev.rig.init.report.OutputSink;
 import dev.rig.testkit.Tools;
 import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
