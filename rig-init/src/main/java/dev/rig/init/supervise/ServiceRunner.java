@@ -297,8 +297,10 @@ public final class ServiceRunner {
     closeLog();
     set(ServiceState.FAILED, null, why);
     reporter.report(Event.error(name, "failed: " + why));
-    firstReady.complete(false);
+    // An essential failure is known before readiness settles, so rig-init never starts the main
+    // program for a container that is about to stop.
     onGaveUp.accept(name);
+    firstReady.complete(false);
   }
 
   private void finishStopped(String why) {
