@@ -411,6 +411,83 @@ class RunProcessTest {
     }
   }
 
+  @Test
+  void validatePrintsTheStartOrderThatStatusShowsBuiltInServicesIncluded(@TempDir Path dir)
+      throws Exception {
+    Path sshd = Tools.require("sshd", "openssh-server");
+    Tools.require("ssh-keygen", "openssh-client");
+    Files.createDirectories(Path.of("/run/sshd"));
+    Path root = dir.resolve("root");
+    // Stand-ins for the tailscale package: tailscaled makes its socket, tailscale up succeeds.
+    Path daemon = root.resolve("usr/sbin/tailscaled");
+    Files.createDirectories(daemon.getParent());
+    Files.writeString(
+        daemon,
+        "#!/bin/sh\nfor a; do case $a in --socket=*) touch \"${a#--socket=}\";; esac; done\n"
+            + "exec sleep 600\n");
+    Path cli = root.resolve("usr/bin/tailscale");
+    Files.createDirectories(cli.getParent());
+    Files.writeString(cli, "#!/bin/sh\nexit 0\n");
+    for (Path tool : List.of(daemon, cli)) {
+      tool.toFile().setExecutable(true);
+    }
+    int sshPort = RigInitProcess.freePort();
+    Path cfg =
+        Files.writeString(
+            dir.resolve("runtime.json"),
+            "{\"startup\":{\"sshd\":true,\"sshPort\":"
+                + sshPort
+                + ",\"sshListenAddress\":\"127.0.0.1\",\"sshdPath\":\""
+                + sshd.toAbsolutePath()
+                + "\",\"sshHostKeyTypes\":[\"ed25519\"]},\"tailscale\":{\"enable\":true},"
+                + "\"services\":{"
+                + "\"web\":{\"argv\":[\"sleep\",\"600\"],\"dependsOn\":[\"db\"]},"
+                + "\"db\":{\"argv\":[\"sleep\",\"600\"]}}}");
+    Map<String, String> env = Map.of("TS_AUTHKEY", "tskey-test");
+    Path log = dir.resolve("log");
+    Process p =
+        RigInitProcess.start(
+            List.of("run", "--config", cfg.toString(), "--root", root.toString()), env, log);
+    try {
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (!Files.readString(log).contains("services ready")) {
+        assertTrue(p.isAlive(), "rig-init died:\n" + Files.readString(log));
+        assertTrue(System.currentTimeMillis() < deadline, "not ready:\n" + Files.readString(log));
+        Thread.sleep(50);
+      }
+      ByteArrayOutputStream status = new ByteArrayOutputStream();
+      PrintStream ps = new PrintStream(status, true, StandardCharsets.UTF_8);
+      assertEquals(0, Main.execute(List.of("status", "--root", root.toString()), ps, ps));
+      List<String> listed =
+          status
+              .toString(StandardCharsets.UTF_8)
+              .lines()
+              .skip(2) // "rig-init pid N, running" and the column heads
+              .map(l -> l.split("\\s+")[0])
+              .toList();
+      assertEquals(
+          List.of("sshd", "tailscaled", "tailscale-up", "db", "web"),
+          listed,
+          status.toString(StandardCharsets.UTF_8));
+
+      ByteArrayOutputStream validate = new ByteArrayOutputStream();
+      PrintStream vs = new PrintStream(validate, true, StandardCharsets.UTF_8);
+      int code =
+          Main.execute(
+              List.of("validate", "--config", cfg.toString(), "--root", root.toString()),
+              vs,
+              vs,
+              env,
+              System.nanoTime());
+      assertEquals(0, code, validate.toString(StandardCharsets.UTF_8));
+      assertEquals(
+          cfg + ": ok, start order " + listed, validate.toString(StandardCharsets.UTF_8).strip());
+    } finally {
+      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+      assertTrue(p.waitFor(15, TimeUnit.SECONDS), "rig-init did not stop");
+    }
+  }
+
   /** Whether {@code pid} has ended (a zombie waiting for its reaper counts as ended). */
   private static boolean gone(long pid) throws Exception {
     Path stat = Path.of("/proc", Long.toString(pid), "stat");
