@@ -136,9 +136,11 @@ final class Run {
     MainProgram main = null;
     CompletableFuture<Integer> mainExit = new CompletableFuture<>();
     if (!stopping && !mainArgv.isEmpty()) {
+      // Said before the start: the program writes to rig-init's own stdout at once, and its
+      // first lines must not come before the line that announces it.
+      reporter.report(Event.info("main", "starting " + mainArgv));
       try {
         main = MainProgram.start(mainArgv);
-        reporter.report(Event.info("main", "started " + mainArgv + " (pid " + main.pid() + ")"));
         main.exit().thenAccept(mainExit::complete);
       } catch (IOException e) {
         reporter.report(Event.error("main", "cannot start " + mainArgv + ": " + e.getMessage()));

@@ -341,7 +341,7 @@ class RunProcessTest {
               "rig-init: db: ready",
               "rig-init: web: ready",
               "rig-init: run: all 3 services ready ",
-              "rig-init: main: started [bash, -c, ",
+              "rig-init: main: starting [bash, -c, ",
               "main-found-sshd-db-and-web",
               "rig-init: main: exited with code 0; stopping services",
               "rig-init: sshd: stopping with SIGTERM",
