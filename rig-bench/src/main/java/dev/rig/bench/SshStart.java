@@ -27,7 +27,10 @@ import java.util.regex.Pattern;
  */
 final class SshStart {
   static final int RUNS = 3;
-  private static final Pattern READY = Pattern.compile("all \\d+ services ready (\\d+) ms");
+
+  /** rig-init's line once every service is ready: "all 2 services ready", "1 service ready". */
+  private static final Pattern READY =
+      Pattern.compile("(?:all \\d+ services|1 service) ready (\\d+) ms");
 
   /** Median seconds of each side, and rig-init's own "ready after" figures from its log. */
   record Result(double rig, double reference, List<Long> initReadyMs) {}

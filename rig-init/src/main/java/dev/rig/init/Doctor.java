@@ -1,6 +1,7 @@
 package dev.rig.init;
 
 import dev.rig.init.report.Event;
+import dev.rig.init.report.Plural;
 import dev.rig.init.report.Reporter;
 import dev.rig.init.startup.DriverLibraries;
 import dev.rig.init.startup.GpuDriver;
@@ -30,8 +31,7 @@ final class Doctor {
       out.add(
           Event.info(
               "gpu",
-              libs.size()
-                  + " driver libraries"
+              Plural.of(libs.size(), "driver library", "driver libraries")
                   + (libs.isEmpty()
                       ? ""
                       : " (" + libs.get(0).dir() + "/" + libs.get(0).fileName() + ", …)")
@@ -95,8 +95,8 @@ final class Doctor {
         "host keys "
             + (keys.isEmpty() ? "none" : String.join(", ", keys))
             + "; "
-            + authorized
-            + " authorized keys; port "
+            + Plural.of(authorized, "authorized key", "authorized keys")
+            + "; port "
             + port
             + (up ? " accepting" : " not listening");
     return keys.isEmpty() || authorized == 0 || !up

@@ -2,8 +2,8 @@ package dev.rig.init;
 
 import dev.rig.init.config.ConfigException;
 import dev.rig.init.config.ConfigLoader;
-import dev.rig.init.config.DependencyOrder;
 import dev.rig.init.config.RuntimeConfig;
+import dev.rig.init.report.Event;
 import dev.rig.init.report.LinePrinter;
 import dev.rig.init.report.OutputSink;
 import dev.rig.init.report.Reporter;
@@ -82,7 +82,8 @@ public final class Main {
       case "validate":
         try {
           RuntimeConfig c = ConfigLoader.load(config);
-          out.println(config + ": ok, start order " + DependencyOrder.startOrder(c.services()));
+          StepContext ctx = new StepContext(root, env, c.startup(), sink);
+          out.println(config + ": ok, start order " + StartOrder.of(c, ctx));
           return 0;
         } catch (ConfigException e) {
           err.println("rig-init: " + e.getMessage());
@@ -110,8 +111,7 @@ public final class Main {
       throws ConfigException {
     if (!Files.exists(file)) {
       if (say) {
-        reporter.report(
-            dev.rig.init.report.Event.info("config", file + " not found; using defaults"));
+        reporter.report(Event.info("config", file + " not found; using defaults"));
       }
       return RuntimeConfig.EMPTY;
     }

@@ -5,6 +5,7 @@ import dev.rig.init.config.ServiceSpec;
 import dev.rig.init.config.StartupSettings;
 import dev.rig.init.report.Event;
 import dev.rig.init.report.OutputSink;
+import dev.rig.init.report.Plural;
 import dev.rig.init.report.Reporter;
 import dev.rig.init.startup.ExtraStartupScript;
 import dev.rig.init.startup.HostKeys;
@@ -32,9 +33,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The {@code run} command: startup steps, then sshd and tailscaled, then the user's startup script
- * (with its timeout), then the other services, then either the main command's life or a stop
- * signal, then services stopped in reverse dependency order. A stop signal is honoured at every
- * point, a hanging startup step included.
+ * (with its timeout), then the other services; once every service is ready (or has failed) the main
+ * command, then either its life or a stop signal, then services stopped in reverse dependency
+ * order. A stop signal is honoured at every point, a hanging startup step included.
  *
  * <p>Zombies: Java cannot waitpid(-1), so rig-init cannot reap orphans re-parented to it. Images
  * run it under tini (PID 1, which reaps); when rig-init finds itself PID 1 anyway it says so.
@@ -97,7 +98,7 @@ final class Run {
     // hangs or fails can be debugged from inside the container.
     Map<String, ServiceSpec> services = new LinkedHashMap<>();
     if (settings.sshd()) {
-      sshd(ctx, pid1).ifPresent(spec -> services.put("sshd", spec));
+      sshd(ctx, pid1).ifPresent(spec -> services.put(SshdConfig.SERVICE, spec));
     }
     try {
       services.putAll(TailscaleServices.plan(ctx, config.tailscale(), reporter));
@@ -115,7 +116,7 @@ final class Run {
             StatusFile.under(root),
             root.resolve(Supervisor.LOG_DIR.substring(1)));
     supervisor.start(waysIn);
-    if (services.containsKey("sshd")) {
+    if (services.containsKey(SshdConfig.SERVICE)) {
       reloadSshdWhenKeysArrive(ctx, hostKeys, supervisor);
     }
     Startup script = new Startup(List.of(new ExtraStartupScript(stop)));
@@ -123,14 +124,23 @@ final class Run {
       return stoppedDuringStartup(stop, supervisor);
     }
     supervisor.start();
-    reportWhenAllReady(supervisor, services);
+    // The main program comes last: after every service (sshd included) is ready or has failed,
+    // so it can use them and so there is a way in when it misbehaves.
+    CompletableFuture<List<String>> notReady = supervisor.firstReadiness();
+    CompletableFuture.anyOf(notReady, stop, supervisor.essentialFailure()).join();
+    boolean stopping = stop.isDone() || supervisor.essentialFailure().isDone();
+    if (!stopping) {
+      reportReadiness(services.size(), notReady.join());
+    }
 
     MainProgram main = null;
     CompletableFuture<Integer> mainExit = new CompletableFuture<>();
-    if (!mainArgv.isEmpty()) {
+    if (!stopping && !mainArgv.isEmpty()) {
+      // Said before the start: the program writes to rig-init's own stdout at once, and its
+      // first lines must not come before the line that announces it.
+      reporter.report(Event.info("main", "starting " + mainArgv));
       try {
         main = MainProgram.start(mainArgv);
-        reporter.report(Event.info("main", "started " + mainArgv + " (pid " + main.pid() + ")"));
         main.exit().thenAccept(mainExit::complete);
       } catch (IOException e) {
         reporter.report(Event.error("main", "cannot start " + mainArgv + ": " + e.getMessage()));
@@ -258,23 +268,33 @@ final class Run {
             });
   }
 
-  private void reportWhenAllReady(Supervisor supervisor, Map<String, ServiceSpec> services) {
-    Thread t =
-        new Thread(
-            () -> {
-              for (String name : services.keySet()) {
-                if (!supervisor.awaitReady(name)) {
-                  return;
-                }
-              }
-              long ms = (System.nanoTime() - startNanos) / 1_000_000;
-              reporter.report(
-                  Event.info(
-                      SELF,
-                      "all " + services.size() + " services ready " + ms + " ms after start"));
-            },
-            "ready-report");
-    t.setDaemon(true);
-    t.start();
+  /**
+   * One line once readiness has settled, before the main program starts; never after stopping
+   * began, so the log reads in the order things happened.
+   */
+  private void reportReadiness(int count, List<String> notReady) {
+    long ms = (System.nanoTime() - startNanos) / 1_000_000;
+    if (notReady.isEmpty()) {
+      String what =
+          switch (count) {
+            case 0 -> "no services to start;";
+            case 1 -> "1 service";
+            default -> "all " + count + " services";
+          };
+      reporter.report(Event.info(SELF, what + " ready " + ms + " ms after start"));
+      return;
+    }
+    reporter.report(
+        Event.warn(
+            SELF,
+            "ready: "
+                + (count - notReady.size())
+                + " of "
+                + Plural.of(count, "service", "services")
+                + " after "
+                + ms
+                + " ms; not ready: "
+                + String.join(", ", notReady)
+                + (mainArgv.isEmpty() ? "" : "; starting the main program anyway")));
   }
 }

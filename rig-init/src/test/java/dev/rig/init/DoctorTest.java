@@ -34,7 +34,7 @@ class DoctorTest {
             System.nanoTime());
     String text = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, text);
-    assertTrue(text.contains("rig-init: gpu: 1 driver libraries"), text);
+    assertTrue(text.contains("rig-init: gpu: 1 driver library"), text);
     assertTrue(text.contains("no device"), text);
     assertTrue(
         text.contains(

@@ -3,12 +3,14 @@ package dev.rig.init;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.rig.testkit.Tools;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +96,7 @@ class RunProcessTest {
             + "\"stubborn\":{\"argv\":[\"sh\",\"-c\",\"trap '' TERM; while :; do sleep 0.1;"
             + " done\"],\"stopTimeout\":\"500ms\"},"
             + "\"db\":{\"argv\":[\"perl\",\"-e\","
-            + com.fasterxml.jackson.databind.node.TextNode.valueOf(server)
+            + TextNode.valueOf(server)
             + "],\"readiness\":{\"tcp\":{\"port\":"
             + port
             + "}}}}}";
@@ -265,6 +267,224 @@ class RunProcessTest {
       assertTrue(!Files.exists(serviceRan), "a service started after the stop:\n" + out);
     } finally {
       p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void mainProgramStartsOnlyOnceSshdAndEveryServiceAreReady(@TempDir Path dir) throws Exception {
+    Path sshd = Tools.require("sshd", "openssh-server");
+    Tools.require("ssh-keygen", "openssh-client");
+    Tools.require("perl", "perl-base");
+    Tools.require("bash", "bash");
+    Files.createDirectories(Path.of("/run/sshd"));
+    int sshPort = RigInitProcess.freePort();
+    int dbPort = RigInitProcess.freePort();
+    Path webReady = dir.resolve("web-ready");
+    // db listens only after a second, web becomes ready half a second after db: the old rig-init
+    // had started the main program long before.
+    String db =
+        "use IO::Socket::INET; sleep 1; my $s=IO::Socket::INET->new(LocalAddr=>'127.0.0.1',"
+            + "LocalPort=>"
+            + dbPort
+            + ",Listen=>5,ReuseAddr=>1) or die; while(1){my $c=$s->accept; close $c if $c}";
+    String json =
+        "{\"startup\":{\"sshd\":true,\"sshPort\":"
+            + sshPort
+            + ",\"sshListenAddress\":\"127.0.0.1\",\"sshdPath\":\""
+            + sshd.toAbsolutePath()
+            + "\",\"sshHostKeyTypes\":[\"ed25519\"]},\"services\":{"
+            + "\"web\":{\"argv\":[\"sh\",\"-c\",\"sleep 0.5; touch "
+            + webReady
+            + "; while :; do sleep 0.1; done\"],\"dependsOn\":[\"db\"],"
+            + "\"readiness\":{\"file\":\""
+            + webReady
+            + "\"}},"
+            + "\"db\":{\"argv\":[\"perl\",\"-e\","
+            + TextNode.valueOf(db)
+            + "],\"readiness\":{\"tcp\":{\"port\":"
+            + dbPort
+            + "}}}}}";
+    Path cfg = Files.writeString(dir.resolve("runtime.json"), json);
+    // The main program checks for itself that what it may rely on is there.
+    String main =
+        "exec 3<>/dev/tcp/127.0.0.1/"
+            + sshPort
+            + " && exec 4<>/dev/tcp/127.0.0.1/"
+            + dbPort
+            + " && test -e "
+            + webReady
+            + " && echo main-found-sshd-db-and-web";
+    Path log = dir.resolve("log");
+    Process p =
+        RigInitProcess.start(
+            List.of(
+                "run",
+                "--config",
+                cfg.toString(),
+                "--root",
+                dir.resolve("root").toString(),
+                "--",
+                "bash",
+                "-c",
+                main),
+            Map.of(),
+            log);
+    try {
+      assertTrue(
+          p.waitFor(30, TimeUnit.SECONDS), "rig-init did not exit:\n" + Files.readString(log));
+      String out = Files.readString(log);
+      assertEquals(0, p.exitValue(), out);
+      List<String> lines = out.lines().toList();
+      List<String> inOrder =
+          List.of(
+              "rig-init: sshd: ready",
+              "rig-init: db: ready",
+              "rig-init: web: ready",
+              "rig-init: run: all 3 services ready ",
+              "rig-init: main: starting [bash, -c, ",
+              "main-found-sshd-db-and-web",
+              "rig-init: main: exited with code 0; stopping services",
+              "rig-init: sshd: stopping with SIGTERM",
+              "rig-init: run: all services stopped; exit 0");
+      int previous = -1;
+      for (String expected : inOrder) {
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+          if (lines.get(i).startsWith(expected)) {
+            at.add(i);
+          }
+        }
+        assertEquals(1, at.size(), "'" + expected + "' once:\n" + out);
+        assertTrue(at.get(0) > previous, "'" + expected + "' out of order:\n" + out);
+        previous = at.get(0);
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aStopWhileServicesAreNotReadyYetNeverStartsTheMainProgram(@TempDir Path dir)
+      throws Exception {
+    Path mainRan = dir.resolve("main-ran");
+    Path cfg =
+        Files.writeString(
+            dir.resolve("runtime.json"),
+            "{\"services\":{\"slow\":{\"argv\":[\"sleep\",\"600\"],"
+                + "\"readiness\":{\"file\":\""
+                + dir.resolve("never")
+                + "\",\"timeout\":\"60s\"}}}}");
+    Path log = dir.resolve("log");
+    Process p =
+        RigInitProcess.start(
+            List.of(
+                "run",
+                "--config",
+                cfg.toString(),
+                "--root",
+                dir.resolve("root").toString(),
+                "--",
+                "touch",
+                mainRan.toString()),
+            Map.of(),
+            log);
+    try {
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (!Files.readString(log).contains("rig-init: slow: started")) {
+        assertTrue(p.isAlive(), "rig-init died:\n" + Files.readString(log));
+        assertTrue(System.currentTimeMillis() < deadline, "no start:\n" + Files.readString(log));
+        Thread.sleep(20);
+      }
+      Thread.sleep(300); // the old rig-init started the main program at once
+      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+      assertTrue(p.waitFor(10, TimeUnit.SECONDS), "rig-init did not stop");
+      String out = Files.readString(log);
+      assertEquals(0, p.exitValue(), out);
+      assertTrue(out.contains("rig-init: run: SIGTERM received; stopping services"), out);
+      assertTrue(
+          out.lines().noneMatch(l -> l.startsWith("rig-init: run:") && l.contains("ready")),
+          "nothing is ready:\n" + out);
+      assertTrue(!out.contains("rig-init: main:"), out);
+      assertTrue(!Files.exists(mainRan), "the main program ran:\n" + out);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void validatePrintsTheStartOrderThatStatusShowsBuiltInServicesIncluded(@TempDir Path dir)
+      throws Exception {
+    Path sshd = Tools.require("sshd", "openssh-server");
+    Tools.require("ssh-keygen", "openssh-client");
+    Files.createDirectories(Path.of("/run/sshd"));
+    Path root = dir.resolve("root");
+    // Stand-ins for the tailscale package: tailscaled makes its socket, tailscale up succeeds.
+    Path daemon = root.resolve("usr/sbin/tailscaled");
+    Files.createDirectories(daemon.getParent());
+    Files.writeString(
+        daemon,
+        "#!/bin/sh\nfor a; do case $a in --socket=*) touch \"${a#--socket=}\";; esac; done\n"
+            + "exec sleep 600\n");
+    Path cli = root.resolve("usr/bin/tailscale");
+    Files.createDirectories(cli.getParent());
+    Files.writeString(cli, "#!/bin/sh\nexit 0\n");
+    for (Path tool : List.of(daemon, cli)) {
+      tool.toFile().setExecutable(true);
+    }
+    int sshPort = RigInitProcess.freePort();
+    Path cfg =
+        Files.writeString(
+            dir.resolve("runtime.json"),
+            "{\"startup\":{\"sshd\":true,\"sshPort\":"
+                + sshPort
+                + ",\"sshListenAddress\":\"127.0.0.1\",\"sshdPath\":\""
+                + sshd.toAbsolutePath()
+                + "\",\"sshHostKeyTypes\":[\"ed25519\"]},\"tailscale\":{\"enable\":true},"
+                + "\"services\":{"
+                + "\"web\":{\"argv\":[\"sleep\",\"600\"],\"dependsOn\":[\"db\"]},"
+                + "\"db\":{\"argv\":[\"sleep\",\"600\"]}}}");
+    Map<String, String> env = Map.of("TS_AUTHKEY", "tskey-test");
+    Path log = dir.resolve("log");
+    Process p =
+        RigInitProcess.start(
+            List.of("run", "--config", cfg.toString(), "--root", root.toString()), env, log);
+    try {
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (!Files.readString(log).contains("services ready")) {
+        assertTrue(p.isAlive(), "rig-init died:\n" + Files.readString(log));
+        assertTrue(System.currentTimeMillis() < deadline, "not ready:\n" + Files.readString(log));
+        Thread.sleep(50);
+      }
+      ByteArrayOutputStream status = new ByteArrayOutputStream();
+      PrintStream ps = new PrintStream(status, true, StandardCharsets.UTF_8);
+      assertEquals(0, Main.execute(List.of("status", "--root", root.toString()), ps, ps));
+      List<String> listed =
+          status
+              .toString(StandardCharsets.UTF_8)
+              .lines()
+              .skip(2) // "rig-init pid N, running" and the column heads
+              .map(l -> l.split("\\s+")[0])
+              .toList();
+      assertEquals(
+          List.of("sshd", "tailscaled", "tailscale-up", "db", "web"),
+          listed,
+          status.toString(StandardCharsets.UTF_8));
+
+      ByteArrayOutputStream validate = new ByteArrayOutputStream();
+      PrintStream vs = new PrintStream(validate, true, StandardCharsets.UTF_8);
+      int code =
+          Main.execute(
+              List.of("validate", "--config", cfg.toString(), "--root", root.toString()),
+              vs,
+              vs,
+              env,
+              System.nanoTime());
+      assertEquals(0, code, validate.toString(StandardCharsets.UTF_8));
+      assertEquals(
+          cfg + ": ok, start order " + listed, validate.toString(StandardCharsets.UTF_8).strip());
+    } finally {
+      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+      assertTrue(p.waitFor(15, TimeUnit.SECONDS), "rig-init did not stop");
     }
   }
 

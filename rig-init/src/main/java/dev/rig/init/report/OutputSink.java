@@ -2,7 +2,6 @@ package dev.rig.init.report;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -37,9 +36,5 @@ public final class OutputSink {
 
   public static OutputSink stdout() {
     return new OutputSink(System.out);
-  }
-
-  static UncheckedIOException unchecked(IOException e) {
-    return new UncheckedIOException(e);
   }
 }

@@ -1,5 +1,6 @@
 package dev.rig.init.startup;
 
+import dev.rig.init.report.Plural;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -100,16 +101,19 @@ public final class EnvExport implements StartupStep {
     AtomicFiles.replaceWithMode(ctx.path(PROFILE), sh.toString(), MODE);
     return StepResult.ok(
         name(),
-        vars.size()
-            + " variables to "
+        Plural.of(vars.size(), "variable", "variables")
+            + " to "
             + ENVIRONMENT
             + " and "
             + PROFILE
             + "; "
-            + secrets
-            + " secret-looking ones left out"
+            + Plural.of(secrets, "secret-looking one", "secret-looking ones")
+            + " left out"
             + (skipped > 0
-                ? "; " + skipped + " multi-line or quoted values only in the profile"
+                ? "; "
+                    + Plural.of(
+                        skipped, "multi-line or quoted value", "multi-line or quoted values")
+                    + " only in the profile"
                 : ""));
   }
 }

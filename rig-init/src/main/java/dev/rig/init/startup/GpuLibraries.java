@@ -1,5 +1,6 @@
 package dev.rig.init.startup;
 
+import dev.rig.init.report.Plural;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -60,8 +61,8 @@ public final class GpuLibraries implements StartupStep {
       problems.add("ldconfig failed (" + ld.code() + "): " + ld.firstLine());
     }
     String msg =
-        libs.size()
-            + " libraries in "
+        Plural.of(libs.size(), "library", "libraries")
+            + " in "
             + String.join(", ", dirs)
             + (linked.isEmpty()
                 ? "; links already present"

@@ -1,5 +1,6 @@
 package dev.rig.init.startup;
 
+import dev.rig.init.report.Plural;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -79,14 +80,16 @@ public final class SshKeys implements StartupStep {
     chownToRoot(dir);
     chownToRoot(file);
     String msg =
-        have.size()
-            + " keys in "
+        Plural.of(have.size(), "key", "keys")
+            + " in "
             + FILE
             + " ("
             + existing
             + " already there"
             + (from.isEmpty() ? "" : ", added " + String.join(", ", from))
-            + (ignored > 0 ? ", " + ignored + " lines that are not keys ignored" : "")
+            + (ignored > 0
+                ? ", " + Plural.of(ignored, "non-key line", "non-key lines") + " ignored"
+                : "")
             + ")";
     String password = ctx.env("ROOT_PASSWORD");
     if (have.isEmpty() && password == null) {

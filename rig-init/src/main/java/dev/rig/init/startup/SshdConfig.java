@@ -31,6 +31,9 @@ import java.util.Map;
 public final class SshdConfig {
   public static final String FILE = "/run/rig/sshd_config";
 
+  /** The name rig's sshd has among the services (status, dependsOn, the log prefix). */
+  public static final String SERVICE = "sshd";
+
   /** Key exchange: post-quantum hybrid first, then X25519, then large finite-field groups. */
   public static final List<String> KEX =
       List.of(

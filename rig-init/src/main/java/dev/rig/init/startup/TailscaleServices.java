@@ -34,6 +34,31 @@ public final class TailscaleServices {
 
   private TailscaleServices() {}
 
+  /** The daemon's service name; tailscale-up depends on it. */
+  public static final String DAEMON_SERVICE = "tailscaled";
+
+  /** The one-shot login's service name, there only when an auth key is. */
+  public static final String UP_SERVICE = "tailscale-up";
+
+  /**
+   * The names {@link #plan} adds, decided the same way but without touching anything, for {@code
+   * rig-init validate}.
+   */
+  public static List<String> names(StepContext ctx, TailscaleSettings ts) {
+    if (!ts.enable() || !installed(ctx)) {
+      return List.of();
+    }
+    return hasAuthKey(ctx, ts) ? List.of(DAEMON_SERVICE, UP_SERVICE) : List.of(DAEMON_SERVICE);
+  }
+
+  private static boolean installed(StepContext ctx) {
+    return Files.isExecutable(ctx.path(DAEMON));
+  }
+
+  private static boolean hasAuthKey(StepContext ctx, TailscaleSettings ts) {
+    return ts.authKeySecret() != null || ctx.env("TS_AUTHKEY") != null;
+  }
+
   /** The services to add (none when disabled or not installed), reporting what it decided. */
   public static Map<String, ServiceSpec> plan(
       StepContext ctx, TailscaleSettings ts, Reporter reporter) throws IOException {
@@ -42,7 +67,7 @@ public final class TailscaleServices {
       return out;
     }
     Path daemon = ctx.path(DAEMON);
-    if (!Files.isExecutable(daemon)) {
+    if (!installed(ctx)) {
       reporter.report(
           Event.warn(
               SOURCE,
@@ -64,9 +89,8 @@ public final class TailscaleServices {
                     "--socket=" + socket))
             .withReadiness(
                 new ReadinessProbe(null, null, null, socket.toString(), null, null, null));
-    out.put("tailscaled", daemonSpec);
-    Path key = authKeyFile(ctx, ts);
-    if (key == null) {
+    out.put(DAEMON_SERVICE, daemonSpec);
+    if (!hasAuthKey(ctx, ts)) {
       reporter.report(
           Event.info(
               SOURCE,
@@ -74,6 +98,7 @@ public final class TailscaleServices {
                   + " and open the URL it prints (or set tailscale.authKeySecret or TS_AUTHKEY)"));
       return out;
     }
+    Path key = authKeyFile(ctx, ts);
     List<String> up = new ArrayList<>();
     up.add(ctx.path(CLI).toString());
     up.add("--socket=" + socket);
@@ -86,20 +111,17 @@ public final class TailscaleServices {
     // One-shot: exit 0 ends it; a failure (control plane not reachable yet) is retried a few times.
     RestartSpec retry = new RestartSpec(RestartPolicy.ON_FAILURE, 3, null, null, null);
     out.put(
-        "tailscale-up", ServiceSpec.of(up).withDependsOn(List.of("tailscaled")).withRestart(retry));
+        UP_SERVICE, ServiceSpec.of(up).withDependsOn(List.of(DAEMON_SERVICE)).withRestart(retry));
     return out;
   }
 
-  /** The key file: the named secret, else TS_AUTHKEY written to a private file; null if neither. */
+  /** The key file: the named secret, else TS_AUTHKEY written to a private file. */
   private static Path authKeyFile(StepContext ctx, TailscaleSettings ts) throws IOException {
     Path secrets = ctx.path(ctx.settings().secretsDir());
     if (ts.authKeySecret() != null) {
       return secrets.resolve(ts.authKeySecret());
     }
-    String env = ctx.env("TS_AUTHKEY");
-    if (env == null) {
-      return null;
-    }
+    String env = ctx.env("TS_AUTHKEY"); // present: hasAuthKey said so
     Path file = secrets.resolve("tailscale-authkey");
     Files.createDirectories(secrets);
     Secrets.write(

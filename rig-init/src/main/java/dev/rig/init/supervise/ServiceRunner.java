@@ -5,6 +5,7 @@ import dev.rig.init.config.RestartSpec;
 import dev.rig.init.config.ServiceSpec;
 import dev.rig.init.report.Event;
 import dev.rig.init.report.OutputSink;
+import dev.rig.init.report.Plural;
 import dev.rig.init.report.Reporter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -156,7 +157,11 @@ public final class ServiceRunner {
         return;
       }
       if (!rule.allows(restarts)) {
-        giveUp("exited with code " + code + "; gave up after " + restarts + " restarts");
+        giveUp(
+            "exited with code "
+                + code
+                + "; gave up after "
+                + Plural.of(restarts, "restart", "restarts"));
         return;
       }
       restarts++;
@@ -292,8 +297,10 @@ public final class ServiceRunner {
     closeLog();
     set(ServiceState.FAILED, null, why);
     reporter.report(Event.error(name, "failed: " + why));
-    firstReady.complete(false);
+    // An essential failure is known before readiness settles, so rig-init never starts the main
+    // program for a container that is about to stop.
     onGaveUp.accept(name);
+    firstReady.complete(false);
   }
 
   private void finishStopped(String why) {

@@ -136,6 +136,23 @@ public final class Supervisor {
     return runners.get(name).status();
   }
 
+  /**
+   * Completes when every started service has become ready or never will (failed, stopped, or past
+   * its readiness timeout), with the names of those that are not ready, in start order.
+   */
+  public CompletableFuture<List<String>> firstReadiness() {
+    List<ServiceRunner> all;
+    synchronized (this) {
+      all = runners.values().stream().filter(r -> started.contains(r.name())).toList();
+    }
+    CompletableFuture<?>[] each =
+        all.stream().map(ServiceRunner::firstReady).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(each)
+        .thenApply(
+            v ->
+                all.stream().filter(r -> !r.firstReady().join()).map(ServiceRunner::name).toList());
+  }
+
   /** Waits until {@code name} is ready; false when it never will be. For tests and tools. */
   public boolean awaitReady(String name) {
     return runners.get(name).firstReady().join();

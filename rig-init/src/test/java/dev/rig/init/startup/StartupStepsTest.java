@@ -65,12 +65,24 @@ class StartupStepsTest {
     assertEquals(StepResult.Outcome.OK, r.outcome(), r.message());
     assertEquals(List.of("# vast.ai key", KEY_A, KEY_B, KEY_C), Files.readAllLines(file));
     assertTrue(r.message().contains("3 keys"), r.message());
-    assertTrue(r.message().contains("1 lines that are not keys ignored"), r.message());
+    assertTrue(r.message().contains("1 non-key line ignored"), r.message());
     assertEquals("700", mode(file.getParent()));
     assertEquals("600", mode(file));
     // Idempotent: a restart adds nothing.
     new SshKeys().run(ctx(root, env));
     assertEquals(4, Files.readAllLines(file).size());
+  }
+
+  @Test
+  void countsOfOneReadInTheSingular(@TempDir Path root) throws Exception {
+    StepResult keys = new SshKeys().run(ctx(root, Map.of("PUBLIC_KEY", KEY_A)));
+    assertTrue(
+        keys.message().startsWith("1 key in /root/.ssh/authorized_keys (0 already there"),
+        keys.message());
+    Files.createDirectories(root.resolve("etc"));
+    StepResult env = new EnvExport().run(ctx(root, Map.of("LANG", "C.UTF-8", "HF_TOKEN", "x")));
+    assertTrue(env.message().startsWith("1 variable to /etc/environment"), env.message());
+    assertTrue(env.message().contains("; 1 secret-looking one left out"), env.message());
   }
 
   @Test

@@ -57,6 +57,32 @@ class TailscaleServicesTest {
   }
 
   @Test
+  void namesForValidateAreTheServicesPlanAdds(@TempDir Path root) throws Exception {
+    TailscaleSettings off = new TailscaleSettings(false, null, null, null);
+    TailscaleSettings on = new TailscaleSettings(true, null, null, null);
+    TailscaleSettings withSecret = new TailscaleSettings(true, "tskey", null, null);
+    Map<String, String> none = Map.of();
+    Map<String, String> key = Map.of("TS_AUTHKEY", "tskey-test");
+    // Not installed yet: enabled or not, nothing is added.
+    for (TailscaleSettings ts : List.of(off, on, withSecret)) {
+      assertEquals(List.of(), TailscaleServices.names(ctx(root, key), ts));
+      assertEquals(Map.of(), TailscaleServices.plan(ctx(root, key), ts, events::add));
+    }
+    fakeTailscale(root);
+    for (TailscaleSettings ts : List.of(off, on, withSecret)) {
+      for (Map<String, String> env : List.of(none, key)) {
+        assertEquals(
+            List.copyOf(TailscaleServices.plan(ctx(root, env), ts, events::add).keySet()),
+            TailscaleServices.names(ctx(root, env), ts),
+            ts + " " + env.keySet());
+      }
+    }
+    assertEquals(List.of("tailscaled"), TailscaleServices.names(ctx(root, none), on));
+    assertEquals(
+        List.of("tailscaled", "tailscale-up"), TailscaleServices.names(ctx(root, key), on));
+  }
+
+  @Test
   void upRunsAfterTheSocketExistsWithTheKeyFromASecretFile(@TempDir Path root) throws Exception {
     fakeTailscale(root);
     TailscaleSettings ts = new TailscaleSettings(true, "tskey", "box", List.of("--ssh"));
