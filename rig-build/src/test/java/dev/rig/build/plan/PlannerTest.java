@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rig.oci.layer.Content;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;
 import dev.rig.spec.BaseImageRef;
@@ -39,8 +40,13 @@ class PlannerTest {
 
   private static ImageSpec spec(
       int maxLayers, List<CopyToRoot> copies, Optional<BaseImageRef> from) {
+    return spec(maxLayers, copies, from, "/bin");
+  }
+
+  private static ImageSpec spec(
+      int maxLayers, List<CopyToRoot> copies, Optional<BaseImageRef> from, String path) {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("PATH", "/bin");
+    env.put("PATH", path);
     env.put("LANG", "C.UTF-8");
     return new ImageSpec(
         "img",
@@ -127,5 +133,54 @@ class PlannerTest {
             "NVIDIA_VISIBLE_DEVICES=all",
             "LD_LIBRARY_PATH=/usr/local/nvidia/lib64:/usr/local/nvidia/lib"),
         plan.env());
+  }
+
+  private static final String PATH = "/usr/local/nvidia/bin:/usr/local/cuda/bin:/usr/bin:/bin";
+
+  private static String path(ImagePlan plan) {
+    return plan.env().stream().filter(v -> v.startsWith("PATH=")).findFirst().orElseThrow();
+  }
+
+  @Test
+  void pathNamesCudasBinOnlyWhenTheImageHasThatDirectory() throws IOException {
+    ImageSpec spec = spec(50, List.of(), Optional.empty(), PATH);
+    // Debian's libraries alone: /usr/local/cuda-12.4 holds lib64 and no bin.
+    LayerInput libraries =
+        new LayerInput(
+            List.of(
+                LayerEntry.symlink("/usr/local/cuda", "cuda-12.4", 0, 0),
+                LayerEntry.directory("/usr/local/cuda-12.4", 0755, 0, 0),
+                LayerEntry.directory("/usr/local/cuda-12.4/lib64", 0755, 0, 0)),
+            "packages");
+    assertEquals(
+        "PATH=/usr/local/nvidia/bin:/usr/bin:/bin",
+        path(Planner.plan(spec, 0, List.of(libraries))));
+    assertEquals(
+        "PATH=/usr/local/nvidia/bin:/usr/bin:/bin", path(Planner.plan(spec, 0)), "no packages");
+
+    // nvcc installed: bin is there through the /usr/local/cuda link.
+    LayerInput tools =
+        new LayerInput(
+            List.of(
+                LayerEntry.directory("/usr/local/cuda-12.4/bin", 0755, 0, 0),
+                LayerEntry.symlink("/usr/local/cuda-12.4/bin/nvcc", "/usr/bin/nvcc", 0, 0)),
+            "top");
+    assertEquals("PATH=" + PATH, path(Planner.plan(spec, 0, List.of(libraries, tools))));
+
+    // NVIDIA's packages: /usr/local/cuda -> /etc/alternatives/cuda -> /usr/local/cuda-12.8,
+    // with bin implied by the files under it.
+    LayerInput nvidia =
+        new LayerInput(
+            List.of(
+                LayerEntry.symlink("/usr/local/cuda", "/etc/alternatives/cuda", 0, 0),
+                LayerEntry.symlink("/etc/alternatives/cuda", "/usr/local/cuda-12.8", 0, 0),
+                LayerEntry.file(
+                    "/usr/local/cuda-12.8/bin/nvcc", Content.ofBytes(new byte[0]), 0755, 0, 0)),
+            "packages");
+    assertEquals("PATH=" + PATH, path(Planner.plan(spec, 0, List.of(nvidia))));
+
+    // A base image's files are unknown here: its PATH is kept.
+    Optional<BaseImageRef> base = Optional.of(new BaseImageRef.OciLayoutRef(dir, "x"));
+    assertEquals("PATH=" + PATH, path(Planner.plan(spec(50, List.of(), base, PATH), 1)));
   }
 }
