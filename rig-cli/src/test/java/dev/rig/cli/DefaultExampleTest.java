@@ -153,6 +153,12 @@ class DefaultExampleTest {
                           + " cusparse.so.12 nvrtc.so.12 nvJitLink.so.12; do"
                           + " test -e /usr/local/cuda/lib64/lib$l || echo missing-lib $l; done",
                       "ldconfig -p | grep -q libnccl.so.2 || echo missing-lib nccl",
+                      "ls /usr/local/cuda/lib64 | sed 's/^/lib64: /'",
+                      "test -L /usr/local/cuda/lib64 && echo lib64-is-a-link",
+                      "test -e /usr/local/cuda/bin && echo cuda-bin-exists",
+                      "cat /usr/local/cuda/version.json",
+                      "for d in $(echo \"$PATH\" | tr : ' '); do test -d $d || echo missing-path $d;"
+                          + " done",
                       "grep -q 'include /etc/ld.so.conf.d' /etc/ld.so.conf && echo ldconf-ok",
                       "test -x /sbin/ldconfig && test -f /etc/debian_version && echo files-ok",
                       "grep VERSION_CODENAME /etc/os-release"))
@@ -164,6 +170,25 @@ class DefaultExampleTest {
       assertTrue(cuda.contains("caps=compute,utility devices=all"), cuda);
       assertTrue(cuda.contains("ld=/usr/local/nvidia/lib64:/usr/local/nvidia/lib"), cuda);
       assertFalse(cuda.contains("missing-lib"), cuda);
+      // /usr/local/cuda as CUDA users expect it: lib64 a directory of the CUDA libraries only,
+      // no bin/ (the example installs no CUDA tools) and so none on PATH, version.json.
+      assertTrue(cuda.contains("lib64: libcudart.so.12\n"), cuda);
+      assertTrue(cuda.contains("lib64: libnccl.so.2\n"), cuda);
+      assertFalse(cuda.contains("lib64-is-a-link"), cuda);
+      assertFalse(cuda.contains("lib64: libc.so.6"), cuda);
+      assertFalse(cuda.contains("cuda-bin-exists"), cuda);
+      assertFalse(cuda.contains("/usr/local/cuda/bin"), cuda);
+      assertTrue(cuda.contains("\"name\": \"CUDA SDK\""), cuda);
+      assertTrue(cuda.contains("\"version\": \"12.4."), cuda);
+      // Every PATH entry exists, except those filled at run time: the driver's tools that older
+      // NVIDIA runtimes and some markets mount, and what `pip install --user` creates.
+      List<String> missing =
+          cuda.lines()
+              .filter(l -> l.startsWith("missing-path "))
+              .map(l -> l.substring("missing-path ".length()))
+              .filter(d -> !d.equals("/usr/local/nvidia/bin") && !d.equals("/root/.local/bin"))
+              .toList();
+      assertEquals(List.of(), missing, cuda);
       assertTrue(cuda.contains("ldconf-ok") && cuda.contains("files-ok"), cuda);
       assertTrue(cuda.contains("VERSION_CODENAME=trixie"), cuda);
 

@@ -25,7 +25,7 @@ class ReproducibleBuildTest {
    * say why in the commit message.
    */
   static final String PINNED_DIGEST =
-      "sha256:27797a32e84fea6f8a59fc461845dc628661b4e2d92b0f0bc4412580213a0bef";
+      "sha256:daf581d128443f500dbb5f9f5dd87eca65439a2d85f498ffcd0efc2207ff3103";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

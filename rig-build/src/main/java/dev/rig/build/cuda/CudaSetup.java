@@ -1,21 +1,21 @@
 package dev.rig.build.cuda;
 
-import dev.rig.build.rootfs.ImageRoot;
 import dev.rig.init.startup.CudaDriverTable;
 import dev.rig.oci.layer.Content;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.spec.ImageSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * CUDA in an image that installs packages: the packages to ask for, the variables the NVIDIA
@@ -26,7 +26,20 @@ public final class CudaSetup {
   /** Where markets and older toolkits mount the driver's libraries. */
   public static final String LD_LIBRARY_PATH = "/usr/local/nvidia/lib64:/usr/local/nvidia/lib";
 
+  /** Where CUDA's tools are in NVIDIA's images, and so in the default PATH. */
+  public static final String BIN = "/usr/local/cuda/bin";
+
   private CudaSetup() {}
+
+  /**
+   * {@code path} (a PATH value) without its {@link #BIN} entries, for an image that has no such
+   * directory: a PATH entry that does not exist misleads users and tools looking for nvcc.
+   */
+  public static String pathWithoutBin(String path) {
+    return Arrays.stream(path.split(":", -1))
+        .filter(entry -> !entry.equals(BIN) && !entry.equals(BIN + "/"))
+        .collect(Collectors.joining(":"));
+  }
 
   /** The CUDA packages the resolver is asked for; empty when CUDA does not apply. */
   public static List<String> packages(ImageSpec spec) {
@@ -108,32 +121,36 @@ public final class CudaSetup {
 
   /**
    * The files rig adds for CUDA on top of the installed packages in {@code root}: /usr/local/cuda
-   * pointing at /usr/local/cuda-VERSION (for Debian's libraries, that directory's lib64 links to
-   * the multiarch library directory where they are), unless the packages made /usr/local/cuda;
-   * /etc/ld.so.conf with its include line when libc-bin did not ship it; /sbin/ldconfig when only
-   * /usr/sbin/ldconfig exists and /sbin is a real directory.
+   * pointing at /usr/local/cuda-VERSION, unless the packages made /usr/local/cuda; for Debian's
+   * packages (no {@code cuda.repository}, whose packages make that tree themselves) the tree of
+   * links {@link CudaTree} builds from what they installed; /etc/ld.so.conf with its include line
+   * when libc-bin did not ship it; /sbin/ldconfig when only /usr/sbin/ldconfig exists and /sbin is
+   * a real directory. The root is only read, never through a link that leaves it.
    */
   public static List<LayerEntry> files(ImageSpec spec, Path root) throws IOException {
     List<LayerEntry> entries = new ArrayList<>();
     if (!spec.parts().cuda()) {
       return entries;
     }
-    // Scripts ran in this root: its links are resolved inside it, never on the host.
-    ImageRoot image = ImageRoot.of(root);
+    InstalledRoot installed = new InstalledRoot(root);
     String versioned = "cuda-" + spec.cuda().version();
-    if (!Files.exists(image.resolveLink("usr/local/cuda"), LinkOption.NOFOLLOW_LINKS)) {
+    if (installed.entry("/usr/local/cuda").isEmpty()) {
       entries.add(LayerEntry.symlink("/usr/local/cuda", versioned, 0, 0));
     }
     if (spec.cuda().repository().isEmpty()) {
-      entries.add(LayerEntry.directory("/usr/local/" + versioned, 0755, 0, 0));
-      entries.add(
-          LayerEntry.symlink(
-              "/usr/local/" + versioned + "/lib64",
-              "/usr/lib/" + multiarch(spec.platform()),
-              0,
-              0));
+      entries.addAll(
+          CudaTree.entries(
+              "/usr/local/" + versioned,
+              multiarch(spec.platform()),
+              CudaPackages.read(installed, spec.cuda().packages()),
+              installed));
     }
-    if (!includesConfD(image, "etc/ld.so.conf")) {
+    boolean includesConfD =
+        installed
+            .readRegularFile("/etc/ld.so.conf")
+            .map(text -> text.lines().anyMatch(l -> l.strip().startsWith("include ")))
+            .orElse(false);
+    if (!includesConfD) {
       entries.add(
           LayerEntry.file(
               "/etc/ld.so.conf",
@@ -143,21 +160,12 @@ public final class CudaSetup {
               0,
               0));
     }
-    if (!image.exists("sbin/ldconfig")
-        && image.exists("usr/sbin/ldconfig")
-        && Files.isDirectory(image.resolveLink("sbin"), LinkOption.NOFOLLOW_LINKS)) {
+    if (installed.entry("/sbin/ldconfig").isEmpty()
+        && installed.entry("/usr/sbin/ldconfig").isPresent()
+        && installed.entry("/sbin").map(BasicFileAttributes::isDirectory).orElse(false)) {
       entries.add(LayerEntry.symlink("/sbin/ldconfig", "/usr/sbin/ldconfig", 0, 0));
     }
     return entries;
-  }
-
-  private static boolean includesConfD(ImageRoot image, String ldSoConf) {
-    try {
-      return image.isRegularFile(ldSoConf)
-          && image.readString(ldSoConf).lines().anyMatch(l -> l.strip().startsWith("include "));
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /** The Debian multiarch triplet of an OCI platform. */

@@ -59,8 +59,20 @@ public final class Planner {
         layers.add(layer(List.of(), group));
       }
     }
+    // Without a base image the layers are the whole image, so a CUDA bin directory it lacks is
+    // known to be missing; a base image's files are not known here, and its PATH is kept.
+    boolean dropCudaBin =
+        spec.from().isEmpty() && !new LayerTree(layers).isDirectory(CudaSetup.BIN);
     List<String> env = new ArrayList<>();
-    spec.env().forEach((name, value) -> env.add(name + "=" + value));
+    spec.env()
+        .forEach(
+            (name, value) ->
+                env.add(
+                    name
+                        + "="
+                        + (dropCudaBin && name.equals("PATH")
+                            ? CudaSetup.pathWithoutBin(value)
+                            : value)));
     CudaSetup.env(spec).forEach((name, value) -> env.add(name + "=" + value));
     // rig-init runs the image unless the spec names its own entrypoint.
     List<String> entrypoint =

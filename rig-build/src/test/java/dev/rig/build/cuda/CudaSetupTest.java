@@ -1,5 +1,6 @@
 package dev.rig.build.cuda;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,12 +13,14 @@ import dev.rig.spec.AptRepositorySpec;
 import dev.rig.spec.CudaSpec;
 import dev.rig.spec.EnvironmentSpec;
 import dev.rig.spec.ImageSpec;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,22 +132,113 @@ class CudaSetupTest {
     assertEquals(Optional.empty(), CudaSetup.driverPackageProblem(allowed, resolved));
   }
 
-  @Test
-  void debianLibrariesGetAUsrLocalCudaTreeAndMissingToolkitFilesAreAdded() throws Exception {
+  /** A Debian root as dpkg leaves it: libc, python3, two CUDA libraries and NCCL. */
+  private void debianRoot() throws IOException {
     Files.createDirectories(root.resolve("usr/sbin"));
     Files.writeString(root.resolve("usr/sbin/ldconfig"), "");
     Files.createSymbolicLink(root.resolve("sbin"), Path.of("usr/sbin"));
     Files.createDirectories(root.resolve("etc"));
     Files.writeString(root.resolve("etc/ld.so.conf"), "include /etc/ld.so.conf.d/*.conf\n");
-    List<LayerEntry> files = CudaSetup.files(TestSpecs.withPackages("python3"), root);
-    Map<String, LayerEntry> byPath =
-        files.stream().collect(Collectors.toMap(LayerEntry::path, e -> e));
+    install("libc6", "2.41-12", "glibc", "/usr/lib/x86_64-linux-gnu/libc.so.6");
+    install("python3", "3.13.5-1", "python3-defaults", "/usr/bin/python3");
+    install(
+        "libcudart12",
+        "12.4.131~12.4.1-3",
+        "nvidia-cuda-toolkit",
+        "/usr/lib/x86_64-linux-gnu/libcudart.so.12.4.127",
+        "/usr/lib/x86_64-linux-gnu/libcudart.so.12 -> libcudart.so.12.4.127",
+        "/usr/share/doc/libcudart12/copyright");
+    install(
+        "libcublas12",
+        "12.4.5.8~12.4.1-3",
+        "nvidia-cuda-toolkit",
+        "/usr/lib/x86_64-linux-gnu/libcublas.so.12.4.5.8",
+        "/usr/lib/x86_64-linux-gnu/libcublas.so.12 -> libcublas.so.12.4.5.8");
+    install(
+        "libnccl2",
+        "2.21.5-1",
+        "nccl",
+        "/usr/lib/x86_64-linux-gnu/libnccl.so.2.21.5",
+        "/usr/lib/x86_64-linux-gnu/libnccl.so.2 -> libnccl.so.2.21.5");
+  }
+
+  /**
+   * Installs {@code name} as dpkg would: its files ("PATH" or "PATH -> TARGET"), its .list (named
+   * NAME:amd64.list, as for Multi-Arch: same) and its stanza in the status file.
+   */
+  private void install(String name, String version, String source, String... files)
+      throws IOException {
+    StringBuilder list = new StringBuilder();
+    for (String file : files) {
+      String[] parts = file.split(" -> ");
+      Path host = root.resolve(parts[0].substring(1));
+      Files.createDirectories(host.getParent());
+      if (parts.length == 2) {
+        Files.createSymbolicLink(host, Path.of(parts[1]));
+      } else {
+        Files.writeString(host, name);
+      }
+      // dpkg lists each parent directory too.
+      for (String parent : dev.rig.oci.layer.ImagePaths.parents(parts[0])) {
+        list.append(parent).append('\n');
+      }
+      list.append(parts[0]).append('\n');
+    }
+    Path info = Files.createDirectories(root.resolve("var/lib/dpkg/info"));
+    Files.writeString(info.resolve(name + ":amd64.list"), list.toString());
+    String stanza =
+        "Package: "
+            + name
+            + "\nStatus: install ok installed\nArchitecture: amd64\n"
+            + (source.equals(name) ? "" : "Source: " + source + " (" + version + ")\n")
+            + "Version: "
+            + version
+            + "\n\n";
+    Files.writeString(
+        root.resolve("var/lib/dpkg/status"),
+        stanza,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+  }
+
+  /** The entries as "PATH" (directory), "PATH -> TARGET" (link) or "PATH: TEXT" (file). */
+  private static List<String> describe(List<LayerEntry> entries) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (LayerEntry e : entries) {
+      lines.add(
+          switch (e.type()) {
+            case DIRECTORY -> e.path();
+            case SYMLINK -> e.path() + " -> " + e.linkTarget();
+            case FILE -> e.path() + ": " + new String(e.content().open().readAllBytes(), UTF_8);
+            case HARDLINK -> e.path() + " => " + e.linkTarget();
+          });
+    }
+    return lines;
+  }
+
+  private static final String VERSION_JSON =
+      "/usr/local/cuda-12.4/version.json: {\n  \"cuda\": {\n    \"name\": \"CUDA SDK\",\n"
+          + "    \"version\": \"12.4.1\"\n  }\n}\n";
+
+  @Test
+  void debianLibrariesGetALib64LinkPerCudaLibraryAndNoBinOrIncludeWithoutTools() throws Exception {
+    debianRoot();
     assertEquals(
-        java.util.Set.of("/usr/local/cuda", "/usr/local/cuda-12.4", "/usr/local/cuda-12.4/lib64"),
-        byPath.keySet());
-    assertEquals("cuda-12.4", byPath.get("/usr/local/cuda").linkTarget());
-    assertEquals(
-        "/usr/lib/x86_64-linux-gnu", byPath.get("/usr/local/cuda-12.4/lib64").linkTarget());
+        List.of(
+            "/usr/local/cuda -> cuda-12.4",
+            "/usr/local/cuda-12.4",
+            "/usr/local/cuda-12.4/lib64",
+            "/usr/local/cuda-12.4/lib64/libcublas.so.12 -> /usr/lib/x86_64-linux-gnu/libcublas.so.12",
+            "/usr/local/cuda-12.4/lib64/libcublas.so.12.4.5.8"
+                + " -> /usr/lib/x86_64-linux-gnu/libcublas.so.12.4.5.8",
+            "/usr/local/cuda-12.4/lib64/libcudart.so.12 -> /usr/lib/x86_64-linux-gnu/libcudart.so.12",
+            "/usr/local/cuda-12.4/lib64/libcudart.so.12.4.127"
+                + " -> /usr/lib/x86_64-linux-gnu/libcudart.so.12.4.127",
+            "/usr/local/cuda-12.4/lib64/libnccl.so.2 -> /usr/lib/x86_64-linux-gnu/libnccl.so.2",
+            "/usr/local/cuda-12.4/lib64/libnccl.so.2.21.5"
+                + " -> /usr/lib/x86_64-linux-gnu/libnccl.so.2.21.5",
+            VERSION_JSON),
+        describe(CudaSetup.files(TestSpecs.withPackages("python3"), root)));
 
     // A root without ld.so.conf gets one with the include line.
     Files.delete(root.resolve("etc/ld.so.conf"));
@@ -154,6 +248,100 @@ class CudaSetupTest {
             .findFirst()
             .orElseThrow();
     assertEquals(EntryType.FILE, conf.type());
+  }
+
+  @Test
+  void toolsAndHeadersFromCudasSourcePackagesGetBinAndInclude() throws Exception {
+    debianRoot();
+    // Asked for in `packages`, not cuda.packages: the same source as libcudart12 makes it CUDA's.
+    install(
+        "nvidia-cuda-toolkit",
+        "12.4.131~12.4.1-3",
+        "nvidia-cuda-toolkit",
+        "/usr/bin/nvcc -> ../lib/nvidia-cuda-toolkit/bin/nvcc",
+        "/usr/bin/cuobjdump",
+        "/usr/lib/nvidia-cuda-toolkit/bin/nvcc");
+    install(
+        "nvidia-cuda-dev",
+        "12.4.131~12.4.1-3",
+        "nvidia-cuda-toolkit",
+        "/usr/include/cuda_runtime.h",
+        "/usr/include/crt/host_config.h",
+        "/usr/lib/x86_64-linux-gnu/libcudart.so -> libcudart.so.12",
+        "/usr/lib/x86_64-linux-gnu/libcudart_static.a");
+    List<String> tree =
+        describe(CudaSetup.files(TestSpecs.withPackages("python3", "nvidia-cuda-toolkit"), root));
+    assertEquals(
+        List.of(
+            "/usr/local/cuda-12.4/bin",
+            "/usr/local/cuda-12.4/bin/cuobjdump -> /usr/bin/cuobjdump",
+            "/usr/local/cuda-12.4/bin/nvcc -> /usr/bin/nvcc",
+            "/usr/local/cuda-12.4/include",
+            "/usr/local/cuda-12.4/include/crt -> /usr/include/crt",
+            "/usr/local/cuda-12.4/include/cuda_runtime.h -> /usr/include/cuda_runtime.h"),
+        tree.stream().filter(l -> l.contains("/bin") || l.contains("/include")).toList());
+    assertTrue(
+        tree.contains(
+            "/usr/local/cuda-12.4/lib64/libcudart.so -> /usr/lib/x86_64-linux-gnu/libcudart.so"),
+        tree.toString());
+    assertTrue(
+        tree.contains(
+            "/usr/local/cuda-12.4/lib64/libcudart_static.a"
+                + " -> /usr/lib/x86_64-linux-gnu/libcudart_static.a"),
+        tree.toString());
+    assertFalse(
+        tree.stream().anyMatch(l -> l.contains("python3") || l.contains("libc.so")),
+        tree.toString());
+  }
+
+  @Test
+  void listedFilesTheRootLacksAndLinksOutOfTheRootGetNothing(@TempDir Path outside)
+      throws Exception {
+    debianRoot();
+    // Slimmed away after dpkg listed it.
+    Files.delete(root.resolve("usr/lib/x86_64-linux-gnu/libnccl.so.2.21.5"));
+    Files.delete(root.resolve("usr/lib/x86_64-linux-gnu/libnccl.so.2"));
+    List<String> tree = describe(CudaSetup.files(TestSpecs.withPackages("python3"), root));
+    assertFalse(tree.stream().anyMatch(l -> l.contains("nccl")), tree.toString());
+
+    // A package's link to a host directory is read inside the root, where it names nothing.
+    Path hostLib = Files.createDirectories(outside.resolve("lib"));
+    Files.writeString(hostLib.resolve("libnccl.so.2.21.5"), "host");
+    Files.createSymbolicLink(hostLib.resolve("libnccl.so.2"), Path.of("libnccl.so.2.21.5"));
+    Path multiarch = root.resolve("usr/lib/x86_64-linux-gnu");
+    Path moved = root.resolve("usr/lib/moved");
+    Files.move(multiarch, moved);
+    Files.createSymbolicLink(multiarch, hostLib);
+    tree = describe(CudaSetup.files(TestSpecs.withPackages("python3"), root));
+    assertFalse(tree.stream().anyMatch(l -> l.contains("/lib64")), tree.toString());
+
+    // dpkg's status as a link to a host file is not read either.
+    Files.delete(multiarch);
+    Files.move(moved, multiarch);
+    Path status = root.resolve("var/lib/dpkg/status");
+    Files.move(status, outside.resolve("status"));
+    Files.createSymbolicLink(status, outside.resolve("status"));
+    tree = describe(CudaSetup.files(TestSpecs.withPackages("python3"), root));
+    assertEquals(List.of("/usr/local/cuda -> cuda-12.4", "/usr/local/cuda-12.4"), tree);
+  }
+
+  @Test
+  void theReleaseComesFromLibcudartsUpstreamVersion() {
+    assertEquals(Optional.of("12.4.1"), CudaTree.release("12.4.131~12.4.1-3"));
+    assertEquals(Optional.of("11.8.0"), CudaTree.release("11.8.89~11.8.0-5"));
+    assertEquals(Optional.of("12.4.1"), CudaTree.release("1:12.4.1-1"));
+    assertEquals(Optional.of("12.4"), CudaTree.release("12.4"));
+    assertEquals(Optional.empty(), CudaTree.release("git20240101"));
+  }
+
+  @Test
+  void pathWithoutBinDropsOnlyCudasBinEntries() {
+    assertEquals(
+        "/usr/local/nvidia/bin:/usr/local/bin:/usr/bin",
+        CudaSetup.pathWithoutBin(
+            "/usr/local/nvidia/bin:/usr/local/cuda/bin:/usr/local/bin:/usr/bin"));
+    assertEquals("/usr/bin", CudaSetup.pathWithoutBin("/usr/local/cuda/bin/:/usr/bin"));
+    assertEquals("/usr/bin:/bin", CudaSetup.pathWithoutBin("/usr/bin:/bin"));
   }
 
   @Test

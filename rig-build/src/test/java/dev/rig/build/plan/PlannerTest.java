@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rig.build.TestSpecs;
 import dev.rig.build.home.HomeLayer;
 import dev.rig.build.runtime.RuntimeLayer;
+import dev.rig.oci.layer.Content;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;
 import dev.rig.spec.BaseImageRef;
@@ -42,8 +43,13 @@ class PlannerTest {
 
   private static ImageSpec spec(
       int maxLayers, List<CopyToRoot> copies, Optional<BaseImageRef> from) {
+    return spec(maxLayers, copies, from, "/bin");
+  }
+
+  private static ImageSpec spec(
+      int maxLayers, List<CopyToRoot> copies, Optional<BaseImageRef> from, String path) {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("PATH", "/bin");
+    env.put("PATH", path);
     env.put("LANG", "C.UTF-8");
     return new ImageSpec(
         "img",
@@ -68,11 +74,16 @@ class PlannerTest {
 
   /** The preparation a build makes (host files read), then the plan, which reads nothing. */
   private static ImagePlan plan(ImageSpec spec, int baseLayers) throws IOException {
+    return plan(spec, baseLayers, List.of());
+  }
+
+  private static ImagePlan plan(ImageSpec spec, int baseLayers, List<LayerInput> packageLayers)
+      throws IOException {
     return Planner.plan(
         new PreparedImage(
             spec,
             baseLayers,
-            List.of(),
+            packageLayers,
             Optional.empty(),
             HomeLayer.layer(spec),
             HostFiles.read(spec)));
@@ -174,5 +185,52 @@ class PlannerTest {
             IllegalArgumentException.class,
             () -> LayerBudget.of(spec, spec.maxLayers() - 2).forPackages("img"));
     assertTrue(e.getMessage().contains("raise maxLayers"), e.getMessage());
+  }
+
+  private static final String PATH = "/usr/local/nvidia/bin:/usr/local/cuda/bin:/usr/bin:/bin";
+
+  private static String path(ImagePlan plan) {
+    return plan.env().stream().filter(v -> v.startsWith("PATH=")).findFirst().orElseThrow();
+  }
+
+  @Test
+  void pathNamesCudasBinOnlyWhenTheImageHasThatDirectory() throws IOException {
+    ImageSpec spec = spec(50, List.of(), Optional.empty(), PATH);
+    // Debian's libraries alone: /usr/local/cuda-12.4 holds lib64 and no bin.
+    LayerInput libraries =
+        new LayerInput(
+            List.of(
+                LayerEntry.symlink("/usr/local/cuda", "cuda-12.4", 0, 0),
+                LayerEntry.directory("/usr/local/cuda-12.4", 0755, 0, 0),
+                LayerEntry.directory("/usr/local/cuda-12.4/lib64", 0755, 0, 0)),
+            "packages");
+    assertEquals(
+        "PATH=/usr/local/nvidia/bin:/usr/bin:/bin", path(plan(spec, 0, List.of(libraries))));
+    assertEquals("PATH=/usr/local/nvidia/bin:/usr/bin:/bin", path(plan(spec, 0)), "no packages");
+
+    // nvcc installed: bin is there through the /usr/local/cuda link.
+    LayerInput tools =
+        new LayerInput(
+            List.of(
+                LayerEntry.directory("/usr/local/cuda-12.4/bin", 0755, 0, 0),
+                LayerEntry.symlink("/usr/local/cuda-12.4/bin/nvcc", "/usr/bin/nvcc", 0, 0)),
+            "top");
+    assertEquals("PATH=" + PATH, path(plan(spec, 0, List.of(libraries, tools))));
+
+    // NVIDIA's packages: /usr/local/cuda -> /etc/alternatives/cuda -> /usr/local/cuda-12.8,
+    // with bin implied by the files under it.
+    LayerInput nvidia =
+        new LayerInput(
+            List.of(
+                LayerEntry.symlink("/usr/local/cuda", "/etc/alternatives/cuda", 0, 0),
+                LayerEntry.symlink("/etc/alternatives/cuda", "/usr/local/cuda-12.8", 0, 0),
+                LayerEntry.file(
+                    "/usr/local/cuda-12.8/bin/nvcc", Content.ofBytes(new byte[0]), 0755, 0, 0)),
+            "packages");
+    assertEquals("PATH=" + PATH, path(plan(spec, 0, List.of(nvidia))));
+
+    // A base image's files are unknown here: its PATH is kept.
+    Optional<BaseImageRef> base = Optional.of(new BaseImageRef.OciLayoutRef(dir, "x"));
+    assertEquals("PATH=" + PATH, path(plan(spec(50, List.of(), base, PATH), 1)));
   }
 }
