@@ -4,6 +4,7 @@ import dev.rig.build.rootfs.ImageRoot;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +104,13 @@ final class Sandbox {
   Result run(
       List<String> command, Map<String, Path> binds, long timeoutSeconds, Consumer<String> lines)
       throws IOException {
+    Optional<byte[]> filter = SeccompFilter.forHost();
     List<String> argv = new ArrayList<>();
+    if (filter.isPresent()) {
+      // bwrap reads the filter from a file descriptor, which ProcessBuilder cannot pass: a shell
+      // moves the program's stdin (where the filter is written) to fd 3 and gives it /dev/null.
+      argv.addAll(List.of("/bin/sh", "-c", "exec \"$@\" 3<&0 </dev/null", "sh"));
+    }
     argv.addAll(List.of(setpriv.toString(), "--no-new-privs", bwrap.toString()));
     argv.addAll(List.of("--bind", root.toString(), "/"));
     argv.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"));
@@ -126,10 +133,19 @@ final class Sandbox {
             "--cap-drop",
             "ALL"));
     CAPABILITIES.forEach(cap -> argv.addAll(List.of("--cap-add", cap)));
+    if (filter.isPresent()) {
+      argv.addAll(List.of("--seccomp", "3"));
+    }
     env.forEach((k, v) -> argv.addAll(List.of("--setenv", k, v)));
     argv.addAll(command);
     Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-    process.getOutputStream().close();
+    try (OutputStream in = process.getOutputStream()) {
+      if (filter.isPresent()) {
+        in.write(filter.get());
+      }
+    } catch (IOException e) {
+      // bwrap exited before reading its filter; its own output says why.
+    }
     // Output is drained on its own thread, so a script that hangs still meets the timeout.
     CompletableFuture<String> output =
         CompletableFuture.supplyAsync(

@@ -33,7 +33,8 @@ class SandboxTest {
     Files.createDirectories(root.resolve("bin"));
     Files.createDirectories(root.resolve("mnt"));
     Files.copy(busybox, root.resolve("bin/busybox"));
-    for (String applet : List.of("sh", "cat", "mount", "mknod", "grep", "chown", "stat")) {
+    for (String applet :
+        List.of("sh", "cat", "mount", "mknod", "mkfifo", "unshare", "grep", "chown", "stat")) {
       Files.createSymbolicLink(root.resolve("bin/" + applet), Path.of("busybox"));
     }
     sandbox = Sandbox.of(root, 0);
@@ -55,6 +56,20 @@ class SandboxTest {
     assertFalse(effective.testBit(21), "CAP_SYS_ADMIN dropped: " + effective.toString(16));
     assertFalse(effective.testBit(27), "CAP_MKNOD dropped: " + effective.toString(16));
     assertEquals("1", field(status.output(), "NoNewPrivs"), status.output());
+    assertEquals("2", field(status.output(), "Seccomp"), "a seccomp filter: " + status.output());
+  }
+
+  /**
+   * The seccomp filter refuses what no package script needs even where a capability would not: a
+   * new (user) namespace, a device node; a fifo is still fine.
+   */
+  @Test
+  void theFilterRefusesNamespacesButNotFifos() throws Exception {
+    Sandbox.Result unshare = sh("/bin/unshare -U /bin/busybox true");
+    assertNotEquals(0, unshare.exitCode(), "a new namespace in the sandbox: " + unshare.output());
+    Sandbox.Result fifo = sh("/bin/mkfifo /tmp/fifo && /bin/stat -c %F /tmp/fifo");
+    assertEquals(0, fifo.exitCode(), fifo.output());
+    assertTrue(fifo.output().contains("fifo"), fifo.output());
   }
 
   @Test
