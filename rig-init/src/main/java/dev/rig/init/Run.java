@@ -242,9 +242,11 @@ final class Run {
   }
 
   /**
-   * Once background host keys (RSA) exist: rewrite sshd_config to list them and SIGHUP sshd, which
-   * re-executes itself with the new keys. Only after sshd is ready, so the HUP never meets an sshd
-   * that has not installed its handler yet.
+   * Once background host keys (RSA) exist: rewrite sshd_config to list them, for sshd's next start
+   * (a restart by the supervisor, or the container's). sshd is not reloaded: a SIGHUP makes it
+   * re-execute itself, and for that moment it refuses connections, which clients (and markets'
+   * health checks) see as "connection refused" right after start. Every client that can speak
+   * the key exchange sshd offers has ed25519 host keys anyway.
    */
   private void reloadSshdWhenKeysArrive(StepContext ctx, HostKeys keys, Supervisor supervisor) {
     keys.background()
@@ -259,12 +261,11 @@ final class Run {
                 reporter.report(Event.warn("sshd", "cannot rewrite " + SshdConfig.FILE + ": " + e));
                 return;
               }
-              Long pid = supervisor.status("sshd").pid();
-              if (pid != null && ProcessGroups.signalProcess(pid, "HUP")) {
-                reporter.report(
-                    Event.info(
-                        "sshd", String.join(", ", types) + " host key ready; sshd reloaded"));
-              }
+              reporter.report(
+                  Event.info(
+                      "sshd",
+                      String.join(", ", types)
+                          + " host key ready; sshd offers it from its next start"));
             });
   }
 
