@@ -15,7 +15,6 @@ import dev.rig.init.startup.StepContext;
 import dev.rig.init.startup.StepResult;
 import dev.rig.init.startup.TailscaleServices;
 import dev.rig.init.supervise.MainProgram;
-import dev.rig.init.supervise.ProcessGroups;
 import dev.rig.init.supervise.StatusFile;
 import dev.rig.init.supervise.StopSignals;
 import dev.rig.init.supervise.Supervisor;
@@ -245,8 +244,8 @@ final class Run {
    * Once background host keys (RSA) exist: rewrite sshd_config to list them, for sshd's next start
    * (a restart by the supervisor, or the container's). sshd is not reloaded: a SIGHUP makes it
    * re-execute itself, and for that moment it refuses connections, which clients (and markets'
-   * health checks) see as "connection refused" right after start. Every client that can speak
-   * the key exchange sshd offers has ed25519 host keys anyway.
+   * health checks) see as "connection refused" right after start. Every client that can speak the
+   * key exchange sshd offers has ed25519 host keys anyway.
    */
   private void reloadSshdWhenKeysArrive(StepContext ctx, HostKeys keys, Supervisor supervisor) {
     keys.background()
