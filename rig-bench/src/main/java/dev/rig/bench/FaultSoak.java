@@ -97,8 +97,16 @@ public final class FaultSoak {
 
   public FaultSoak(Setup setup, PrintStream log) throws IOException {
     this.setup = setup;
-    Fs.deleteTree(setup.work());
+    // Everything but the cache goes: a second run need not build the seed image from the mirror
+    // again (the seed's own rig.lock and the cached .debs make it a cache hit).
     Files.createDirectories(setup.work());
+    try (Stream<Path> entries = Files.list(setup.work())) {
+      for (Path entry : entries.toList()) {
+        if (!entry.getFileName().toString().equals("cache")) {
+          Fs.deleteTree(entry);
+        }
+      }
+    }
     this.proc = new Proc(setup.work().resolve("logs"));
     this.log = log;
     this.random = new Random(setup.seed());
