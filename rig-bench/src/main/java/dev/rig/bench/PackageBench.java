@@ -2,13 +2,11 @@ package dev.rig.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rig.apt.control.MultiArch;
 import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.deb.DebDownloader;
 import dev.rig.apt.deb.DownloadListener;
 import dev.rig.apt.repo.Fetchers;
 import dev.rig.apt.repo.RepositoryFetcher;
-import dev.rig.apt.version.DebianVersion;
 import dev.rig.bench.Table.Row;
 import dev.rig.bench.Table.Verdict;
 import java.io.IOException;
@@ -142,29 +140,14 @@ final class PackageBench {
     RepositoryFetcher fetcher = Fetchers.forUri(CudaTree.mirror().uri());
     List<DebDownloader.Request> requests = new ArrayList<>();
     for (JsonNode p : locked) {
-      DebianVersion version = DebianVersion.parse(p.path("version").asText());
-      String name = p.path("name").asText();
       PackageRecord record =
-          new PackageRecord(
-              name,
-              version,
+          PackageRecord.forDownload(
+              p.path("name").asText(),
+              p.path("version").asText(),
               p.path("architecture").asText(),
-              MultiArch.NO,
-              false,
-              "optional",
-              name,
-              version,
-              List.of(),
-              List.of(),
-              List.of(),
-              List.of(),
-              List.of(),
-              List.of(),
-              List.of(),
               p.path("filename").asText(),
               p.path("size").asLong(),
-              p.path("sha256").asText(),
-              0);
+              p.path("sha256").asText());
       requests.add(new DebDownloader.Request(record, fetcher));
     }
     long start = System.nanoTime();

@@ -33,6 +33,35 @@ public record PackageRecord(
     String sha256,
     long installedSizeKib) {
 
+  /**
+   * Enough of an index record to download and verify one package whose name, version, file, size
+   * and SHA-256 are already known (from rig.lock): no relations, no index to read.
+   */
+  public static PackageRecord forDownload(
+      String name, String version, String architecture, String filename, long size, String sha256) {
+    DebianVersion parsed = DebianVersion.parse(version);
+    return new PackageRecord(
+        name,
+        parsed,
+        architecture,
+        MultiArch.NO,
+        false,
+        "",
+        name,
+        parsed,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        filename,
+        size,
+        sha256,
+        0);
+  }
+
   public PackageRecord {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(version, "version");

@@ -1,12 +1,10 @@
 package dev.rig.build.packages;
 
-import dev.rig.apt.control.MultiArch;
 import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.deb.DebDownloader;
 import dev.rig.apt.deb.DebUnpacker;
 import dev.rig.apt.deb.DownloadEvent;
 import dev.rig.apt.deb.UnpackedDeb;
-import dev.rig.apt.version.DebianVersion;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
 import dev.rig.build.lock.ImageLock;
@@ -196,26 +194,8 @@ public final class PackageInstaller {
 
   /** Enough of an index record to download and verify one locked package. */
   private static PackageRecord record(LockedPackage p) {
-    return new PackageRecord(
-        p.name(),
-        DebianVersion.parse(p.version()),
-        p.architecture(),
-        MultiArch.NO,
-        false,
-        "",
-        p.name(),
-        DebianVersion.parse(p.version()),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        p.filename(),
-        p.size(),
-        p.sha256(),
-        0);
+    return PackageRecord.forDownload(
+        p.name(), p.version(), p.architecture(), p.filename(), p.size(), p.sha256());
   }
 
   /** Unpacks every package with rig, so the sandbox has dpkg, a shell and their libraries. */
