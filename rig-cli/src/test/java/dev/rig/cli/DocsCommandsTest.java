@@ -130,9 +130,6 @@ class DocsCommandsTest {
   static final Map<String, String> NOT_RUN =
       Map.ofEntries(
           Map.entry(
-              "getting-started.md: bash scripts/setup",
-              "installs system packages with apt-get as root; CI runs it before the build"),
-          Map.entry(
               "getting-started.md: export PATH=\"$PWD:$PATH\"",
               "the test runs rig in-process (RigRun), not through the launcher on PATH"),
           Map.entry(
