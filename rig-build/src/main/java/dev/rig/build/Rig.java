@@ -132,10 +132,20 @@ public final class Rig implements AutoCloseable {
    */
   public List<BuiltImage> build(Project project, List<String> names)
       throws IOException, SpecException {
+    return build(project, names, false);
+  }
+
+  /**
+   * {@link #build(Project, List)}; with {@code locked}, rig.lock is used only as it is (a missing
+   * or stale entry stops the build), else a spec that only added packages extends it, holding every
+   * locked package at its version.
+   */
+  public List<BuiltImage> build(Project project, List<String> names, boolean locked)
+      throws IOException, SpecException {
     List<ImageSpec> selected = ProjectFiles.select(project, names);
     SpecChecks.check(project, selected);
     reclaimDebris();
-    LockStore locks = locks(project, LockStore.Mode.USE, Set.of());
+    LockStore locks = locks(project, locked ? LockStore.Mode.LOCKED : LockStore.Mode.USE, Set.of());
     GitHomes homes = homes(locks);
     BaseImages bases = bases(locks, selected);
     List<BuiltImage> images = new ArrayList<>();

@@ -72,7 +72,7 @@ final class BuildCommand implements Callable<Integer> {
     try (CommandSession session =
         CommandSession.open(command, project, access, project.quiet || json)) {
       Rig rig = session.rig();
-      List<BuiltImage> images = rig.build(rig.load(project.spec()), names);
+      List<BuiltImage> images = rig.build(rig.load(project.spec()), names, project.locked);
       rig.export(images, target);
       List<PushedImage> pushed = push ? rig.push(images, Optional.empty(), format) : List.of();
       session.endProgress();

@@ -34,7 +34,7 @@ final class LoadCommand implements Callable<Integer> {
     ContainerRuntime engine = runtime.find();
     try (CommandSession session = CommandSession.open(command, project, registry, project.quiet)) {
       Rig rig = session.rig();
-      List<BuiltImage> images = rig.build(rig.load(project.spec()), names);
+      List<BuiltImage> images = rig.build(rig.load(project.spec()), names, project.locked);
       rig.load(images, engine);
       session.endProgress();
       PrintWriter out = session.out();

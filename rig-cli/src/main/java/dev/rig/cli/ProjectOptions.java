@@ -29,6 +29,14 @@ final class ProjectOptions {
   Path cache;
 
   @Option(
+      names = "--locked",
+      description =
+          "Use rig.lock as it is: stop when it lacks an image or no longer matches the spec"
+              + " (for CI). Without it, a spec that only added packages extends rig.lock, holding"
+              + " every locked package.")
+  boolean locked;
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "Print no progress, only the results.")
   boolean quiet;

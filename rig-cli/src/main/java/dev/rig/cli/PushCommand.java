@@ -57,7 +57,7 @@ final class PushCommand implements Callable<Integer> {
     try (CommandSession session =
         CommandSession.open(command, project, access, project.quiet || json)) {
       Rig rig = session.rig();
-      List<BuiltImage> images = rig.build(rig.load(project.spec()), names);
+      List<BuiltImage> images = rig.build(rig.load(project.spec()), names, project.locked);
       List<PushedImage> results = rig.push(images, Optional.ofNullable(to), format);
       session.endProgress();
       PrintWriter out = session.out();

@@ -74,7 +74,7 @@ final class ShellCommand implements Callable<Integer> {
       PrintWriter err = session.err();
       PrintWriter out = session.out();
       Rig rig = session.rig();
-      List<BuiltImage> images = rig.build(rig.load(project.spec()), List.of(name));
+      List<BuiltImage> images = rig.build(rig.load(project.spec()), List.of(name), project.locked);
       BuiltImage image = images.get(0);
       boolean terminal = System.console() != null;
       ShellInvocation shell =

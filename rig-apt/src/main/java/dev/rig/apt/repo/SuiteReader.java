@@ -19,6 +19,7 @@ public final class SuiteReader {
   private final String suite;
   private final SignatureVerifier verifier;
   private final ReleaseValidity validity;
+  private final Optional<IndexCache> cache;
 
   public SuiteReader(RepositoryFetcher fetcher, String suite, Keyring keyring) {
     this(fetcher, suite, keyring, Clock.systemUTC());
@@ -26,10 +27,26 @@ public final class SuiteReader {
 
   /** A reader that judges Valid-Until, Date and key expiry by {@code clock}. */
   public SuiteReader(RepositoryFetcher fetcher, String suite, Keyring keyring, Clock clock) {
+    this(fetcher, suite, keyring, clock, Optional.empty());
+  }
+
+  private SuiteReader(
+      RepositoryFetcher fetcher,
+      String suite,
+      Keyring keyring,
+      Clock clock,
+      Optional<IndexCache> cache) {
     this.fetcher = fetcher;
     this.suite = suite;
     this.verifier = new SignatureVerifier(keyring, clock);
     this.validity = new ReleaseValidity(clock);
+    this.cache = cache;
+  }
+
+  /** A reader (by the system clock) that takes index files from {@code cache} when it has them. */
+  public static SuiteReader cached(
+      RepositoryFetcher fetcher, String suite, Keyring keyring, IndexCache cache) {
+    return new SuiteReader(fetcher, suite, keyring, Clock.systemUTC(), Optional.of(cache));
   }
 
   /**
@@ -113,6 +130,10 @@ public final class SuiteReader {
       if (entry.isEmpty()) {
         continue;
       }
+      Optional<byte[]> kept = cached(release, path, entry.get().sha256());
+      if (kept.isPresent()) {
+        return parsed(path, entry.get().sha256(), kept.get());
+      }
       // By-hash paths never change under a reader, which avoids a race with a mirror update.
       String fetchPath =
           release.acquireByHash() ? dir + "by-hash/SHA256/" + entry.get().sha256() : path;
@@ -124,14 +145,37 @@ public final class SuiteReader {
         continue;
       }
       byte[] ok = IndexFiles.verified(release, where(dists() + "InRelease"), path, bytes.get());
-      String text = new String(IndexFiles.decompress(path, ok), StandardCharsets.UTF_8);
-      return new Index(
-          where(dists() + path),
-          entry.get().sha256(),
-          PackageRecord.parseIndex(where(dists() + path), text));
+      if (cache.isPresent()) {
+        cache.get().put(entry.get().sha256(), ok);
+      }
+      return parsed(path, entry.get().sha256(), ok);
     }
     throw new IOException(
         where(dists() + base) + ": no index listed in the Release file could be fetched");
+  }
+
+  /** The cache's copy of {@code path} when it matches the Release file; a damaged one is not. */
+  private Optional<byte[]> cached(ReleaseFile release, String path, String sha256)
+      throws IOException {
+    if (cache.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<byte[]> bytes = cache.get().get(sha256);
+    if (bytes.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          IndexFiles.verified(release, where(dists() + "InRelease"), path, bytes.get()));
+    } catch (SignatureException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Index parsed(String path, String sha256, byte[] verified) throws IOException {
+    String text = new String(IndexFiles.decompress(path, verified), StandardCharsets.UTF_8);
+    return new Index(
+        where(dists() + path), sha256, PackageRecord.parseIndex(where(dists() + path), text));
   }
 
   private String where(String path) {

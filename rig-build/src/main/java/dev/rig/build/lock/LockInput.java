@@ -28,6 +28,20 @@ public record LockInput(
     repositories = List.copyOf(repositories);
   }
 
+  /**
+   * Whether this input only adds requests to {@code locked}: same architecture, repositories and
+   * options, every request of it still here as written. A build may then extend the lock, holding
+   * every locked package, as `rig update` with nothing to move would.
+   */
+  public boolean onlyAddsTo(LockInput locked) {
+    return architecture.equals(locked.architecture)
+        && repositories.equals(locked.repositories)
+        && installRecommends == locked.installRecommends
+        && addEssential == locked.addEssential
+        && packages.containsAll(locked.packages)
+        && !packages.equals(locked.packages);
+  }
+
   /** What changed from {@code locked} to this input; empty when they match. */
   public List<String> changesSince(LockInput locked) {
     List<String> changes = new ArrayList<>();

@@ -18,8 +18,13 @@ import java.util.Set;
 public final class LockStore {
   /** How a build treats the lock. */
   public enum Mode {
-    /** Use it; add missing images; refuse a stale entry. */
+    /**
+     * Use it; add missing images; extend an entry whose spec only added packages, holding every
+     * locked one; refuse any other stale entry.
+     */
     USE,
+    /** Use it as it is: refuse a missing or stale entry (CI's `--locked`). */
+    LOCKED,
     /** Resolve every selected image again. */
     REFRESH,
     /** Resolve again, holding all packages but {@link #moving} at their locked versions. */
@@ -57,21 +62,34 @@ public final class LockStore {
   public synchronized ImageLock lockFor(String image, LockInput input, Resolve resolver)
       throws IOException {
     var existing = lock.image(image);
-    if (mode == Mode.USE && existing.isPresent()) {
+    if (mode == Mode.LOCKED && existing.isEmpty()) {
+      throw new LockException(
+          file
+              + ": no entry for image "
+              + image
+              + " and --locked is given; run `rig lock "
+              + image
+              + "`");
+    }
+    boolean extend = false;
+    if ((mode == Mode.USE || mode == Mode.LOCKED) && existing.isPresent()) {
       LockCheck check = existing.get().check(input);
       if (check.matches()) {
         return existing.get();
       }
-      throw new LockException(
-          file
-              + ": "
-              + check.message(image)
-              + "; run `rig lock "
-              + image
-              + "` to resolve it again (or `rig update PKG` to move single packages)");
+      extend = mode == Mode.USE && input.onlyAddsTo(existing.get().input());
+      if (!extend) {
+        throw new LockException(
+            file
+                + ": "
+                + check.message(image)
+                + "; run `rig lock "
+                + image
+                + "` to resolve it again (or `rig update PKG` to move single packages)");
+      }
     }
     List<String> pins = new ArrayList<>();
-    if (mode == Mode.UPDATE && existing.isPresent()) {
+    if ((mode == Mode.UPDATE || extend) && existing.isPresent()) {
       for (var p : existing.get().packages()) {
         if (!moving.contains(p.name()) && !isRequested(input, p.name())) {
           pins.add(p.name() + "=" + p.version());

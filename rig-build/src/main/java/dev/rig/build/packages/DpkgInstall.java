@@ -44,7 +44,11 @@ final class DpkgInstall {
   /** Installs {@code debs} into {@code work}; reports the unpack and install phases. */
   void install(String image, Path work, Map<LockedPackage, Path> debs, SlimSpec slim)
       throws IOException {
-    bootstrap(image, work, debs, slim);
+    // A root from a lower stage holds a working dpkg and its database already: dpkg alone adds to
+    // it.
+    if (!Files.exists(work.resolve("var/lib/dpkg/status"))) {
+      bootstrap(image, work, debs, slim);
+    }
     listener.on(
         new BuildEvent.PhaseStarted(
             image, BuildEvent.Phase.INSTALL, debs.size(), BuildEvent.Unit.ITEMS, ""));

@@ -1,6 +1,7 @@
 package dev.rig.build.packages;
 
 import dev.rig.apt.control.PackageRecord;
+import dev.rig.apt.deb.DebArchive;
 import dev.rig.apt.deb.DebDownloader;
 import dev.rig.apt.deb.DownloadEvent;
 import dev.rig.build.event.BuildEvent;
@@ -8,6 +9,7 @@ import dev.rig.build.event.BuildListener;
 import dev.rig.build.lock.ImageLock;
 import dev.rig.build.lock.LockedPackage;
 import dev.rig.oci.digest.Digest;
+import dev.rig.oci.io.AtomicFiles;
 import dev.rig.oci.io.TempNames;
 import dev.rig.spec.SlimSpec;
 import java.io.IOException;
@@ -22,6 +24,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -39,7 +44,14 @@ import java.util.stream.Stream;
 public final class PackageInstaller {
   /** Bump when the way a root is made changes, so old roots are not reused. */
   // 3: the slim options also filter rig's own unpack (roots of /2 kept excluded files).
-  private static final String FORMAT = "rig-rootfs/3";
+  // 4: installed in stages, each root in stages/ sharing unchanged files with the one below.
+  private static final String FORMAT = "rig-rootfs/4";
+
+  /** The cache directory of stage roots (by key), the stage plans and the edited-file list. */
+  static final String STAGES = "stages";
+
+  private static final String PLANS = "plans";
+  private static final String EDITED_IN_PLACE = "edited-in-place";
 
   private final Path cacheRoot;
   private final Instant created;
@@ -51,11 +63,45 @@ public final class PackageInstaller {
     this.listener = listener;
   }
 
+  /**
+   * The configured root of {@code lock}'s packages, installed in {@code requested}'s stages: from
+   * the cache when every stage is there, else each missing stage on top of the highest cached one.
+   */
   public InstalledSystem install(
-      String image, ImageLock lock, List<RepoSource> sources, SlimSpec slim) throws IOException {
-    Path roots = Files.createDirectories(cacheRoot.resolve("rootfs"));
-    Path root = roots.resolve(key(lock, slim));
-    if (Files.isDirectory(root)) {
+      String image,
+      ImageLock lock,
+      List<RepoSource> sources,
+      SlimSpec slim,
+      List<InstallStages.Requested> requested,
+      boolean recommends)
+      throws IOException {
+    Path stagesDir = Files.createDirectories(cacheRoot.resolve(STAGES));
+    Map<String, LockedPackage> byName = new LinkedHashMap<>();
+    lock.packages().forEach(p -> byName.put(p.name(), p));
+    Map<LockedPackage, Path> debs = new LinkedHashMap<>();
+    String planKey = planKey(lock, slim, requested, recommends);
+    List<InstallStages.Stage> stages = readPlan(stagesDir, planKey);
+    if (stages.isEmpty()) {
+      debs.putAll(download(image, lock.packages(), sources));
+      List<PackageRecord> controls = new ArrayList<>();
+      for (Path deb : debs.values()) {
+        controls.add(PackageRecord.from(DebArchive.open(deb).control()));
+      }
+      stages = InstallStages.partition(requested, controls, recommends);
+      writePlan(stagesDir, planKey, stages);
+    }
+    List<String> keys = new ArrayList<>();
+    String below = FORMAT + "\nslim " + slim + "\nepoch " + created.getEpochSecond();
+    for (InstallStages.Stage stage : stages) {
+      below = stageKey(below, stage, byName);
+      keys.add(below);
+    }
+    int cached = stages.size();
+    while (cached > 0 && !Files.isDirectory(stagesDir.resolve(keys.get(cached - 1)))) {
+      cached--;
+    }
+    Path top = stagesDir.resolve(keys.get(keys.size() - 1));
+    if (cached == stages.size()) {
       listener.on(
           new BuildEvent.PhaseDone(
               image,
@@ -64,37 +110,122 @@ public final class PackageInstaller {
               lock.packages().size(),
               0,
               true,
-              lock.packages().size() + " packages, cached (no download, no scripts)"));
-      return InstalledSystem.read(root);
+              lock.packages().size()
+                  + " packages in "
+                  + stages.size()
+                  + " stages, cached (no download, no scripts)"));
+      return InstalledSystem.read(top);
     }
-    Map<LockedPackage, Path> debs = download(image, lock, sources);
-    Path work = roots.resolve(TempNames.prefix() + UUID.randomUUID());
-    long start;
-    try {
-      start = System.nanoTime();
-      new DpkgInstall(cacheRoot, created, listener).install(image, work, debs, slim);
-      Normalizer.clean(work, created);
-      // False when another build made the same root at the same time; theirs is as good as ours.
-      dev.rig.oci.io.AtomicFiles.commitDirectory(work, root);
-    } finally {
-      deleteTree(work);
+    if (debs.isEmpty()) {
+      List<LockedPackage> missing = new ArrayList<>();
+      for (InstallStages.Stage stage : stages.subList(cached, stages.size())) {
+        stage.packages().forEach(name -> missing.add(byName.get(name)));
+      }
+      debs.putAll(download(image, missing, sources));
+    }
+    long start = System.nanoTime();
+    int configured = 0;
+    for (int s = cached; s < stages.size(); s++) {
+      Map<LockedPackage, Path> stageDebs = new LinkedHashMap<>();
+      for (String name : stages.get(s).packages()) {
+        LockedPackage p = byName.get(name);
+        stageDebs.put(p, debs.get(p));
+      }
+      Optional<Path> lower =
+          s == 0 ? Optional.empty() : Optional.of(stagesDir.resolve(keys.get(s - 1)));
+      installStage(image, stagesDir, lower, stagesDir.resolve(keys.get(s)), stageDebs, slim);
+      configured += stageDebs.size();
     }
     listener.on(
         new BuildEvent.PhaseDone(
             image,
             BuildEvent.Phase.INSTALL,
             Duration.ofNanos(System.nanoTime() - start),
-            lock.packages().size(),
+            configured,
             0,
             false,
-            lock.packages().size() + " packages configured by dpkg"));
-    return InstalledSystem.read(root);
+            configured
+                + " packages configured by dpkg in "
+                + (stages.size() - cached)
+                + " of "
+                + stages.size()
+                + " stages"
+                + (cached == 0 ? "" : " (" + cached + " cached)")));
+    return InstalledSystem.read(top);
   }
 
-  private String key(ImageLock lock, SlimSpec slim) {
+  /**
+   * Installs one stage's packages on top of {@code lower} (or into an empty root) and commits the
+   * root to {@code target}. When a script edited a linked file in place (so a cached root below
+   * changed with it), every cached stage is dropped, the file is remembered to be copied from now
+   * on, and the build fails saying to run it again.
+   */
+  private void installStage(
+      String image,
+      Path stagesDir,
+      Optional<Path> lower,
+      Path target,
+      Map<LockedPackage, Path> debs,
+      SlimSpec slim)
+      throws IOException {
+    Path work = stagesDir.resolve(TempNames.prefix() + UUID.randomUUID());
+    try {
+      Optional<LinkedRoot> linked = Optional.empty();
+      if (lower.isPresent()) {
+        linked = Optional.of(LinkedRoot.of(lower.get(), work, editedInPlace(stagesDir)));
+      }
+      new DpkgInstall(cacheRoot, created, listener).install(image, work, debs, slim);
+      Normalizer.clean(work, created);
+      if (linked.isPresent()) {
+        List<String> changed = linked.get().changedShared();
+        if (!changed.isEmpty()) {
+          dropStages(stagesDir, changed);
+          throw new PackageException(
+              "image '"
+                  + image
+                  + "': a maintainer script edited "
+                  + changed.size()
+                  + " file(s) of a cached install stage in place (first: /"
+                  + changed.get(0)
+                  + "); rig dropped its cached stages and copies these files from now on;"
+                  + " run the build again");
+        }
+        linked.get().relinkUnchanged();
+      }
+      // False when another build made the same root at the same time; theirs is as good as ours.
+      AtomicFiles.commitDirectory(work, target);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private static Set<String> editedInPlace(Path stagesDir) throws IOException {
+    Path file = stagesDir.resolve(EDITED_IN_PLACE);
+    return Files.exists(file) ? Set.copyOf(Files.readAllLines(file)) : Set.of();
+  }
+
+  private static void dropStages(Path stagesDir, List<String> changed) throws IOException {
+    Set<String> edited = new TreeSet<>(editedInPlace(stagesDir));
+    edited.addAll(changed);
+    AtomicFiles.write(
+        stagesDir.resolve(EDITED_IN_PLACE),
+        (String.join("\n", edited) + "\n").getBytes(StandardCharsets.UTF_8));
+    try (Stream<Path> entries = Files.list(stagesDir)) {
+      for (Path entry : entries.toList()) {
+        if (Files.isDirectory(entry) && !entry.getFileName().toString().equals(PLANS)) {
+          deleteTree(entry);
+        }
+      }
+    }
+  }
+
+  private String planKey(
+      ImageLock lock, SlimSpec slim, List<InstallStages.Requested> requested, boolean recommends) {
     StringBuilder text = new StringBuilder(FORMAT).append('\n');
     text.append("slim ").append(slim).append('\n');
-    text.append("epoch ").append(created.getEpochSecond()).append('\n');
+    text.append("recommends ").append(recommends).append('\n');
+    requested.forEach(
+        r -> text.append("stage ").append(r.name()).append(' ').append(r.requests()).append('\n'));
     lock.packages().stream()
         .map(p -> p.name() + " " + p.architecture() + " " + p.sha256())
         .sorted()
@@ -102,13 +233,52 @@ public final class PackageInstaller {
     return Digest.of(text.toString().getBytes(StandardCharsets.UTF_8)).hex();
   }
 
-  private Map<LockedPackage, Path> download(String image, ImageLock lock, List<RepoSource> sources)
+  private static String stageKey(
+      String below, InstallStages.Stage stage, Map<String, LockedPackage> byName) {
+    StringBuilder text = new StringBuilder(below).append('\n');
+    text.append("stage ").append(stage.name()).append('\n');
+    stage.packages().stream()
+        .map(byName::get)
+        .map(p -> p.name() + " " + p.architecture() + " " + p.sha256())
+        .sorted()
+        .forEach(line -> text.append(line).append('\n'));
+    return Digest.of(text.toString().getBytes(StandardCharsets.UTF_8)).hex();
+  }
+
+  /** The stages a lock was split into before; empty when it was not. */
+  private static List<InstallStages.Stage> readPlan(Path stagesDir, String key) throws IOException {
+    Path file = stagesDir.resolve(PLANS).resolve(key);
+    if (!Files.isRegularFile(file)) {
+      return List.of();
+    }
+    List<InstallStages.Stage> stages = new ArrayList<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      String[] parts = line.split("\t", -1);
+      if (parts.length != 2 || parts[1].isBlank()) {
+        return List.of();
+      }
+      stages.add(new InstallStages.Stage(parts[0], List.of(parts[1].split(" "))));
+    }
+    return stages;
+  }
+
+  private static void writePlan(Path stagesDir, String key, List<InstallStages.Stage> stages)
       throws IOException {
+    StringBuilder text = new StringBuilder();
+    stages.forEach(
+        s ->
+            text.append(s.name()).append('\t').append(String.join(" ", s.packages())).append('\n'));
+    Path plans = Files.createDirectories(stagesDir.resolve(PLANS));
+    AtomicFiles.write(plans.resolve(key), text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Map<LockedPackage, Path> download(
+      String image, List<LockedPackage> packages, List<RepoSource> sources) throws IOException {
     long start = System.nanoTime();
     AtomicLong fetched = new AtomicLong();
     AtomicLong resumed = new AtomicLong();
     AtomicLong done = new AtomicLong();
-    long total = lock.packages().stream().mapToLong(LockedPackage::size).sum();
+    long total = packages.stream().mapToLong(LockedPackage::size).sum();
     listener.on(
         new BuildEvent.PhaseStarted(
             image, BuildEvent.Phase.DOWNLOAD, total, BuildEvent.Unit.BYTES, ""));
@@ -136,7 +306,7 @@ public final class PackageInstaller {
             });
     List<DebDownloader.Request> requests = new ArrayList<>();
     Map<PackageRecord, LockedPackage> byRecord = new LinkedHashMap<>();
-    for (LockedPackage p : lock.packages()) {
+    for (LockedPackage p : packages) {
       RepoSource source =
           sources.stream()
               .filter(s -> s.serves(p.repository().uri(), p.repository().suite()))

@@ -98,7 +98,7 @@ public final class PackageLayers {
         if (first != null) {
           layer.put(path, LayerEntry.hardlink(path, first));
         } else {
-          layer.put(path, LayerEntry.file(path, Content.ofFile(host), mode, uid, gid));
+          layer.put(path, LayerEntry.file(path, Content.ofSealedFile(host), mode, uid, gid));
           bytes[target] += (Long) attrs.get("size");
         }
       }

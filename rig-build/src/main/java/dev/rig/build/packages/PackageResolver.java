@@ -1,6 +1,7 @@
 package dev.rig.build.packages;
 
 import dev.rig.apt.control.PackageRecord;
+import dev.rig.apt.repo.IndexCache;
 import dev.rig.apt.repo.ReleaseFile;
 import dev.rig.apt.repo.SuiteReader;
 import dev.rig.apt.resolve.Request;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads the signed indexes of an image's sources and resolves its requests into a lock: exact
@@ -74,11 +76,29 @@ public final class PackageResolver {
   public static ImageLock resolve(
       String image, List<String> requests, List<RepoSource> sources, boolean recommends)
       throws IOException {
+    return resolve(image, requests, sources, recommends, Optional.empty());
+  }
+
+  /**
+   * Resolves {@code requests} from the sources' current signed indexes, taking index files from
+   * {@code indexes} when the Release file lists ones it holds.
+   */
+  public static ImageLock resolve(
+      String image,
+      List<String> requests,
+      List<RepoSource> sources,
+      boolean recommends,
+      Optional<IndexCache> indexes)
+      throws IOException {
     Map<PackageRecord, PackageOrigin> origins = new IdentityHashMap<>();
     List<PackageRecord> all = new ArrayList<>();
-    List<LockedIndex> indexes = new ArrayList<>();
+    List<LockedIndex> used = new ArrayList<>();
     for (RepoSource source : sources) {
-      SuiteReader reader = new SuiteReader(source.fetcher(), source.suite(), source.keyring());
+      SuiteReader reader =
+          indexes.isPresent()
+              ? SuiteReader.cached(
+                  source.fetcher(), source.suite(), source.keyring(), indexes.get())
+              : new SuiteReader(source.fetcher(), source.suite(), source.keyring());
       ReleaseFile release = reader.release();
       // A flat repository (suite "/") has no components: its one index is read once.
       List<String> components = reader.flat() ? List.of("") : source.components();
@@ -89,7 +109,7 @@ public final class PackageResolver {
           continue;
         }
         SuiteReader.Index index = reader.index(release, component, ARCHITECTURE);
-        indexes.add(
+        used.add(
             new LockedIndex(
                 lockUrl(source, index.url()),
                 index.sha256(),
@@ -120,6 +140,6 @@ public final class PackageResolver {
       }
       locked.add(LockedPackage.of(record, origin));
     }
-    return new ImageLock(input(requests, sources, recommends), locked, indexes);
+    return new ImageLock(input(requests, sources, recommends), locked, used);
   }
 }

@@ -1,6 +1,7 @@
 package dev.rig.build.packages;
 
 import dev.rig.apt.dpkg.ImageAptSources;
+import dev.rig.apt.repo.IndexCache;
 import dev.rig.build.cuda.CudaSetup;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The packages part of a build: sources from the spec, the install set from rig.lock (resolving
@@ -29,6 +31,7 @@ public final class PackageStage {
   private final RepoSources repoSources;
   private final LockStore locks;
   private final PackageInstaller installer;
+  private final IndexCache indexes;
   private final BuildListener listener;
 
   public PackageStage(
@@ -40,6 +43,7 @@ public final class PackageStage {
     this.repoSources = repoSources;
     this.locks = locks;
     this.installer = new PackageInstaller(cacheDir, created, listener);
+    this.indexes = IndexCache.in(cacheDir.resolve("indexes"));
     this.listener = listener;
   }
 
@@ -68,7 +72,14 @@ public final class PackageStage {
     }
     List<RepoSource> sources = repoSources.sources(spec.name(), withCudaRepository(spec));
     ImageLock lock = lock(spec, sources);
-    InstalledSystem system = installer.install(spec.name(), lock, sources, packages.slim());
+    InstalledSystem system =
+        installer.install(
+            spec.name(),
+            lock,
+            sources,
+            packages.slim(),
+            InstallStages.requested(spec),
+            packages.installRecommends());
     List<LayerEntry> top = new ArrayList<>(aptSources(sources));
     top.addAll(CudaSetup.files(spec, system.root()));
     return PackageLayers.split(system, budget, top);
@@ -137,7 +148,11 @@ public final class PackageStage {
               requests.addAll(pins);
               ImageLock fresh =
                   PackageResolver.resolve(
-                      spec.name(), requests, sources, packages.installRecommends());
+                      spec.name(),
+                      requests,
+                      sources,
+                      packages.installRecommends(),
+                      Optional.of(indexes));
               fresh = new ImageLock(input, fresh.packages(), fresh.indexes());
               listener.on(
                   new BuildEvent.PhaseDone(

@@ -15,6 +15,15 @@ public sealed interface Content permits Content.HostFile, Content.Bytes {
     return new HostFile(path);
   }
 
+  /**
+   * Content of a file in a cache that is never written after it is complete, such as a configured
+   * package root: it is known by device, inode, size and time, wherever it is linked, so a root
+   * that shares it by a hard link reuses the cached layer without reading it.
+   */
+  static Content ofSealedFile(Path path) {
+    return new HostFile(path, true);
+  }
+
   /** Content held in memory; the array is copied. */
   static Content ofBytes(byte[] bytes) {
     return new Bytes(bytes);
@@ -26,10 +35,18 @@ public sealed interface Content permits Content.HostFile, Content.Bytes {
   /** Opens the bytes for reading. */
   InputStream open() throws IOException;
 
-  /** A file on the build host, by absolute path. */
-  record HostFile(Path path) implements Content {
+  /**
+   * A file on the build host, by absolute path.
+   *
+   * @param sealed whether the file is never written once complete (see {@link #ofSealedFile})
+   */
+  record HostFile(Path path, boolean sealed) implements Content {
     public HostFile {
       path = path.toAbsolutePath().normalize();
+    }
+
+    public HostFile(Path path) {
+      this(path, false);
     }
 
     @Override

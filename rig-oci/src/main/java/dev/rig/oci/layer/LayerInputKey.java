@@ -55,6 +55,15 @@ public final class LayerInputKey {
       text(out, "bytes");
       text(out, Digest.of(bytes.bytes()).toString());
       out.writeLong(bytes.size());
+    } else if (content instanceof Content.HostFile file && file.sealed()) {
+      // Never rewritten: its inode stands for its bytes, wherever it is linked from.
+      text(out, "sealed-file");
+      Map<String, Object> identity =
+          new java.util.TreeMap<>(
+              Files.readAttributes(file.path(), "unix:size,lastModifiedTime,dev,ino"));
+      for (Map.Entry<String, Object> attribute : identity.entrySet()) {
+        text(out, attribute.getKey() + "=" + attribute.getValue());
+      }
     } else if (content instanceof Content.HostFile file) {
       text(out, "file");
       text(out, file.path().toString());

@@ -1,0 +1,74 @@
+package dev.rig.apt.repo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.rig.apt.testrepo.Fixtures;
+import dev.rig.testkit.HermeticRepo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IndexCacheTest {
+  @TempDir static Path dir;
+  static HermeticRepo repo;
+
+  @BeforeAll
+  static void buildRepo() throws IOException {
+    repo = HermeticRepo.build(dir.resolve("repo"), "rigtest", Fixtures.DEBS);
+  }
+
+  /** A fetcher that records what it was asked for. */
+  private static final class Counting implements RepositoryFetcher {
+    final DirectoryFetcher inner = new DirectoryFetcher(repo.root());
+    final List<String> asked = new ArrayList<>();
+
+    @Override
+    public Optional<byte[]> fetch(String relativePath) throws IOException {
+      asked.add(relativePath);
+      return inner.fetch(relativePath);
+    }
+
+    @Override
+    public String describe() {
+      return inner.describe();
+    }
+  }
+
+  private static int read(Counting fetcher, IndexCache cache) throws IOException {
+    SuiteReader reader =
+        SuiteReader.cached(fetcher, "rigtest", Keyring.read(repo.keyring()), cache);
+    return reader.packages(reader.release(), "main", "amd64").size();
+  }
+
+  @Test
+  void aSecondResolveFetchesOnlyTheReleaseFile(@TempDir Path cacheDir) throws IOException {
+    IndexCache cache = IndexCache.in(cacheDir);
+    Counting first = new Counting();
+    assertEquals(Fixtures.DEBS.size(), read(first, cache));
+    assertEquals(2, first.asked.size(), first.asked.toString());
+    Counting second = new Counting();
+    assertEquals(Fixtures.DEBS.size(), read(second, cache));
+    assertEquals(List.of("dists/rigtest/InRelease"), second.asked);
+  }
+
+  @Test
+  void aDamagedEntryIsFetchedAgain(@TempDir Path cacheDir) throws IOException {
+    IndexCache cache = IndexCache.in(cacheDir);
+    read(new Counting(), cache);
+    try (Stream<Path> files = Files.list(cacheDir)) {
+      for (Path file : files.toList()) {
+        Files.write(file, new byte[] {1, 2, 3});
+      }
+    }
+    Counting again = new Counting();
+    assertEquals(Fixtures.DEBS.size(), read(again, cache));
+    assertEquals(2, again.asked.size(), again.asked.toString());
+  }
+}

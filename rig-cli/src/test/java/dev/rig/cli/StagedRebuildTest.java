@@ -1,0 +1,96 @@
+package dev.rig.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rig.testkit.Tools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's GPU example installs in stages (rig's base, CUDA, python3), each cached by its own
+ * inputs. Adding a package configures only its stage, and the image that comes out is the one a
+ * clean build of the new spec and lock makes; two clean builds from two empty caches agree.
+ */
+class StagedRebuildTest {
+  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+  private static final Pattern INSTALL =
+      Pattern.compile("\"phase\"\\s*:\\s*\"install\"[^}]*\"count\"\\s*:\\s*(\\d+)");
+
+  @TempDir Path dir;
+
+  @Test
+  void addingAPackageConfiguresOnlyItsStageAndGivesTheCleanBuildsDigest() throws Exception {
+    Tools.require("bwrap", "bubblewrap");
+    Path example = Path.of("..", "examples", "gpu", "rig.pkl").toAbsolutePath().normalize();
+    String text = Files.readString(example);
+    String withPython = "packages { \"python3\" }";
+    assertTrue(text.contains(withPython), "the example's packages line moved: " + example);
+    Path project = Files.createDirectories(dir.resolve("gpu"));
+    Path spec = project.resolve("rig.pkl");
+    Files.writeString(spec, text);
+
+    Path cacheA = dir.resolve("cache-a");
+    seed(RigRun.sharedCache(), cacheA);
+    String first = digest(build(cacheA, spec));
+
+    Files.writeString(spec, text.replace(withPython, "packages { \"python3\" \"htop\" }"));
+    RigRun staged = build(cacheA, spec);
+    String rebuilt = digest(staged);
+    assertTrue(!rebuilt.equals(first), "adding htop changed nothing: " + staged.describe());
+    // htop and what it needs, not the ~200 packages of the stages below.
+    int configured = configured(staged);
+    assertTrue(configured > 0 && configured < 10, "dpkg configured " + configured + " packages");
+
+    Path cacheB = dir.resolve("cache-b");
+    Path cacheC = dir.resolve("cache-c");
+    seed(cacheA, cacheB);
+    seed(cacheA, cacheC);
+    String cleanB = digest(build(cacheB, spec));
+    String cleanC = digest(build(cacheC, spec));
+    assertEquals(cleanB, cleanC, "two clean builds of the same spec and rig.lock");
+    assertEquals(cleanB, rebuilt, "the staged rebuild and a clean build");
+  }
+
+  private RigRun build(Path cache, Path spec) {
+    return RigRun.withCache(
+            cache,
+            List.of("build", "-f", spec.toString(), "--json", "--out", "oci:" + dir.resolve("out")))
+        .ok();
+  }
+
+  /** The .debs only (hard links): the install, layers and everything else start empty. */
+  private static void seed(Path from, Path to) throws IOException {
+    Path debs = from.resolve("debs");
+    Files.createDirectories(to.resolve("debs"));
+    if (!Files.isDirectory(debs)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(debs)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        Path target = to.resolve("debs").resolve(debs.relativize(file).toString());
+        Files.createDirectories(target.getParent());
+        Files.createLink(target, file);
+      }
+    }
+  }
+
+  private static String digest(RigRun run) {
+    Matcher m = DIGEST.matcher(run.stdout());
+    assertTrue(m.find(), run.describe());
+    return m.group();
+  }
+
+  private static int configured(RigRun run) {
+    Matcher m = INSTALL.matcher(run.stdout());
+    assertTrue(m.find(), "no install phase in " + run.stdout());
+    return Integer.parseInt(m.group(1));
+  }
+}
