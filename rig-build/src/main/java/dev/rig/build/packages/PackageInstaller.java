@@ -56,6 +56,7 @@ public final class PackageInstaller {
     Path roots = Files.createDirectories(cacheRoot.resolve("rootfs"));
     Path root = roots.resolve(key(lock, slim));
     if (Files.isDirectory(root)) {
+      listener.on(new BuildEvent.CacheUsed(image, root));
       listener.on(
           new BuildEvent.PhaseDone(
               image,
@@ -79,6 +80,7 @@ public final class PackageInstaller {
     } finally {
       deleteTree(work);
     }
+    listener.on(new BuildEvent.CacheUsed(image, root));
     listener.on(
         new BuildEvent.PhaseDone(
             image,

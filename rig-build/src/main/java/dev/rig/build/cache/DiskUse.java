@@ -1,0 +1,69 @@
+package dev.rig.build.cache;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What entries take on disk when their files may share inodes by hard links (unpacked .debs and
+ * staged roots share most of their files): a shared inode is counted once, and removing entries
+ * frees a shared inode only when every one of its links goes (links outside the cache keep it). The
+ * counts are this object's state; it is made and used inside one report or gc.
+ */
+final class DiskUse {
+  /** How many links to each shared inode the scan found in the cache. */
+  private final Map<Object, Integer> linksInCache = new HashMap<>();
+
+  DiskUse(Collection<ScannedEntry> entries) {
+    for (ScannedEntry entry : entries) {
+      for (ScannedEntry.LinkedFile file : entry.linked()) {
+        linksInCache.merge(file.inode(), 1, Integer::sum);
+      }
+    }
+  }
+
+  /** Bytes {@code entries} hold, each inode counted once. */
+  static long of(Collection<ScannedEntry> entries) {
+    Set<Object> seen = new HashSet<>();
+    long total = 0;
+    for (ScannedEntry entry : entries) {
+      total += entry.soleBytes();
+      for (ScannedEntry.LinkedFile file : entry.linked()) {
+        if (seen.add(file.inode())) {
+          total += file.size();
+        }
+      }
+    }
+    return total;
+  }
+
+  /** Counts what removing entries one by one frees, in the order they are removed. */
+  Removal removal() {
+    return new Removal();
+  }
+
+  /** A running count of freed bytes. */
+  final class Removal {
+    private final Map<Object, Integer> remaining = new HashMap<>(linksInCache);
+    private long freed;
+
+    /** Removes {@code entry} from the count and returns the bytes that frees. */
+    long remove(ScannedEntry entry) {
+      long now = entry.soleBytes();
+      for (ScannedEntry.LinkedFile file : entry.linked()) {
+        int left = remaining.merge(file.inode(), -1, Integer::sum);
+        if (left == 0 && linksInCache.get(file.inode()) >= file.links()) {
+          now += file.size();
+        }
+      }
+      freed += now;
+      return now;
+    }
+
+    long freed() {
+      return freed;
+    }
+  }
+}
