@@ -89,6 +89,7 @@ public final class CacheAdmin {
         dryRun,
         plan.sizeBefore(),
         plan.sizeAfter(),
+        plan.freed(),
         dryRun ? plan.freeBefore() + plan.freed() : free(root),
         removed,
         totals(plan.remaining()),

@@ -44,24 +44,39 @@ final class DiskUse {
     return new Removal();
   }
 
-  /** A running count of freed bytes. */
+  /**
+   * A running count of what removals take out of the cache and what they free on disk: a file whose
+   * last link in the cache goes leaves the cache, but frees its bytes only if nothing outside the
+   * cache links it (an output layout links the blobs it was written from).
+   */
   final class Removal {
     private final Map<Object, Integer> remaining = new HashMap<>(linksInCache);
+    private long left;
     private long freed;
 
-    /** Removes {@code entry} from the count and returns the bytes that frees. */
+    /** Removes {@code entry} from the count and returns the bytes that frees on disk. */
     long remove(ScannedEntry entry) {
       long now = entry.soleBytes();
+      left += entry.soleBytes();
       for (ScannedEntry.LinkedFile file : entry.linked()) {
-        int left = remaining.merge(file.inode(), -1, Integer::sum);
-        if (left == 0 && linksInCache.get(file.inode()) >= file.links()) {
-          now += file.size();
+        int links = remaining.merge(file.inode(), -1, Integer::sum);
+        if (links == 0) {
+          left += file.size();
+          if (linksInCache.get(file.inode()) >= file.links()) {
+            now += file.size();
+          }
         }
       }
       freed += now;
       return now;
     }
 
+    /** Bytes that are no longer in the cache. */
+    long left() {
+      return left;
+    }
+
+    /** Bytes freed on disk. */
     long freed() {
       return freed;
     }

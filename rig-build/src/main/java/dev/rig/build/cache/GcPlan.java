@@ -26,9 +26,12 @@ import java.util.Set;
  *   <li>layer index records that point at what is gone.
  * </ol>
  *
- * @param removals in the order they were chosen, each with the bytes it frees
+ * @param removals in the order they were chosen, each with the bytes it frees on disk
  * @param kept the usage records that stay, most recent first
  * @param dropped the usage records evicted to meet the limits
+ * @param sizeAfter what the cache holds after the removals
+ * @param freed what the removals free on disk (less than the cache shrinks by when files are also
+ *     linked from outside it)
  */
 record GcPlan(
     List<Removal> removals,
@@ -36,18 +39,12 @@ record GcPlan(
     List<UsageRecord> kept,
     List<UsageRecord> dropped,
     long sizeBefore,
+    long sizeAfter,
+    long freed,
     long freeBefore) {
 
-  /** One entry to remove, why, and the bytes removing it frees. */
+  /** One entry to remove, why, and the bytes removing it frees on disk. */
   record Removal(ScannedEntry entry, String reason, long freed) {}
-
-  long freed() {
-    return removals.stream().mapToLong(Removal::freed).sum();
-  }
-
-  long sizeAfter() {
-    return sizeBefore - freed();
-  }
 
   /**
    * @param records the usage records, most recent first
@@ -101,11 +98,12 @@ record GcPlan(
       removeDanglingIndex();
       List<ScannedEntry> remaining =
           scan.entries().stream().filter(e -> !removed.contains(e.name())).toList();
-      return new GcPlan(removals, remaining, kept, dropped, before, usable);
+      return new GcPlan(
+          removals, remaining, kept, dropped, before, before - count.left(), count.freed(), usable);
     }
 
     private boolean overLimits() {
-      return before - count.freed() > limits.maxBytes()
+      return before - count.left() > limits.maxBytes()
           || usable + count.freed() < limits.minFreeBytes();
     }
 

@@ -155,6 +155,21 @@ class CacheAdminTest {
   }
 
   @Test
+  void aBlobAlsoLinkedFromAnOutputLeavesTheCacheButFreesNothing(@TempDir Path out)
+      throws Exception {
+    Path blob = file(NEW, 3000);
+    Files.createLink(out.resolve("exported"), blob);
+    record("new:1", Instant.parse("2026-12-01T00:00:00Z"), NEW);
+
+    GcReport gc = CacheAdmin.collect(cache, new GcLimits(0, 0), false, line -> {});
+
+    assertEquals(3000, gc.sizeBefore());
+    assertEquals(0, gc.sizeAfter(), "the cap counts what the cache holds");
+    assertEquals(0, gc.freed(), "the output still links the blob");
+    assertTrue(Files.exists(out.resolve("exported")));
+  }
+
+  @Test
   void layerIndexRecordsGoWithTheBlobTheyPointAt() throws Exception {
     String diffId = "d".repeat(64);
     file(OLD, 100);
