@@ -186,6 +186,19 @@ class CacheAdminTest {
   }
 
   @Test
+  void aDamagedUsageRecordProtectsNothingAndBreaksNothing() throws Exception {
+    file("rootfs/now/f", 10);
+    record("now:1", Instant.parse("2026-12-01T00:00:00Z"), "rootfs/now");
+    Files.writeString(cache.resolve("usage/torn.usage"), "rig-usage/1\nreference half");
+
+    List<UsageRecord> records = UsageRecords.in(cache).readAll();
+
+    assertEquals(List.of("now:1"), records.stream().map(UsageRecord::reference).toList());
+    assertEquals(Set.of("rootfs/now"), records.get(0).entries());
+    assertEquals(cache.resolve("project/rig.pkl"), records.get(0).project());
+  }
+
+  @Test
   void aDryRunRemovesNothing() throws Exception {
     file("rootfs/old/f", 100);
 
