@@ -279,21 +279,7 @@ public final class Rig implements AutoCloseable {
    * blobs) before this run adds its own; entries of runs still going are left alone.
    */
   private void reclaimDebris() throws IOException {
-    Path cache = settings.cacheDir();
-    TempNames.Swept swept =
-        TempNames.sweep(
-            cache,
-            cache.resolve("rootfs"),
-            cache.resolve("unpacked"),
-            cache.resolve("home-git"),
-            cache.resolve("debs"),
-            cache.resolve("blobs").resolve("sha256"),
-            cache.resolve("layers").resolve("inputs"),
-            cache.resolve("layers").resolve("paths"),
-            cache.resolve("layers").resolve("gzip"),
-            cache.resolve("layers").resolve("zstd"),
-            cache.resolve("layers").resolve("none"),
-            cache.resolve("specs"));
+    TempNames.Swept swept = CacheAdmin.sweepLeftovers(settings.cacheDir());
     if (swept.entries() > 0) {
       listener.on(
           new BuildEvent.Notice(

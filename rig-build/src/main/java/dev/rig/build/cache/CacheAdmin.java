@@ -24,6 +24,29 @@ import java.util.stream.Stream;
 public final class CacheAdmin {
   private CacheAdmin() {}
 
+  /**
+   * Removes the leftovers of interrupted runs from every folder of every kind (and the cache root
+   * and its usage records): what a build does before it adds its own. Only directory listings and
+   * the leftovers' own files are read.
+   */
+  public static TempNames.Swept sweepLeftovers(Path cacheDir) throws IOException {
+    Path root = cacheDir.toAbsolutePath().normalize();
+    List<Path> dirs = new ArrayList<>(List.of(root, root.resolve(UsageRecords.DIR)));
+    for (CacheKind kind : CacheKind.ALL) {
+      Path dir = root.resolve(kind.dir());
+      if (kind.depth() == 2 && Files.isDirectory(dir)) {
+        // The tables of a two-level kind, and the kind's own folder for a table being made.
+        dirs.add(dir);
+        try (Stream<Path> tables = Files.list(dir)) {
+          tables.filter(Files::isDirectory).forEach(dirs::add);
+        }
+      } else {
+        dirs.add(dir);
+      }
+    }
+    return TempNames.sweep(dirs.toArray(Path[]::new));
+  }
+
   /** What the cache at {@code cacheDir} holds (read without a lock: a build may be adding). */
   public static CacheReport report(Path cacheDir) throws IOException {
     Path root = cacheDir.toAbsolutePath().normalize();
