@@ -51,6 +51,7 @@ import dev.rig.spec.SpecException;
 import dev.rig.spec.SpecLocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,6 +177,7 @@ public final class Rig implements AutoCloseable {
       // An image resolved for the first time is recorded even when a later one fails.
       locks.save();
     }
+    warnIfDiskLow();
     return images;
   }
 
@@ -202,6 +204,13 @@ public final class Rig implements AutoCloseable {
                     settings.compression().cacheKey(),
                     debs,
                     reportedUse.take(image.name()))));
+  }
+
+  /** One statfs: a build that leaves the disk nearly full says how to make room. */
+  private void warnIfDiskLow() throws IOException {
+    Path cache = settings.cacheDir();
+    GcLimits.lowDiskWarning(cache, Files.getFileStore(cache).getUsableSpace())
+        .ifPresent(text -> listener.on(new BuildEvent.Notice("cache", text, true)));
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.rig.build.cache;
 
+import dev.rig.build.event.Sizes;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -83,5 +85,25 @@ public record GcLimits(long maxBytes, long minFreeBytes) {
       throw new IllegalArgumentException(where + " '" + text + "' is too large");
     }
     return bytes.longValue();
+  }
+
+  /**
+   * The warning a build prints when the disk holding the cache has less than {@link
+   * #DEFAULT_MIN_FREE} free (a build does not collect: it holds the cache shared, a gc needs it
+   * alone), or none.
+   */
+  public static Optional<String> lowDiskWarning(Path cacheDir, long usableBytes) {
+    if (usableBytes >= DEFAULT_MIN_FREE) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "the disk holding the cache "
+            + cacheDir
+            + " has "
+            + Sizes.bytes(usableBytes)
+            + " free, under "
+            + Sizes.bytes(DEFAULT_MIN_FREE)
+            + ": `rig cache` shows what the cache holds, `rig cache gc` removes what no recent"
+            + " build used");
   }
 }

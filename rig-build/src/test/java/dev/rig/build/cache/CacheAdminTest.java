@@ -235,6 +235,18 @@ class CacheAdminTest {
         bad.getMessage().contains("RIG_CACHE_MAX '20 gigs' is not a size"), bad.getMessage());
   }
 
+  @Test
+  void aBuildThatLeavesTheDiskNearlyFullSaysHowToMakeRoom() {
+    assertEquals(java.util.Optional.empty(), GcLimits.lowDiskWarning(cache, 6L << 30));
+    assertEquals(
+        java.util.Optional.of(
+            "the disk holding the cache "
+                + cache
+                + " has 1.5 GiB free, under 5.0 GiB: `rig cache` shows what the cache holds,"
+                + " `rig cache gc` removes what no recent build used"),
+        GcLimits.lowDiskWarning(cache, 1536L << 20));
+  }
+
   private Path file(String relative, int size) throws IOException {
     Path path = cache.resolve(relative);
     Files.createDirectories(path.getParent());
