@@ -55,7 +55,8 @@ final class CacheCommand implements Callable<Integer> {
             report.cache(),
             Sizes.bytes(report.bytes()),
             Sizes.bytes(report.freeBytes())));
-    text.append(String.format(Locale.ROOT, "%-10s %8s %11s  %s%n", "kind", "entries", "size", ""));
+    text.append(
+        String.format(Locale.ROOT, "%-10s %8s %11s  %s%n", "kind", "entries", "size", "holds"));
     for (KindTotal kind : report.kinds()) {
       text.append(
           String.format(
