@@ -239,6 +239,16 @@ public final class Rig implements AutoCloseable {
     }
   }
 
+  /**
+   * Lets go of the cache before {@link #close}: for a caller that goes on to something long that
+   * needs no cache (running a container it loaded), so that a {@code rig cache gc} need not wait
+   * for it. A later call that uses the cache takes it again.
+   */
+  public synchronized void releaseCache() {
+    cacheLease.ifPresent(CacheLock.Lease::close);
+    cacheLease = Optional.empty();
+  }
+
   /** What the cache holds: by kind, by image (their latest builds), and what is reclaimable. */
   public CacheReport cacheReport() throws IOException {
     return CacheAdmin.report(settings.cacheDir());
@@ -426,10 +436,7 @@ public final class Rig implements AutoCloseable {
   /** Stops the HTTP clients (their selector threads would hold the JVM 0.3 s at exit). */
   @Override
   public void close() {
-    synchronized (this) {
-      cacheLease.ifPresent(CacheLock.Lease::close);
-      cacheLease = Optional.empty();
-    }
+    releaseCache();
     registries.close();
     ClientStopper.stopAll();
   }

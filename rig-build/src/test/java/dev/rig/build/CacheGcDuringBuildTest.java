@@ -107,6 +107,27 @@ class CacheGcDuringBuildTest {
     assertEquals(clean, build(RigSettings.defaults(cache), spec), "rebuilt after the gc");
   }
 
+  @Test
+  void aRigThatReleasedTheCacheDoesNotHoldUpAGc() throws Exception {
+    Path spec = spec();
+    Path cache = dir.resolve("cache");
+    try (Rig building = Rig.open(RigSettings.defaults(cache));
+        Rig collecting = Rig.open(RigSettings.defaults(cache))) {
+      building.build(building.load(Optional.of(spec)), List.of());
+      building.releaseCache();
+      CompletableFuture<GcReport> gc =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return collecting.collectCache(new GcLimits(Long.MAX_VALUE, 0), false);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      assertEquals(0, gc.get(30, TimeUnit.SECONDS).removed().size());
+    }
+  }
+
   private Path spec() throws Exception {
     Path busybox = Tools.require("busybox", "busybox-static");
     Files.writeString(dir.resolve("hello.txt"), "hello\n");
