@@ -1,6 +1,15 @@
 package dev.rig.build;
 
 import dev.rig.build.base.BaseImages;
+import dev.rig.build.cache.CacheAdmin;
+import dev.rig.build.cache.CacheLock;
+import dev.rig.build.cache.CacheReport;
+import dev.rig.build.cache.GcLimits;
+import dev.rig.build.cache.GcReport;
+import dev.rig.build.cache.ImageUsage;
+import dev.rig.build.cache.ReportedUse;
+import dev.rig.build.cache.UsageRecord;
+import dev.rig.build.cache.UsageRecords;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
 import dev.rig.build.event.OciEvents;
@@ -12,6 +21,7 @@ import dev.rig.build.load.ContainerRuntime;
 import dev.rig.build.load.ImageLoader;
 import dev.rig.build.lock.ImageLock;
 import dev.rig.build.lock.LockStore;
+import dev.rig.build.lock.LockedPackage;
 import dev.rig.build.output.ImageExporter;
 import dev.rig.build.output.OutputTarget;
 import dev.rig.build.packages.PackageNotFoundException;
@@ -40,6 +50,8 @@ import dev.rig.spec.SpecCacheEvent;
 import dev.rig.spec.SpecException;
 import dev.rig.spec.SpecLocator;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +76,8 @@ public final class Rig implements AutoCloseable {
   private final BuildListener listener;
   private final List<PhaseTime> phases = new ArrayList<>();
   private final RegistryConnections registries;
+  private final ReportedUse reportedUse = new ReportedUse();
+  private Optional<CacheLock.Lease> cacheLease = Optional.empty();
 
   private Rig(RigSettings settings) {
     this.settings = settings;
@@ -71,6 +85,12 @@ public final class Rig implements AutoCloseable {
         event -> {
           if (event instanceof BuildEvent.PhaseDone done) {
             record(done);
+          } else if (event instanceof BuildEvent.CacheUsed used) {
+            reportedUse.add(used.scope(), used.entry());
+            return;
+          } else if (event instanceof BuildEvent.HomeCheckedOut home) {
+            reportedUse.add(
+                home.image(), settings.cacheDir().resolve("home-git").resolve(home.commit()));
           }
           settings.listener().on(event);
         };
@@ -102,6 +122,7 @@ public final class Rig implements AutoCloseable {
    * (an unchanged spec is not evaluated again).
    */
   public Project load(Optional<Path> file) throws SpecException {
+    holdCache();
     long start = System.nanoTime();
     boolean[] cached = {false};
     SpecCache cache =
@@ -144,6 +165,7 @@ public final class Rig implements AutoCloseable {
       throws IOException, SpecException {
     List<ImageSpec> selected = ProjectFiles.select(project, names);
     SpecChecks.check(project, selected);
+    holdCache();
     reclaimDebris();
     LockStore locks = locks(project, locked ? LockStore.Mode.LOCKED : LockStore.Mode.USE, Set.of());
     GitHomes homes = homes(locks);
@@ -152,10 +174,12 @@ public final class Rig implements AutoCloseable {
     try {
       for (ImageSpec image : selected) {
         Instant created = created(image, locks);
+        PackageStage stage = packages(locks, created);
         ImageBuilder builder =
-            new ImageBuilder(
-                buildSettings(created), listener, bases, Optional.of(packages(locks, created)));
-        images.add(builder.build(homes.resolve(image)));
+            new ImageBuilder(buildSettings(created), listener, bases, Optional.of(stage));
+        BuiltImage built = builder.build(homes.resolve(image));
+        images.add(built);
+        recordUsage(project, image, built, stage);
       }
     } catch (PackageNotFoundException e) {
       throw located(project, e);
@@ -163,7 +187,100 @@ public final class Rig implements AutoCloseable {
       // An image resolved for the first time is recorded even when a later one fails.
       locks.save();
     }
+    warnIfDiskLow();
     return images;
+  }
+
+  /**
+   * Writes what this build of {@code image} used from the cache (one small file, renamed into
+   * place), so that {@code rig cache gc} keeps it while the image is among the recently built.
+   */
+  private void recordUsage(Project project, ImageSpec image, BuiltImage built, PackageStage stage)
+      throws IOException {
+    List<String> debs =
+        image.parts().packages()
+            ? stage.lock(image).packages().stream().map(LockedPackage::sha256).toList()
+            : List.of();
+    UsageRecords.in(settings.cacheDir())
+        .write(
+            new UsageRecord(
+                built.reference(),
+                project.file().toAbsolutePath().normalize(),
+                built.digest(),
+                Instant.now(),
+                ImageUsage.of(
+                    settings.cacheDir(),
+                    built,
+                    settings.compression().cacheKey(),
+                    debs,
+                    reportedUse.take(image.name()))));
+  }
+
+  /** One statfs: a build that leaves the disk nearly full says how to make room. */
+  private void warnIfDiskLow() throws IOException {
+    Path cache = settings.cacheDir();
+    GcLimits.lowDiskWarning(cache, Files.getFileStore(cache).getUsableSpace())
+        .ifPresent(text -> listener.on(new BuildEvent.Notice("cache", text, true)));
+  }
+
+  /**
+   * Holds the cache's lock shared until {@link #close}, so that a {@code rig cache gc} in another
+   * process waits for this run instead of removing what it reads (and this run waits for a gc under
+   * way).
+   */
+  private synchronized void holdCache() {
+    if (cacheLease.isPresent()) {
+      return;
+    }
+    try {
+      cacheLease =
+          Optional.of(
+              CacheLock.shared(
+                  settings.cacheDir(),
+                  waiting -> listener.on(new BuildEvent.Notice("cache", waiting, true))));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot lock the cache "
+              + settings.cacheDir()
+              + " ("
+              + e.getMessage()
+              + "); check that it is a writable directory, or choose another with --cache",
+          e);
+    }
+  }
+
+  /**
+   * Lets go of the cache before {@link #close}: for a caller that goes on to something long that
+   * needs no cache (running a container it loaded), so that a {@code rig cache gc} need not wait
+   * for it. A later call that uses the cache takes it again.
+   */
+  public synchronized void releaseCache() {
+    cacheLease.ifPresent(CacheLock.Lease::close);
+    cacheLease = Optional.empty();
+  }
+
+  /** What the cache holds: by kind, by image (their latest builds), and what is reclaimable. */
+  public CacheReport cacheReport() throws IOException {
+    return CacheAdmin.report(settings.cacheDir());
+  }
+
+  /**
+   * Removes from the cache what no recent build used, and the least recently used until it meets
+   * {@code limits}; waits for builds running on the same cache (in any process) to end first. A dry
+   * run reports the same and removes nothing.
+   */
+  public GcReport collectCache(GcLimits limits, boolean dryRun) throws IOException {
+    synchronized (this) {
+      if (cacheLease.isPresent()) {
+        throw new IllegalStateException(
+            "this Rig holds the cache for a build; collect it from another one");
+      }
+    }
+    return CacheAdmin.collect(
+        settings.cacheDir(),
+        limits,
+        dryRun,
+        waiting -> listener.on(new BuildEvent.Notice("cache", waiting, true)));
   }
 
   /**
@@ -191,21 +308,7 @@ public final class Rig implements AutoCloseable {
    * blobs) before this run adds its own; entries of runs still going are left alone.
    */
   private void reclaimDebris() throws IOException {
-    Path cache = settings.cacheDir();
-    TempNames.Swept swept =
-        TempNames.sweep(
-            cache,
-            cache.resolve("rootfs"),
-            cache.resolve("unpacked"),
-            cache.resolve("home-git"),
-            cache.resolve("debs"),
-            cache.resolve("blobs").resolve("sha256"),
-            cache.resolve("layers").resolve("inputs"),
-            cache.resolve("layers").resolve("paths"),
-            cache.resolve("layers").resolve("gzip"),
-            cache.resolve("layers").resolve("zstd"),
-            cache.resolve("layers").resolve("none"),
-            cache.resolve("specs"));
+    TempNames.Swept swept = CacheAdmin.sweepLeftovers(settings.cacheDir());
     if (swept.entries() > 0) {
       listener.on(
           new BuildEvent.Notice(
@@ -235,6 +338,7 @@ public final class Rig implements AutoCloseable {
   public LockReport lock(Project project, List<String> names, LockMode mode, Set<String> moving)
       throws IOException, SpecException {
     SpecChecks.check(project, ProjectFiles.select(project, names));
+    holdCache();
     LockStore locks =
         locks(
             project,
@@ -342,6 +446,7 @@ public final class Rig implements AutoCloseable {
   /** Stops the HTTP clients (their selector threads would hold the JVM 0.3 s at exit). */
   @Override
   public void close() {
+    releaseCache();
     registries.close();
     ClientStopper.stopAll();
   }

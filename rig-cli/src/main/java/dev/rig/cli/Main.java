@@ -16,7 +16,7 @@ public final class Main {
   /**
    * The subcommands by name, in the order help lists them. picocli builds each command's model by
    * reflection over its options and mixins, with its own classes outside the class-data archive
-   * (they are Java 5 class files); building the eight a run does not use cost about 30 ms of every
+   * (they are Java 5 class files); building the others a run does not use cost about 30 ms of every
    * start, so a run that names one gets only that one.
    */
   private static final Map<String, Class<?>> COMMANDS = commands();
@@ -29,6 +29,7 @@ public final class Main {
     commands.put("shell", ShellCommand.class);
     commands.put("lock", LockCommand.class);
     commands.put("update", UpdateCommand.class);
+    commands.put("cache", CacheCommand.class);
     commands.put("options", OptionsCommand.class);
     commands.put("init", InitCommand.class);
     commands.put("cds-training", CdsTrainingCommand.class);

@@ -96,6 +96,8 @@ final class ShellCommand implements Callable<Integer> {
         return 0;
       }
       rig.load(images, engine);
+      // The container may run for hours; a `rig cache gc` meanwhile need not wait for it.
+      rig.releaseCache();
       session.endProgress();
       shell.gpuNote().ifPresent(note -> err.println("rig: " + note));
       err.println("+ " + shell.display());

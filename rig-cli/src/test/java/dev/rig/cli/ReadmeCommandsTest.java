@@ -36,7 +36,14 @@ class ReadmeCommandsTest {
         missing.add("rig " + name + " (no such command)");
         continue;
       }
-      Matcher flag = FLAG.matcher(row.group(2));
+      String rest = row.group(2).trim();
+      // `./rig cache gc --max-size SIZE`: the flags after a subcommand are the subcommand's.
+      String first = rest.split("\\s+", 2)[0];
+      if (command.getSubcommands().containsKey(first)) {
+        command = command.getSubcommands().get(first);
+        rest = rest.substring(first.length());
+      }
+      Matcher flag = FLAG.matcher(rest);
       while (flag.find()) {
         if (command.getCommandSpec().findOption(flag.group(1)) == null) {
           missing.add("rig " + name + " " + flag.group(1));

@@ -1,5 +1,6 @@
 package dev.rig.build.event;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** Progress of a build, reported to a {@link BuildListener}; the CLI renders these. */
@@ -101,4 +102,11 @@ public sealed interface BuildEvent {
    * warning} true).
    */
   record Notice(String scope, String text, boolean warning) implements BuildEvent {}
+
+  /**
+   * The build of image {@code scope} used the cache entry at {@code entry} (a configured root, an
+   * install stage, a checkout): the facade lists it in the image's usage record, so that {@code rig
+   * cache gc} keeps it while the image is among the recently built. Nothing to render.
+   */
+  record CacheUsed(String scope, Path entry) implements BuildEvent {}
 }

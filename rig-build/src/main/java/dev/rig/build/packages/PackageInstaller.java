@@ -101,6 +101,13 @@ public final class PackageInstaller {
       cached--;
     }
     Path top = stagesDir.resolve(keys.get(keys.size() - 1));
+    // Every stage below the top is used too: a gc that kept only the top would cost the next
+    // change of a lower stage a rebuild from scratch.
+    for (String key : keys) {
+      listener.on(new BuildEvent.CacheUsed(image, stagesDir.resolve(key)));
+    }
+    listener.on(new BuildEvent.CacheUsed(image, stagesDir.resolve(PLANS)));
+    listener.on(new BuildEvent.CacheUsed(image, stagesDir.resolve(EDITED_IN_PLACE)));
     if (cached == stages.size()) {
       listener.on(
           new BuildEvent.PhaseDone(

@@ -63,6 +63,14 @@ public final class TempNames {
     return swept;
   }
 
+  /**
+   * Whether {@code entry} is a temporary entry of a run that no longer runs (what {@link #sweep}
+   * removes), for callers that report or remove leftovers themselves.
+   */
+  public static boolean isLeftover(Path entry) throws IOException {
+    return isDebris(entry, Instant.now());
+  }
+
   static boolean isDebris(Path entry, Instant now) throws IOException {
     String name = entry.getFileName().toString();
     if (!name.startsWith(AtomicFiles.TEMP_PREFIX)) {
