@@ -130,9 +130,21 @@ public final class SuiteReader {
       if (entry.isEmpty()) {
         continue;
       }
+      // The index as text, kept when the Release file lists the uncompressed file too: a resolve
+      // then neither downloads nor decompresses it. It is named as the file it was fetched as.
+      Optional<ReleaseFile.FileEntry> plain = release.entry(base);
+      Optional<byte[]> text =
+          plain.isPresent() ? cached(release, base, plain.get().sha256()) : Optional.empty();
+      if (text.isPresent()) {
+        return parsedText(path, entry.get().sha256(), text.get());
+      }
       Optional<byte[]> kept = cached(release, path, entry.get().sha256());
       if (kept.isPresent()) {
-        return parsed(path, entry.get().sha256(), kept.get());
+        byte[] decompressed = IndexFiles.decompress(path, kept.get());
+        if (plain.isPresent() && matches(release, base, decompressed)) {
+          cache.get().put(plain.get().sha256(), decompressed);
+        }
+        return parsedText(path, entry.get().sha256(), decompressed);
       }
       // By-hash paths never change under a reader, which avoids a race with a mirror update.
       String fetchPath =
@@ -145,10 +157,15 @@ public final class SuiteReader {
         continue;
       }
       byte[] ok = IndexFiles.verified(release, where(dists() + "InRelease"), path, bytes.get());
+      byte[] decompressed = IndexFiles.decompress(path, ok);
       if (cache.isPresent()) {
-        cache.get().put(entry.get().sha256(), ok);
+        if (plain.isPresent() && matches(release, base, decompressed)) {
+          cache.get().put(plain.get().sha256(), decompressed);
+        } else {
+          cache.get().put(entry.get().sha256(), ok);
+        }
       }
-      return parsed(path, entry.get().sha256(), ok);
+      return parsedText(path, entry.get().sha256(), decompressed);
     }
     throw new IOException(
         where(dists() + base) + ": no index listed in the Release file could be fetched");
@@ -172,10 +189,20 @@ public final class SuiteReader {
     }
   }
 
-  private Index parsed(String path, String sha256, byte[] verified) throws IOException {
-    String text = new String(IndexFiles.decompress(path, verified), StandardCharsets.UTF_8);
+  private boolean matches(ReleaseFile release, String path, byte[] bytes) {
+    try {
+      IndexFiles.verified(release, where(dists() + "InRelease"), path, bytes);
+      return true;
+    } catch (SignatureException e) {
+      return false;
+    }
+  }
+
+  private Index parsedText(String path, String sha256, byte[] text) {
     return new Index(
-        where(dists() + path), sha256, PackageRecord.parseIndex(where(dists() + path), text));
+        where(dists() + path),
+        sha256,
+        PackageRecord.parseIndex(where(dists() + path), new String(text, StandardCharsets.UTF_8)));
   }
 
   private String where(String path) {
