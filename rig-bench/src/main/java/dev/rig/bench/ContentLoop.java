@@ -106,53 +106,44 @@ final class ContentLoop {
     long warmLines = (warm.stdout() + warm.stderr()).lines().filter(l -> !l.isBlank()).count();
 
     // 4. Load and shell, against skopeo copying rig's own layout; every load into an empty store.
-    Loads loads = loads(podman, spec, cache, out, image.name(), project);
+    Loads loads =
+        attempt("load", () -> loads(podman, spec, cache, out, image.name(), project))
+            .orElse(Loads.FAILED);
 
     // 2. One package added, rebuilt on the same cache; then the new spec from an empty cache
     //    with the same rig.lock.
-    Path example = project.resolve("example.pkl");
-    Files.copy(settings.example(), example);
+    Files.copy(settings.example(), project.resolve("example.pkl"));
     Files.writeString(spec, LoopSpecs.withPackage("example.pkl", image.name(), ADDED));
     step("add " + ADDED + " and rebuild");
-    Added added = addPackage(spec, cache, out, project);
+    Added added =
+        attempt("add " + ADDED, () -> addPackage(spec, cache, out, project))
+            .orElse(new Added(OptionalDouble.empty(), Optional.empty(), "failed (see the log)"));
     long cacheAfterSecond = DiskUsage.of(cache);
     OptionalDouble rigCacheAfterSecond = rigCacheTotal(cache, project);
-
-    Optional<String> fresh = Optional.empty();
-    if (added.digest().isPresent()) {
-      step("the new spec from an empty cache, same rig.lock");
-      Path project2 = Files.createDirectories(dir.resolve("project-fresh"));
-      for (String f : List.of("rig.pkl", "example.pkl", "rig.lock")) {
-        Files.copy(project.resolve(f), project2.resolve(f));
-      }
-      Path cache2 = dir.resolve("cache-fresh");
-      // Only the verified .debs are shared (hard links): nothing rig made from them.
-      proc.run(
-              List.of(
-                  "cp", "-al", cache.resolve("debs").toString(), cache2.resolve("debs").toString()),
-              Duration.ofMinutes(5))
-          .ok();
-      Proc.Result clean =
-          rig(
-              "fresh",
-              buildJson(project2.resolve("rig.pkl"), cache2, dir.resolve("out-fresh")),
-              project2);
-      fresh = BuildReport.parse(clean.stdout()).image(image.name()).map(BuildReport.Image::digest);
-      Fs.deleteTree(cache2);
-      Fs.deleteTree(dir.resolve("out-fresh"));
-    }
+    Optional<String> fresh =
+        added.digest().isEmpty()
+            ? Optional.empty()
+            : attempt("clean build", () -> cleanBuild(dir, project, cache, image.name()))
+                .flatMap(d -> d);
 
     // 1. The reference for the cold build: the same package list by mmdebstrap + umoci.
     step("mmdebstrap + umoci, the same package list");
     List<MmdebstrapUmoci.Package> packages = lockedPackages(gpuLock, image.name());
-    MmdebstrapUmoci.Result peer =
-        new MmdebstrapUmoci(dir.resolve("mmdebstrap"), proc, settings.timeout())
-            .build(
-                packages,
-                seeded.isEmpty() ? Optional.empty() : Optional.of(seedFor(packages, cache)));
+    Optional<MmdebstrapUmoci.Result> peer =
+        attempt(
+            "mmdebstrap + umoci",
+            () ->
+                new MmdebstrapUmoci(dir.resolve("mmdebstrap"), proc, settings.timeout())
+                    .build(
+                        packages,
+                        seeded.isEmpty()
+                            ? Optional.empty()
+                            : Optional.of(seedFor(packages, cache))));
 
     // 6. The footprint, on the example with sshd moved to a free loopback port.
-    Footprint footprint = footprint(dir, podman, cache, gpuLock, image.name());
+    Footprint footprint =
+        attempt("footprint", () -> footprint(dir, podman, cache, gpuLock, image.name()))
+            .orElse(Footprint.unmeasured());
 
     addRows(
         table,
@@ -179,7 +170,7 @@ final class ContentLoop {
       double coldSeconds,
       BuildReport cold,
       int packageCount,
-      MmdebstrapUmoci.Result peer,
+      Optional<MmdebstrapUmoci.Result> peer,
       Added added,
       Optional<String> fresh,
       double warmSeconds,
@@ -191,20 +182,25 @@ final class ContentLoop {
       OptionalDouble rigCacheAfterSecond,
       Footprint footprint) {
     Goal coldGoal = Goal.ratioAtMost(0.8);
+    OptionalDouble reference =
+        peer.map(p -> OptionalDouble.of(p.seconds())).orElse(OptionalDouble.empty());
     table.add(
         new Row(
             "loop 1: cold build, GPU example (" + packageCount + " packages)",
             OptionalDouble.of(coldSeconds),
             seeded.isEmpty() ? "empty cache, .debs from the mirror" : seeded,
-            OptionalDouble.of(peer.seconds()),
-            String.format(
-                Locale.ROOT,
-                "mmdebstrap %.1f s + umoci unpack/repack %.1f s%s",
-                peer.mmdebstrap(),
-                peer.umoci(),
-                seeded.isEmpty() ? "" : ", apt archive seeded with the same .debs"),
+            reference,
+            peer.map(
+                    p ->
+                        String.format(
+                            Locale.ROOT,
+                            "mmdebstrap %.1f s + umoci unpack/repack %.1f s%s",
+                            p.mmdebstrap(),
+                            p.umoci(),
+                            seeded.isEmpty() ? "" : ", apt archive seeded with the same .debs"))
+                .orElse("mmdebstrap + umoci failed (see the log)"),
             coldGoal.text(),
-            coldGoal.judge(OptionalDouble.of(coldSeconds), OptionalDouble.of(peer.seconds()))));
+            coldGoal.judge(OptionalDouble.of(coldSeconds), reference)));
     for (BuildReport.Phase phase : cold.phases()) {
       table.add(
           new Row(
@@ -289,6 +285,49 @@ final class ContentLoop {
             growthGoal.judge(OptionalDouble.of(growth), OptionalDouble.empty()),
             Unit.MB));
     footprint.addRows(table);
+  }
+
+  /** The clean build's digest, from a second cache that holds only the first one's .debs. */
+  private Optional<String> cleanBuild(Path dir, Path project, Path cache, String name)
+      throws IOException {
+    step("the new spec from an empty cache, same rig.lock");
+    Path project2 = Files.createDirectories(dir.resolve("project-fresh"));
+    for (String f : List.of("rig.pkl", "example.pkl", "rig.lock")) {
+      Files.copy(project.resolve(f), project2.resolve(f));
+    }
+    Path cache2 = dir.resolve("cache-fresh");
+    Path out2 = dir.resolve("out-fresh");
+    // Only the verified .debs are shared (hard links): nothing rig made from them.
+    proc.run(
+            List.of(
+                "cp", "-al", cache.resolve("debs").toString(), cache2.resolve("debs").toString()),
+            Duration.ofMinutes(5))
+        .ok();
+    try {
+      Proc.Result clean =
+          rig("fresh", buildJson(project2.resolve("rig.pkl"), cache2, out2), project2);
+      return BuildReport.parse(clean.stdout()).image(name).map(BuildReport.Image::digest);
+    } finally {
+      Fs.deleteTree(cache2);
+      Fs.deleteTree(out2);
+    }
+  }
+
+  /** A step that may fail without stopping the loop: its rows then say n/a. */
+  private <T> Optional<T> attempt(String what, Step<T> step) {
+    try {
+      return Optional.of(step.run());
+    } catch (IOException | RuntimeException | AssertionError e) {
+      // RuntimeException covers BenchException; AssertionError is rig-testkit's "tool failed".
+      log.println("rig-bench: loop: " + what + " failed, its rows say n/a: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** One step of the loop. */
+  @FunctionalInterface
+  private interface Step<T> {
+    T run() throws IOException;
   }
 
   // ---- seeding ----
@@ -390,7 +429,10 @@ final class ContentLoop {
 
   /** The load rows' figures; empty where the command failed. */
   record Loads(
-      OptionalDouble load, OptionalDouble skopeo, OptionalDouble shell, String skopeoSource) {}
+      OptionalDouble load, OptionalDouble skopeo, OptionalDouble shell, String skopeoSource) {
+    static final Loads FAILED =
+        new Loads(OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), "");
+  }
 
   private Loads loads(Podman podman, Path spec, Path cache, Path out, String name, Path project)
       throws IOException {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.regex.Pattern;
 
@@ -34,9 +35,21 @@ record Footprint(
     String supervisor,
     OptionalDouble status,
     OptionalDouble doctor,
-    SshStart.Result start) {
+    Optional<SshStart.Result> start) {
 
   static final String LAUNCHER = "/usr/lib/rig/rig-init";
+
+  /** The rows when the footprint could not be taken at all (the log says why). */
+  static Footprint unmeasured() {
+    return new Footprint(
+        List.of(),
+        0,
+        OptionalDouble.empty(),
+        "",
+        OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        Optional.empty());
+  }
 
   /** A package layer's source, from "packages: SOURCE (name=version ...)". */
   private static final Pattern JAVA_SOURCE =
@@ -116,16 +129,17 @@ record Footprint(
             "",
             quick.text(),
             quick.judge(doctor, OptionalDouble.empty())));
-    Goal start = Goal.atMost(0.5, "≤ 0.5 s");
+    Goal quickStart = Goal.atMost(0.5, "≤ 0.5 s");
+    OptionalDouble rig = start.map(s -> OptionalDouble.of(s.rig())).orElse(OptionalDouble.empty());
     table.add(
         new Row(
             "loop 6: container start → sshd accepting",
-            OptionalDouble.of(this.start.rig()),
+            rig,
             "podman run -d to a finished ssh login, median of " + SshStart.RUNS,
-            OptionalDouble.of(this.start.reference()),
+            start.map(s -> OptionalDouble.of(s.reference())).orElse(OptionalDouble.empty()),
             "same image, sh entrypoint: host key + exec sshd",
-            start.text(),
-            start.judge(OptionalDouble.of(this.start.rig()), OptionalDouble.empty())));
+            quickStart.text(),
+            quickStart.judge(rig, OptionalDouble.empty())));
   }
 
   /** Takes the figures from a built image and a container of it. */
@@ -194,7 +208,8 @@ record Footprint(
         podman.run(Duration.ofMinutes(1), "rm", "-f", "-t", "0", name);
       }
       SshStart.Result start = ssh.measure(ref, port);
-      return new Footprint(layers.names(), layers.bytes(), rss, supervisor, status, doctor, start);
+      return new Footprint(
+          layers.names(), layers.bytes(), rss, supervisor, status, doctor, Optional.of(start));
     }
 
     /**
