@@ -295,7 +295,7 @@ final class ContentLoop {
     for (String f : List.of("rig.pkl", "example.pkl", "rig.lock")) {
       Files.copy(project.resolve(f), project2.resolve(f));
     }
-    Path cache2 = dir.resolve("cache-fresh");
+    Path cache2 = Files.createDirectories(dir.resolve("cache-fresh"));
     Path out2 = dir.resolve("out-fresh");
     // Only the verified .debs are shared (hard links): nothing rig made from them.
     proc.run(
