@@ -7,19 +7,24 @@ import dev.rig.bench.Table.Verdict;
 import dev.rig.testkit.LocalRegistry;
 import dev.rig.testkit.Podman;
 import dev.rig.testkit.Tools;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,7 +72,9 @@ public final class Bench {
       boolean keep,
       boolean download,
       boolean packagesOnly,
-      boolean zstdOnly) {
+      boolean zstdOnly,
+      boolean loopOnly,
+      Optional<Path> seedDebs) {
     static Options parse(String[] args) {
       long sizeMb = 2000;
       Path work = Path.of(System.getProperty("java.io.tmpdir"));
@@ -78,6 +85,8 @@ public final class Bench {
       boolean download = false;
       boolean packagesOnly = false;
       boolean zstdOnly = false;
+      boolean loopOnly = false;
+      Optional<Path> seedDebs = Optional.empty();
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         switch (a) {
@@ -90,6 +99,9 @@ public final class Bench {
           case "--download" -> download = true;
           case "--packages-only" -> packagesOnly = true;
           case "--zstd-only" -> zstdOnly = true;
+          case "--loop" -> loopOnly = true;
+          case "--seed-debs" ->
+              seedDebs = Optional.of(Path.of(value(args, ++i, a)).toAbsolutePath().normalize());
           case "-h", "--help" -> {
             System.out.println(USAGE);
             System.exit(0);
@@ -97,8 +109,12 @@ public final class Bench {
           default -> throw new BenchException("unknown option " + a + "\n" + USAGE);
         }
       }
-      if (packagesOnly && zstdOnly) {
-        throw new BenchException("--packages-only and --zstd-only exclude each other");
+      if ((packagesOnly ? 1 : 0) + (zstdOnly ? 1 : 0) + (loopOnly ? 1 : 0) > 1) {
+        throw new BenchException("--packages-only, --zstd-only and --loop exclude each other");
+      }
+      if (seedDebs.isPresent() && !Files.isDirectory(seedDebs.get())) {
+        throw new BenchException(
+            "--seed-debs " + seedDebs.get() + " is not a directory; give a rig cache's debs/");
       }
       if (sizeMb < 1) {
         throw new BenchException("--size-mb must be at least 1");
@@ -112,7 +128,9 @@ public final class Bench {
           keep,
           download,
           packagesOnly,
-          zstdOnly);
+          zstdOnly,
+          loopOnly,
+          seedDebs);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -125,7 +143,7 @@ public final class Bench {
 
   static final String USAGE =
       "usage: bench/run [--size-mb N] [--work DIR] [--threads N] [--cache DIR] [--keep]"
-          + " [--download] [--packages-only | --zstd-only]\n"
+          + " [--download] [--seed-debs DIR] [--packages-only | --zstd-only | --loop]\n"
           + "  --size-mb N   size of the CUDA file tree, whole packages (default 2000)\n"
           + "  --work DIR    where the run's temp directory goes (default $TMPDIR or /tmp)\n"
           + "  --threads N   threads for the pigz / zstd references (default: all cores)\n"
@@ -134,7 +152,12 @@ public final class Bench {
           + "  --download    also time fetching the .debs (rig-apt vs apt-get download; network)\n"
           + "  --packages-only  only the package rows (vs mmdebstrap + umoci, apt-get download)"
           + " and the container start row\n"
-          + "  --zstd-only   only the cold zstd build row and its reference (tar | zstd)";
+          + "  --zstd-only   only the cold zstd build row and its reference (tar | zstd)\n"
+          + "  --loop        only the content loop of issue 15 on examples/gpu/rig.pkl (cold build"
+          + " vs mmdebstrap + umoci, add a package, warm rebuild, load, cache growth, rig-init"
+          + " footprint); also part of the default run\n"
+          + "  --seed-debs DIR  pre-seed the loop's empty caches with the .debs of DIR (a rig"
+          + " cache's debs/, hard links): no downloads, said in the rows";
 
   private final Options options;
   private final PrintStream log = System.err;
@@ -209,10 +232,13 @@ public final class Bench {
     if (options.packagesOnly()) {
       Table table = new Table();
       packagesAndStart(table, rig, Duration.ofMinutes(15));
-      System.out.println();
-      System.out.println("- machine: " + Machine.describe());
-      System.out.println();
-      System.out.print(table.markdown());
+      printShort(table);
+      return;
+    }
+    if (options.loopOnly()) {
+      Table table = new Table();
+      loop(table, rig);
+      printShort(table);
       return;
     }
     Duration heavy = Duration.ofMinutes(Math.max(10, options.sizeMb() * 30 / 2000));
@@ -243,10 +269,7 @@ public final class Bench {
       double coldZstd = coldZstd(rig, spec, runDir.resolve("cache-zstd"), outZstd, heavy);
       Fs.deleteTree(outZstd);
       table.add(coldZstdRow(raw, coldZstd, zstd, threads));
-      System.out.println();
-      System.out.println("- machine: " + Machine.describe());
-      System.out.println();
-      System.out.print(table.markdown());
+      printShort(table);
       return;
     }
 
@@ -358,8 +381,49 @@ public final class Bench {
             "",
             Verdict.NONE));
     packagesAndStart(table, rig, heavy);
+    loop(table, rig);
 
     printReport(tree, raw, imageGzip, imageZstd, jib, table);
+  }
+
+  /** The content loop of issue 15 on the README's GPU example. */
+  private void loop(Table table, Path rig) throws IOException {
+    Path example = options.repo().resolve("examples/gpu/rig.pkl");
+    if (!Files.isRegularFile(example)) {
+      throw new BenchException(example + " is missing; the loop builds the README's GPU example");
+    }
+    step("content loop: the README's GPU example (" + example + ")");
+    new ContentLoop(
+            new ContentLoop.Settings(
+                runDir.resolve("loop"), rig, example, options.seedDebs(), Duration.ofMinutes(30)),
+            proc,
+            log)
+        .run(table);
+  }
+
+  /** The machine line and the table, for the runs that print nothing else. */
+  private void printShort(Table table) throws IOException {
+    System.out.println();
+    System.out.println("- machine: " + Machine.describe());
+    System.out.println();
+    System.out.print(table.markdown());
+    save("- machine: " + Machine.describe() + "\n\n" + table.markdown());
+  }
+
+  /**
+   * Writes the report to a file under --work (outside the run's directory, which is deleted), so
+   * that a run's table outlives its terminal.
+   */
+  private void save(String report) throws IOException {
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
+    Path file = options.work().resolve("rig-bench-" + stamp + ".md");
+    Path temp = options.work().resolve(".rig-bench-" + stamp + ".md.tmp");
+    Files.writeString(temp, report, StandardCharsets.UTF_8);
+    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+    log.println("rig-bench: table written to " + file);
   }
 
   private double zstdReference(String treeDir, int threads, Duration timeout) {
@@ -617,8 +681,10 @@ public final class Bench {
       long imageGzip,
       long imageZstd,
       JibPeer.Result jib,
-      Table table) {
-    PrintStream out = System.out;
+      Table table)
+      throws IOException {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
     out.println();
     out.println("## rig benchmark");
     out.println();
@@ -652,6 +718,10 @@ public final class Bench {
             + " already-warm JVM");
     out.println();
     out.print(table.markdown());
+    out.flush();
+    String report = buffer.toString(StandardCharsets.UTF_8);
+    System.out.print(report);
+    save(report);
   }
 
   private Path writeSpec(CudaTree.Built tree) throws IOException {

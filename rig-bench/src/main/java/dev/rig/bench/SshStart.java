@@ -48,57 +48,86 @@ final class SshStart {
   }
 
   Result measure(PackageBench.Built image) throws IOException {
-    Files.createDirectories(dir);
     String ref = "localhost/" + PackageBench.IMAGE + ":latest";
     podman.run(Duration.ofMinutes(2), "rmi", "-f", ref);
     podman.run(Duration.ofMinutes(5), "load", "-i", image.dockerArchive().toString()).ok();
-    Path key = dir.resolve("id_ed25519");
-    run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()));
-    String publicKey = Files.readString(dir.resolve("id_ed25519.pub")).strip();
-    int port = image.sshPort();
     try {
-      double[] rig = new double[RUNS];
-      double[] reference = new double[RUNS];
-      List<Long> ready = new ArrayList<>();
-      for (int i = 0; i < RUNS; i++) {
-        String name = "rig-bench-ssh-" + ProcessHandle.current().pid() + "-" + i;
-        rig[i] = start(name, List.of("-e", "PUBLIC_KEY=" + publicKey, ref), port, key);
-        dev.rig.testkit.Exec.Result logs = podman.run(Duration.ofMinutes(1), "logs", name);
-        Matcher m = READY.matcher(logs.stdout() + logs.stderr());
-        if (m.find()) {
-          ready.add(Long.parseLong(m.group(1)));
-        }
-        podman.run(Duration.ofMinutes(1), "rm", "-f", "-t", "0", name);
-        String plain = name + "-plain";
-        reference[i] =
-            start(
-                plain,
-                List.of(
-                    "-e",
-                    "PUBLIC_KEY=" + publicKey,
-                    "--entrypoint",
-                    "/bin/sh",
-                    ref,
-                    "-c",
-                    "mkdir -p /run/sshd /root/.ssh && echo \"$PUBLIC_KEY\" >"
-                        + " /root/.ssh/authorized_keys && ssh-keygen -q -t ed25519 -N '' -f"
-                        + " /etc/ssh/ssh_host_ed25519_key && exec /usr/sbin/sshd -D -e -p "
-                        + port
-                        + " -o ListenAddress=127.0.0.1 -h /etc/ssh/ssh_host_ed25519_key"),
-                port,
-                key);
-        podman.run(Duration.ofMinutes(1), "rm", "-f", "-t", "0", plain);
-        log.printf(
-            Locale.ROOT,
-            "  start %d: rig %.2f s, podman + sshd alone %.2f s%n",
-            i + 1,
-            rig[i],
-            reference[i]);
-      }
-      return new Result(median(rig), median(reference), ready);
+      return measure(ref, image.sshPort());
     } finally {
       podman.run(Duration.ofMinutes(2), "rmi", "-f", ref);
     }
+  }
+
+  /**
+   * The same for an image already in podman's store as {@code ref}, whose sshd listens on
+   * 127.0.0.1:{@code port}.
+   */
+  Result measure(String ref, int port) throws IOException {
+    String publicKey = publicKey();
+    Path key = dir.resolve("id_ed25519");
+    double[] rig = new double[RUNS];
+    double[] reference = new double[RUNS];
+    List<Long> ready = new ArrayList<>();
+    for (int i = 0; i < RUNS; i++) {
+      String name = "rig-bench-ssh-" + ProcessHandle.current().pid() + "-" + i;
+      rig[i] = start(name, List.of("-e", "PUBLIC_KEY=" + publicKey, ref), port, key);
+      dev.rig.testkit.Exec.Result logs = podman.run(Duration.ofMinutes(1), "logs", name);
+      Matcher m = READY.matcher(logs.stdout() + logs.stderr());
+      if (m.find()) {
+        ready.add(Long.parseLong(m.group(1)));
+      }
+      podman.run(Duration.ofMinutes(1), "rm", "-f", "-t", "0", name);
+      String plain = name + "-plain";
+      reference[i] =
+          start(
+              plain,
+              List.of(
+                  "-e",
+                  "PUBLIC_KEY=" + publicKey,
+                  "--entrypoint",
+                  "/bin/sh",
+                  ref,
+                  "-c",
+                  "mkdir -p /run/sshd /root/.ssh && echo \"$PUBLIC_KEY\" >"
+                      + " /root/.ssh/authorized_keys && ssh-keygen -q -t ed25519 -N '' -f"
+                      + " /etc/ssh/ssh_host_ed25519_key && exec /usr/sbin/sshd -D -e -p "
+                      + port
+                      + " -o ListenAddress=127.0.0.1 -h /etc/ssh/ssh_host_ed25519_key"),
+              port,
+              key);
+      podman.run(Duration.ofMinutes(1), "rm", "-f", "-t", "0", plain);
+      log.printf(
+          Locale.ROOT,
+          "  start %d: rig %.2f s, podman + sshd alone %.2f s%n",
+          i + 1,
+          rig[i],
+          reference[i]);
+    }
+    return new Result(median(rig), median(reference), ready);
+  }
+
+  /** The public half of the key the logins use (made on first use). */
+  String publicKey() throws IOException {
+    Files.createDirectories(dir);
+    Path key = dir.resolve("id_ed25519");
+    if (!Files.exists(key)) {
+      run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()));
+    }
+    return Files.readString(dir.resolve("id_ed25519.pub")).strip();
+  }
+
+  /**
+   * Waits (a connect every 20 ms) until the port sends an SSH banner; false after {@code limit}.
+   */
+  static boolean awaitBanner(int port, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!banner(port)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      sleep(20);
+    }
+    return true;
   }
 
   /**

@@ -7,11 +7,15 @@ import java.util.OptionalDouble;
 
 /** The benchmark's result table, printed as Markdown with aligned columns. */
 final class Table {
-  /** Whether a row's goal was met; NONE when the row has no goal. */
+  /**
+   * Whether a row's goal was met; NONE when the row has no goal, NOT_MEASURED when it has one but a
+   * figure could not be taken (the feature is not in this rig yet).
+   */
   enum Verdict {
     YES("yes"),
     NO("**no**"),
-    NONE("—");
+    NONE("—"),
+    NOT_MEASURED("n/a");
 
     final String text;
 
@@ -24,8 +28,28 @@ final class Table {
     }
   }
 
+  /** What a row's figures count, and how a cell prints them. */
+  enum Unit {
+    SECONDS,
+    /** Bytes, printed in MB (10^6). */
+    MB,
+    /** Bytes, printed in MiB (2^20), where the goal is stated in MiB. */
+    MIB,
+    /** A plain count (lines printed). */
+    COUNT;
+
+    String format(double value) {
+      return switch (this) {
+        case SECONDS -> String.format(Locale.ROOT, "%.2f s", value);
+        case MB -> String.format(Locale.ROOT, "%.1f MB", value / 1e6);
+        case MIB -> String.format(Locale.ROOT, "%.1f MiB", value / (1 << 20));
+        case COUNT -> String.format(Locale.ROOT, "%.0f", value);
+      };
+    }
+  }
+
   /**
-   * One task. Seconds are empty where that side was not measured; notes follow the figures (e.g.
+   * One task. Figures are empty where that side was not measured; notes follow the figures (e.g.
    * throughput, bytes uploaded, what the reference is).
    */
   record Row(
@@ -35,7 +59,20 @@ final class Table {
       OptionalDouble reference,
       String referenceNote,
       String goal,
-      Verdict verdict) {
+      Verdict verdict,
+      Unit unit) {
+
+    /** A row of seconds. */
+    Row(
+        String task,
+        OptionalDouble rig,
+        String rigNote,
+        OptionalDouble reference,
+        String referenceNote,
+        String goal,
+        Verdict verdict) {
+      this(task, rig, rigNote, reference, referenceNote, goal, verdict, Unit.SECONDS);
+    }
 
     /** rig's time over the reference's, when both were measured. */
     OptionalDouble ratio() {
@@ -61,11 +98,15 @@ final class Table {
   }
 
   static String cell(OptionalDouble s, String note) {
-    String time = seconds(s);
+    return cell(s, note, Unit.SECONDS);
+  }
+
+  static String cell(OptionalDouble value, String note, Unit unit) {
+    String figure = value.isPresent() ? unit.format(value.getAsDouble()) : "—";
     if (note == null || note.isEmpty()) {
-      return time;
+      return figure;
     }
-    return s.isPresent() ? time + " (" + note + ")" : note;
+    return value.isPresent() ? figure + " (" + note + ")" : note;
   }
 
   /** Throughput of {@code bytes} in {@code seconds}, in MB/s (10^6 bytes). */
@@ -87,8 +128,8 @@ final class Table {
           escape(
               new String[] {
                 r.task(),
-                cell(r.rig(), r.rigNote()),
-                cell(r.reference(), r.referenceNote()),
+                cell(r.rig(), r.rigNote(), r.unit()),
+                cell(r.reference(), r.referenceNote(), r.unit()),
                 ratio.isPresent() ? String.format(Locale.ROOT, "%.2f×", ratio.getAsDouble()) : "—",
                 r.goal() == null || r.goal().isEmpty() ? "—" : r.goal(),
                 r.verdict().text

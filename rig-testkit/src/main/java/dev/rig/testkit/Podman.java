@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,15 +20,31 @@ public final class Podman {
   private final Path podman;
   private final Path confFile;
   private final Path launcher;
+  private final Map<String, String> environment;
 
-  private Podman(Path podman, Path confFile, Path launcher) {
+  private Podman(Path podman, Path confFile, Path launcher, Map<String, String> environment) {
     this.podman = podman;
     this.confFile = confFile;
     this.launcher = launcher;
+    this.environment = Map.copyOf(environment);
   }
 
   /** Prepares podman's configuration under {@code workDir}; fails if podman or crun is missing. */
   public static Podman create(Path workDir) {
+    return create(workDir, false);
+  }
+
+  /**
+   * As {@link #create(Path)}, with an image store of its own under {@code workDir} (overlay, as the
+   * machine's default store): a benchmark that removes and loads images neither sees nor touches
+   * anyone else's, and every load into it starts cold. Remove its images before deleting {@code
+   * workDir}.
+   */
+  public static Podman createWithPrivateStore(Path workDir) {
+    return create(workDir, true);
+  }
+
+  private static Podman create(Path workDir, boolean privateStore) {
     Path podman = Tools.require("podman", "podman");
     Path crun = Tools.require("crun", "crun");
     try {
@@ -55,11 +72,28 @@ public final class Podman {
               + "crun = [\""
               + wrapper
               + "\"]\n");
+      Map<String, String> environment = new LinkedHashMap<>();
+      environment.put("CONTAINERS_CONF", conf.toString());
+      if (privateStore) {
+        Path storage = workDir.resolve("storage.conf");
+        Files.writeString(
+            storage,
+            "[storage]\n"
+                + "driver = \"overlay\"\n"
+                + "graphroot = \""
+                + workDir.resolve("store")
+                + "\"\n"
+                + "runroot = \""
+                + workDir.resolve("store-run")
+                + "\"\n");
+        environment.put("CONTAINERS_STORAGE_CONF", storage.toString());
+      }
+      StringBuilder assignments = new StringBuilder();
+      environment.forEach((k, v) -> assignments.append(k).append('=').append(v).append(' '));
       Path launcher = workDir.resolve("podman");
-      Files.writeString(
-          launcher, "#!/bin/sh\nCONTAINERS_CONF=" + conf + " exec " + podman + " \"$@\"\n");
+      Files.writeString(launcher, "#!/bin/sh\n" + assignments + "exec " + podman + " \"$@\"\n");
       Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-      return new Podman(podman, conf, launcher);
+      return new Podman(podman, conf, launcher, environment);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -67,7 +101,7 @@ public final class Podman {
 
   /** The environment under which podman (and skopeo to containers-storage) must run. */
   public Map<String, String> environment() {
-    return Map.of("CONTAINERS_CONF", confFile.toString());
+    return environment;
   }
 
   public Path confFile() {
