@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The packages part of a build: sources from the spec, the install set from rig.lock (resolving
@@ -30,6 +31,7 @@ public final class PackageStage {
   private final LockStore locks;
   private final PackageInstaller installer;
   private final BuildListener listener;
+  private final LinkedJava java;
 
   public PackageStage(
       Path cacheDir,
@@ -41,6 +43,7 @@ public final class PackageStage {
     this.locks = locks;
     this.installer = new PackageInstaller(cacheDir, created, listener);
     this.listener = listener;
+    this.java = new LinkedJava(cacheDir, created, installer, locks, listener);
   }
 
   /** The image's package layers within {@code budget} layers; empty when it has no packages. */
@@ -76,7 +79,22 @@ public final class PackageStage {
 
   /** The image's locked install set, resolved now when the lock store asks for it. */
   public ImageLock lock(ImageSpec spec) throws IOException {
-    return lock(spec, repoSources.sources(spec.name(), withCudaRepository(spec)));
+    List<RepoSource> sources = repoSources.sources(spec.name(), withCudaRepository(spec));
+    if (spec.parts().runtime()) {
+      java.lock(spec, sources);
+    }
+    return lock(spec, sources);
+  }
+
+  /**
+   * The directory of rig-init's Java runtime, linked from the image's locked JDK; empty when the
+   * image has no packages (rig-init then runs on the base image's java) or no runtime.
+   */
+  public Optional<Path> linkedJava(ImageSpec spec) throws IOException {
+    if (spec.packages().isEmpty() || !spec.parts().runtime()) {
+      return Optional.empty();
+    }
+    return Optional.of(java.link(spec, repoSources.sources(spec.name(), withCudaRepository(spec))));
   }
 
   /** The spec's package options with {@code cuda.repository} added to its repositories. */
@@ -105,7 +123,7 @@ public final class PackageStage {
    * does not allow them.
    */
   static void refuseDriverPackages(ImageSpec spec, ImageLock lock) throws PackageException {
-    java.util.Optional<String> problem =
+    Optional<String> problem =
         CudaSetup.driverPackageProblem(
             spec, lock.packages().stream().map(LockedPackage::name).toList());
     if (problem.isPresent()) {
