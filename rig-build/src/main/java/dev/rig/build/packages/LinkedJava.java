@@ -7,15 +7,19 @@ import dev.rig.build.lock.ImageLock;
 import dev.rig.build.lock.LockInput;
 import dev.rig.build.lock.LockStore;
 import dev.rig.build.lock.LockedPackage;
+import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.oci.digest.Digest;
 import dev.rig.oci.io.AtomicFiles;
 import dev.rig.oci.io.TempNames;
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.SlimSpec;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +49,9 @@ public final class LinkedJava {
   static final String EC_MODULE = "jdk.crypto.ec";
 
   /** Bump when the way a runtime is linked changes, so old ones are not reused. */
-  private static final String FORMAT = "rig-java/2";
+  private static final String FORMAT = "rig-java/3";
+
+  private static final byte[] CLASS_LIST = classList();
 
   private static final Pattern JRE = Pattern.compile("openjdk-(\\d+)-jre(-headless)?");
 
@@ -132,8 +138,7 @@ public final class LinkedJava {
                 + " (openjdk-21-jre-headless), or report it. Its output:\n"
                 + linked.output().strip());
       }
-      // rig-init's heap is small, so the JVM always uses compressed oops and never this archive.
-      Files.deleteIfExists(work.resolve("java/lib/server/classes_nocoops.jsa"));
+      archive(spec.name(), root.root(), work);
       AtomicFiles.commitDirectory(work, done);
     } finally {
       PackageInstaller.deleteTree(work);
@@ -169,8 +174,61 @@ public final class LinkedJava {
         "/tmp/rig-out/java",
         "--strip-java-debug-attributes",
         "--no-header-files",
-        "--no-man-pages",
-        "--generate-cds-archive");
+        "--no-man-pages");
+  }
+
+  /**
+   * Writes java/lib/rig-init.jsa into {@code work}: a static CDS archive of the JDK and rig-init
+   * classes that rig-init's commands load, so they start from mapped, pre-parsed classes. The class
+   * list is a fixed resource, not recorded here by running rig-init: which classes a run loads
+   * varies with thread timing, and the archive must be a function of the list, the jar and the JDK
+   * alone (then two builds write the same bytes). The jar sits at its image path with the layer's
+   * mtime, as the JVM checks both before using the archive.
+   */
+  private void archive(String image, Path toolsRoot, Path work) throws IOException {
+    Path jarDir = Files.createDirectories(work.resolve("jar"));
+    Path jar = jarDir.resolve("rig-init.jar");
+    Files.write(jar, RuntimeLayer.jar());
+    Files.setLastModifiedTime(jar, FileTime.from(created));
+    Path lists = Files.createDirectories(work.resolve("lists"));
+    Files.write(lists.resolve("classlist"), CLASS_LIST);
+    String java = "/tmp/rig-out/java/bin/java";
+    Sandbox sandbox = Sandbox.of(toolsRoot, created.getEpochSecond());
+    Path rigDir = Path.of(RuntimeLayer.JAR).getParent();
+    Sandbox.Result dumped =
+        sandbox.run(
+            List.of(
+                java,
+                "-Xshare:dump",
+                "-XX:SharedClassListFile=/tmp/rig-lists/classlist",
+                "-XX:SharedArchiveFile=/tmp/rig-out/java/lib/rig-init.jsa",
+                "-cp",
+                RuntimeLayer.JAR),
+            Map.of(rigDir.toString(), jarDir),
+            Map.of("/tmp/rig-out", work, "/tmp/rig-lists", lists),
+            300);
+    if (dumped.exitCode() != 0 || !Files.isRegularFile(work.resolve("java/lib/rig-init.jsa"))) {
+      throw new PackageException(
+          "image '"
+              + image
+              + "': the linked Java could not write rig-init's CDS archive (exit "
+              + dumped.exitCode()
+              + "): "
+              + dumped.output().strip());
+    }
+    PackageInstaller.deleteTree(jarDir);
+    PackageInstaller.deleteTree(lists);
+  }
+
+  private static byte[] classList() {
+    try (InputStream in = LinkedJava.class.getResourceAsStream("/rig/runtime/rig-init.classlist")) {
+      if (in == null) {
+        throw new IllegalStateException("rig-init.classlist is missing from rig's resources");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The requests that bring the JDK and jmods of the javaPackage's OpenJDK. */
@@ -223,6 +281,8 @@ public final class LinkedJava {
   private String key(ImageLock tools) {
     StringBuilder text = new StringBuilder(FORMAT).append('\n');
     text.append("modules ").append(MODULES).append('\n');
+    text.append("rig-init ").append(Digest.of(RuntimeLayer.jar()).hex()).append('\n');
+    text.append("classes ").append(Digest.of(CLASS_LIST).hex()).append('\n');
     text.append("epoch ").append(created.getEpochSecond()).append('\n');
     tools.packages().stream()
         .map(LockedPackage::sha256)

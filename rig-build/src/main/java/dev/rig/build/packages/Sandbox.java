@@ -113,12 +113,19 @@ final class Sandbox {
    */
   Result runWithOutputs(List<String> command, Map<String, Path> outputs, long timeoutSeconds)
       throws IOException {
+    return run(command, Map.of(), outputs, timeoutSeconds);
+  }
+
+  /** {@link #runWithOutputs} with read-only {@code binds} as well. */
+  Result run(
+      List<String> command, Map<String, Path> binds, Map<String, Path> outputs, long timeoutSeconds)
+      throws IOException {
     for (String inside : outputs.keySet()) {
       if (!inside.startsWith("/tmp/")) {
         throw new IllegalArgumentException("sandbox outputs go under /tmp/, not " + inside);
       }
     }
-    return run(command, Map.of(), outputs, timeoutSeconds, line -> {});
+    return run(command, binds, outputs, timeoutSeconds, line -> {});
   }
 
   private Result run(

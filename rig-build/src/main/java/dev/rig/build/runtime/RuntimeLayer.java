@@ -36,7 +36,15 @@ public final class RuntimeLayer {
 
   private static final byte[] JAR_BYTES = loadJar();
 
+  /** rig-init's class-data-sharing archive in the linked Java (see LinkedJava). */
+  public static final String CDS_ARCHIVE = JAVA_HOME + "/lib/rig-init.jsa";
+
   private RuntimeLayer() {}
+
+  /** The rig-init jar this rig puts into images. */
+  public static byte[] jar() {
+    return JAR_BYTES.clone();
+  }
 
   /**
    * The packages the runtime needs besides the spec's own: no Java (rig-init's runtime is linked
@@ -74,7 +82,10 @@ public final class RuntimeLayer {
     }
     List<LayerEntry> entries = new ArrayList<>();
     entries.add(LayerEntry.file(JAR, new Content.Bytes(JAR_BYTES), 0644, 0, 0));
-    String java = linkedJava.isPresent() ? JAVA_HOME + "/bin/java" : "java";
+    String java =
+        linkedJava.isPresent()
+            ? JAVA_HOME + "/bin/java -XX:SharedArchiveFile=" + CDS_ARCHIVE
+            : "java";
     if (linkedJava.isPresent()) {
       entries.addAll(JavaTree.entries(linkedJava.get(), JAVA_HOME));
     }
@@ -111,9 +122,10 @@ public final class RuntimeLayer {
   }
 
   /**
-   * Starts rig-init on {@code java}. A small long-running supervisor wants a fast start and little
-   * memory: C1 only with one compiler thread, the serial collector, a small heap, code cache and
-   * stacks, and no perf-data file (a mapped 32 KiB per JVM, also for each `rig-init status`).
+   * Starts rig-init on {@code java} (with its options). A small long-running supervisor wants a
+   * fast start and little memory: C1 only with one compiler thread, the serial collector, a small
+   * heap, code cache and stacks, and no perf-data file (a mapped 32 KiB per JVM, also for each
+   * `rig-init status`).
    */
   static String launcher(String java) {
     return "#!/bin/sh\n"

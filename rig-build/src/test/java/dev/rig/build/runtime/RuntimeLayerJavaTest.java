@@ -51,7 +51,10 @@ class RuntimeLayerJavaTest {
             ((Content.Bytes) entries.get(RuntimeLayer.LAUNCHER).content()).bytes(),
             StandardCharsets.UTF_8);
     assertTrue(
-        launcher.contains("exec /usr/lib/rig/java/bin/java -XX:TieredStopAtLevel=1"), launcher);
+        launcher.contains(
+            "exec /usr/lib/rig/java/bin/java -XX:SharedArchiveFile=/usr/lib/rig/java/lib/rig-init.jsa"
+                + " -XX:TieredStopAtLevel=1"),
+        launcher);
     assertTrue(launcher.contains("-XX:+UseSerialGC") && launcher.contains("-XX:-UsePerfData"));
 
     String plain =
