@@ -27,6 +27,7 @@ import dev.rig.oci.io.Tasks;
 import dev.rig.oci.layer.LayerInput;
 import dev.rig.spec.ImageSpec;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -111,6 +112,7 @@ public final class ImageBuilder {
   /** Everything planning needs that takes I/O: packages installed, host files read. */
   private PreparedImage prepare(ImageSpec spec, ResolvedBase base) throws IOException {
     List<LayerInput> packageLayers = List.of();
+    Optional<Path> java = Optional.empty();
     if (spec.parts().packages()) {
       if (packages.isEmpty()) {
         throw new IllegalStateException(
@@ -118,12 +120,13 @@ public final class ImageBuilder {
       }
       int budget = LayerBudget.of(spec, base.layerCount()).forPackages(spec.name());
       packageLayers = packages.get().layers(spec, budget);
+      java = packages.get().linkedJava(spec);
     }
     return new PreparedImage(
         spec,
         base.layerCount(),
         packageLayers,
-        spec.parts().runtime() ? Optional.of(RuntimeLayer.layer(spec)) : Optional.empty(),
+        spec.parts().runtime() ? Optional.of(RuntimeLayer.layer(spec, java)) : Optional.empty(),
         HomeLayer.layer(spec),
         HostFiles.read(spec));
   }

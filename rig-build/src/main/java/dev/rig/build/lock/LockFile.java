@@ -28,12 +28,16 @@ import java.util.TreeMap;
  * @param bases for images whose base is a registry reference with a tag: the reference pinned to
  *     the digest the tag named when it was locked ({@code REGISTRY/REPO:TAG@sha256:...})
  * @param homes for images whose home is a git repository: the commit its ref named when locked
+ * @param tools for images with packages and rig-init: the packages rig's build tools run from (the
+ *     JDK and jmods that rig-init's trimmed Java runtime is linked from), installed beside the
+ *     image and never into it
  */
 public record LockFile(
     int version,
     Map<String, ImageLock> images,
     Map<String, String> bases,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, HomePin> homes) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, HomePin> homes,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ImageLock> tools) {
   public static final int CURRENT_VERSION = 1;
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -49,31 +53,43 @@ public record LockFile(
     images = Collections.unmodifiableMap(new TreeMap<>(images));
     bases = bases == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(bases));
     homes = homes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(homes));
+    tools = tools == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tools));
   }
 
   public static LockFile empty() {
-    return new LockFile(CURRENT_VERSION, Map.of(), Map.of(), Map.of());
+    return new LockFile(CURRENT_VERSION, Map.of(), Map.of(), Map.of(), Map.of());
   }
 
   /** This lock with one image's entry replaced. */
   public LockFile with(String image, ImageLock lock) {
     Map<String, ImageLock> copy = new TreeMap<>(images);
     copy.put(image, lock);
-    return new LockFile(version, copy, bases, homes);
+    return new LockFile(version, copy, bases, homes, tools);
   }
 
   /** This lock with one image's pinned base reference replaced. */
   public LockFile withBase(String image, String pinnedReference) {
     Map<String, String> copy = new TreeMap<>(bases);
     copy.put(image, pinnedReference);
-    return new LockFile(version, images, copy, homes);
+    return new LockFile(version, images, copy, homes, tools);
   }
 
   /** This lock with one image's git home pin replaced. */
   public LockFile withHome(String image, HomePin pin) {
     Map<String, HomePin> copy = new TreeMap<>(homes);
     copy.put(image, pin);
-    return new LockFile(version, images, bases, copy);
+    return new LockFile(version, images, bases, copy, tools);
+  }
+
+  /** This lock with one image's build-tool set replaced. */
+  public LockFile withTools(String image, ImageLock lock) {
+    Map<String, ImageLock> copy = new TreeMap<>(tools);
+    copy.put(image, lock);
+    return new LockFile(version, images, bases, homes, copy);
+  }
+
+  public Optional<ImageLock> tools(String image) {
+    return Optional.ofNullable(tools.get(image));
   }
 
   public Optional<HomePin> home(String image) {
@@ -124,7 +140,9 @@ public record LockFile(
               + CURRENT_VERSION
               + "); run `rig lock` again");
     }
-    for (Map.Entry<String, ImageLock> image : lock.images().entrySet()) {
+    Map<String, ImageLock> all = new TreeMap<>(lock.images());
+    lock.tools().forEach((image, tools) -> all.put(image + " (tools)", tools));
+    for (Map.Entry<String, ImageLock> image : all.entrySet()) {
       for (LockedPackage p : image.getValue().packages()) {
         if (!isRepositoryRelative(p.filename())) {
           throw new IOException(

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -61,12 +62,37 @@ public final class LockStore {
 
   public synchronized ImageLock lockFor(String image, LockInput input, Resolve resolver)
       throws IOException {
-    var existing = lock.image(image);
+    return lockFor(image, input, resolver, lock.image(image), "", LockFile::with);
+  }
+
+  /**
+   * The locked build-tool set of an image (packages rig runs at build time beside the image, as the
+   * JDK that links rig-init's Java runtime), under the same policy as {@link #lockFor}.
+   */
+  public synchronized ImageLock toolsFor(String image, LockInput input, Resolve resolver)
+      throws IOException {
+    return lockFor(
+        image, input, resolver, lock.tools(image), " (build tools)", LockFile::withTools);
+  }
+
+  private interface Replace {
+    LockFile with(LockFile lock, String image, ImageLock entry);
+  }
+
+  private ImageLock lockFor(
+      String image,
+      LockInput input,
+      Resolve resolver,
+      Optional<ImageLock> existing,
+      String what,
+      Replace replace)
+      throws IOException {
     if (mode == Mode.LOCKED && existing.isEmpty()) {
       throw new LockException(
           file
               + ": no entry for image "
               + image
+              + what
               + " and --locked is given; run `rig lock "
               + image
               + "`");
@@ -83,6 +109,7 @@ public final class LockStore {
             file
                 + ": "
                 + check.message(image)
+                + what
                 + "; run `rig lock "
                 + image
                 + "` to resolve it again (or `rig update PKG` to move single packages)");
@@ -97,7 +124,7 @@ public final class LockStore {
       }
     }
     ImageLock fresh = resolver.resolve(pins);
-    lock = lock.with(image, fresh);
+    lock = replace.with(lock, image, fresh);
     changed = true;
     return fresh;
   }

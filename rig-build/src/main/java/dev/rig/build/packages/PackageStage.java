@@ -33,6 +33,7 @@ public final class PackageStage {
   private final PackageInstaller installer;
   private final IndexCache indexes;
   private final BuildListener listener;
+  private final LinkedJava java;
 
   public PackageStage(
       Path cacheDir,
@@ -45,6 +46,7 @@ public final class PackageStage {
     this.installer = new PackageInstaller(cacheDir, created, listener);
     this.indexes = IndexCache.in(cacheDir.resolve("indexes"));
     this.listener = listener;
+    this.java = new LinkedJava(cacheDir, created, installer, locks, listener);
   }
 
   /** The image's package layers within {@code budget} layers; empty when it has no packages. */
@@ -87,7 +89,22 @@ public final class PackageStage {
 
   /** The image's locked install set, resolved now when the lock store asks for it. */
   public ImageLock lock(ImageSpec spec) throws IOException {
-    return lock(spec, repoSources.sources(spec.name(), withCudaRepository(spec)));
+    List<RepoSource> sources = repoSources.sources(spec.name(), withCudaRepository(spec));
+    if (spec.parts().runtime()) {
+      java.lock(spec, sources);
+    }
+    return lock(spec, sources);
+  }
+
+  /**
+   * The directory of rig-init's Java runtime, linked from the image's locked JDK; empty when the
+   * image has no packages (rig-init then runs on the base image's java) or no runtime.
+   */
+  public Optional<Path> linkedJava(ImageSpec spec) throws IOException {
+    if (spec.packages().isEmpty() || !spec.parts().runtime()) {
+      return Optional.empty();
+    }
+    return Optional.of(java.link(spec, repoSources.sources(spec.name(), withCudaRepository(spec))));
   }
 
   /** The spec's package options with {@code cuda.repository} added to its repositories. */
@@ -116,7 +133,7 @@ public final class PackageStage {
    * does not allow them.
    */
   static void refuseDriverPackages(ImageSpec spec, ImageLock lock) throws PackageException {
-    java.util.Optional<String> problem =
+    Optional<String> problem =
         CudaSetup.driverPackageProblem(
             spec, lock.packages().stream().map(LockedPackage::name).toList());
     if (problem.isPresent()) {

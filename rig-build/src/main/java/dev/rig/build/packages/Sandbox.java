@@ -104,6 +104,37 @@ final class Sandbox {
   Result run(
       List<String> command, Map<String, Path> binds, long timeoutSeconds, Consumer<String> lines)
       throws IOException {
+    return run(command, binds, Map.of(), timeoutSeconds, lines);
+  }
+
+  /**
+   * {@link #run} with {@code outputs}: host directories mounted writable at paths under /tmp, so a
+   * tool can write its result out of the sandbox without touching the root (which may be shared).
+   */
+  Result runWithOutputs(List<String> command, Map<String, Path> outputs, long timeoutSeconds)
+      throws IOException {
+    return run(command, Map.of(), outputs, timeoutSeconds);
+  }
+
+  /** {@link #runWithOutputs} with read-only {@code binds} as well. */
+  Result run(
+      List<String> command, Map<String, Path> binds, Map<String, Path> outputs, long timeoutSeconds)
+      throws IOException {
+    for (String inside : outputs.keySet()) {
+      if (!inside.startsWith("/tmp/")) {
+        throw new IllegalArgumentException("sandbox outputs go under /tmp/, not " + inside);
+      }
+    }
+    return run(command, binds, outputs, timeoutSeconds, line -> {});
+  }
+
+  private Result run(
+      List<String> command,
+      Map<String, Path> binds,
+      Map<String, Path> outputs,
+      long timeoutSeconds,
+      Consumer<String> lines)
+      throws IOException {
     Optional<byte[]> filter = SeccompFilter.forHost();
     List<String> argv = new ArrayList<>();
     if (filter.isPresent()) {
@@ -118,6 +149,10 @@ final class Sandbox {
       // Inside the root as the sandbox will see it, whatever links an earlier run left.
       ImageRoot.of(root).createDirectories(bind.getKey());
       argv.addAll(List.of("--ro-bind", bind.getValue().toString(), bind.getKey()));
+    }
+    // Under the sandbox's own /tmp, where bwrap makes the mount points: the root stays untouched.
+    for (Map.Entry<String, Path> output : new TreeMap<>(outputs).entrySet()) {
+      argv.addAll(List.of("--bind", output.getValue().toString(), output.getKey()));
     }
     argv.addAll(
         List.of(

@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The layer that makes an image run rig-init: the runtime jar this rig was built with, its
@@ -25,17 +27,32 @@ public final class RuntimeLayer {
   public static final String LAUNCHER = "/usr/lib/rig/rig-init";
   public static final String CONFIG = "/etc/rig/runtime.json";
 
+  /** rig-init's own Java runtime, linked from the image's locked JDK (images with packages). */
+  public static final String JAVA_HOME = "/usr/lib/rig/java";
+
   /** tini reaps zombies as PID 1; rig-init takes the image's CMD (or `docker run` args) as main. */
   public static final List<String> ENTRYPOINT =
       List.of("/usr/bin/tini", "--", LAUNCHER, "run", "--");
 
   private static final byte[] JAR_BYTES = loadJar();
 
+  /** rig-init's class-data-sharing archive in the linked Java (see LinkedJava). */
+  public static final String CDS_ARCHIVE = JAVA_HOME + "/lib/rig-init.jsa";
+
   private RuntimeLayer() {}
 
-  /** The packages the runtime needs besides the spec's own. */
+  /** The rig-init jar this rig puts into images. */
+  public static byte[] jar() {
+    return JAR_BYTES.clone();
+  }
+
+  /**
+   * The packages the runtime needs besides the spec's own: no Java (rig-init's runtime is linked
+   * from the JDK in the build tools), but the libraries that runtime loads beyond libc (libjvm.so
+   * needs libstdc++ and libgcc_s, libzip.so needs libz).
+   */
   public static List<String> packages(RuntimeSpec runtime) {
-    List<String> packages = new ArrayList<>(List.of("tini", runtime.javaPackage()));
+    List<String> packages = new ArrayList<>(List.of("tini", "libstdc++6", "libgcc-s1", "zlib1g"));
     if (runtime.sshd().enable()) {
       packages.add("openssh-server");
     }
@@ -47,6 +64,16 @@ public final class RuntimeLayer {
    *     a cycle, a secret named by tailscale that does not exist)
    */
   public static LayerInput layer(ImageSpec spec) {
+    return layer(spec, Optional.empty());
+  }
+
+  /**
+   * The layer, with {@code linkedJava} (a directory holding bin/java) placed at {@link #JAVA_HOME}
+   * and used by the launcher; without it, rig-init runs on the image's {@code java}.
+   *
+   * @throws IllegalArgumentException as {@link #layer(ImageSpec)}
+   */
+  public static LayerInput layer(ImageSpec spec, Optional<Path> linkedJava) {
     RuntimeConfig config = RuntimeConfigs.of(spec.runtime());
     List<String> problems = ConfigValidator.problems(config);
     if (!problems.isEmpty()) {
@@ -55,9 +82,20 @@ public final class RuntimeLayer {
     }
     List<LayerEntry> entries = new ArrayList<>();
     entries.add(LayerEntry.file(JAR, new Content.Bytes(JAR_BYTES), 0644, 0, 0));
+    String java =
+        linkedJava.isPresent()
+            ? JAVA_HOME + "/bin/java -XX:SharedArchiveFile=" + CDS_ARCHIVE
+            : "java";
+    if (linkedJava.isPresent()) {
+      entries.addAll(JavaTree.entries(linkedJava.get(), JAVA_HOME));
+    }
     entries.add(
         LayerEntry.file(
-            LAUNCHER, new Content.Bytes(launcher().getBytes(StandardCharsets.UTF_8)), 0755, 0, 0));
+            LAUNCHER,
+            new Content.Bytes(launcher(java).getBytes(StandardCharsets.UTF_8)),
+            0755,
+            0,
+            0));
     entries.add(
         LayerEntry.file(
             CONFIG,
@@ -76,21 +114,43 @@ public final class RuntimeLayer {
                         0600,
                         0,
                         0)));
-    return new LayerInput(entries, "rig-init runtime (tini, rig-init, /etc/rig/runtime.json)");
+    return new LayerInput(
+        entries,
+        "rig-init runtime (rig-init"
+            + (linkedJava.isPresent() ? " and its Java" : "")
+            + ", /etc/rig/runtime.json)");
   }
 
   /**
-   * Starts rig-init on the image's Java: C1 only and the serial collector, which start fastest for
-   * a small long-running supervisor.
+   * Starts rig-init on {@code java} (with its options). A small long-running supervisor wants a
+   * fast start and little memory: C1 only with one compiler thread, the serial collector, a small
+   * heap, code cache and stacks, and no perf-data file (a mapped 32 KiB per JVM, also for each
+   * `rig-init status`).
    */
-  private static String launcher() {
+  static String launcher(String java) {
     return "#!/bin/sh\n"
         + "# Starts rig-init, the runtime rig puts in every image; see /etc/rig/runtime.json.\n"
-        + "exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:MaxRAM=256m"
+        + "exec "
+        + java
+        + " "
+        + String.join(" ", JVM_OPTIONS)
         + " -cp "
         + JAR
         + " dev.rig.init.Main \"$@\"\n";
   }
+
+  static final List<String> JVM_OPTIONS =
+      List.of(
+          "-XX:TieredStopAtLevel=1",
+          "-XX:CICompilerCount=1",
+          "-XX:+UseSerialGC",
+          "-Xss256k",
+          "-Xms4m",
+          "-Xmx64m",
+          "-XX:MaxMetaspaceSize=64m",
+          "-XX:ReservedCodeCacheSize=16m",
+          "-XX:-UsePerfData",
+          "-Xshare:auto");
 
   private static byte[] loadJar() {
     try (InputStream in = RuntimeLayer.class.getResourceAsStream("/rig/runtime/rig-init.jar")) {

@@ -60,6 +60,20 @@ class LockFileTest {
   }
 
   @Test
+  void buildToolsAreLockedBesideTheImageAndReadBack(@TempDir Path dir) throws IOException {
+    LockFile withoutTools = LockFile.empty().with("gpu", lock(List.of(pkg("tini"))));
+    assertFalse(withoutTools.toJson().contains("\"tools\""), "no tools: the lock reads as before");
+    LockFile lock = withoutTools.withTools("gpu", lock(List.of(pkg("openjdk-21-jdk-headless"))));
+    Path file = dir.resolve("rig.lock");
+    lock.write(file);
+    LockFile read = LockFile.read(file);
+    assertEquals(lock, read);
+    assertEquals(
+        "openjdk-21-jdk-headless", read.tools("gpu").orElseThrow().packages().get(0).name());
+    assertEquals("tini", read.image("gpu").orElseThrow().packages().get(0).name());
+  }
+
+  @Test
   void checkNamesWhatChanged() {
     LockFile file = LockFile.empty().with("gpu", lock(List.of(pkg("tini"))));
     assertTrue(file.check("gpu", INPUT).matches());

@@ -1,0 +1,300 @@
+package dev.rig.build.packages;
+
+import dev.rig.apt.resolve.Request;
+import dev.rig.build.event.BuildEvent;
+import dev.rig.build.event.BuildListener;
+import dev.rig.build.lock.ImageLock;
+import dev.rig.build.lock.LockInput;
+import dev.rig.build.lock.LockStore;
+import dev.rig.build.lock.LockedPackage;
+import dev.rig.build.runtime.RuntimeLayer;
+import dev.rig.oci.digest.Digest;
+import dev.rig.oci.io.AtomicFiles;
+import dev.rig.oci.io.TempNames;
+import dev.rig.spec.ImageSpec;
+import dev.rig.spec.SlimSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * rig-init's Java runtime, trimmed to the modules rig-init uses: jlink, run inside the sandbox from
+ * the image's locked JDK and jmods (a build-tool set in rig.lock, installed into a root of its own
+ * beside the image), writes it; the image carries only the result, never a JRE package. Keyed by
+ * the tool set's .deb hashes and the options, so an unchanged lock links once.
+ */
+public final class LinkedJava {
+  /**
+   * What rig-init's jar needs ({@code jdeps --print-module-deps} on it, less java.desktop, java.sql
+   * and java.xml, which only Jackson's optional handlers name): sun.misc.Signal is in
+   * jdk.unsupported, and Jackson logs through java.util.logging.
+   */
+  public static final List<String> MODULES =
+      List.of("java.base", "java.logging", "jdk.unsupported");
+
+  /** X25519 (age secrets) and Ed25519 live here up to JDK 21; JDK 22 moved them to java.base. */
+  static final String EC_MODULE = "jdk.crypto.ec";
+
+  /** Bump when the way a runtime is linked changes, so old ones are not reused. */
+  private static final String FORMAT = "rig-java/3";
+
+  private static final byte[] CLASS_LIST = classList();
+
+  private static final Pattern JRE = Pattern.compile("openjdk-(\\d+)-jre(-headless)?");
+
+  /** The tools root needs no docs, man pages or locales: it is never part of an image. */
+  private static final SlimSpec TOOLS_SLIM = new SlimSpec(true, true, true);
+
+  private final Path cacheRoot;
+  private final Instant created;
+  private final PackageInstaller installer;
+  private final LockStore locks;
+  private final BuildListener listener;
+
+  LinkedJava(
+      Path cacheRoot,
+      Instant created,
+      PackageInstaller installer,
+      LockStore locks,
+      BuildListener listener) {
+    this.cacheRoot = cacheRoot.toAbsolutePath();
+    this.created = created;
+    this.installer = installer;
+    this.locks = locks;
+    this.listener = listener;
+  }
+
+  /**
+   * The locked JDK and jmods for {@code spec}'s javaPackage, resolved now when rig.lock has none.
+   */
+  ImageLock lock(ImageSpec spec, List<RepoSource> sources) throws IOException {
+    String java = spec.runtime().javaPackage();
+    LockInput input = PackageResolver.input(List.of(java), sources, false);
+    return locks.toolsFor(
+        spec.name(),
+        input,
+        pins -> {
+          List<String> requests = new ArrayList<>(jdkRequests(spec.name(), java, sources, pins));
+          requests.addAll(pins);
+          ImageLock fresh;
+          try {
+            fresh = PackageResolver.resolve(spec.name(), requests, sources, false);
+          } catch (PackageNotFoundException e) {
+            // Up to OpenJDK 21 Debian ships the jmods in the JDK package itself.
+            if (!e.name().endsWith("-jmods")) {
+              throw e;
+            }
+            requests.removeIf(r -> r.endsWith("-jmods"));
+            fresh = PackageResolver.resolve(spec.name(), requests, sources, false);
+          }
+          return new ImageLock(input, fresh.packages(), fresh.indexes());
+        });
+  }
+
+  /** The directory holding the linked runtime (bin/java, lib/...), from the cache or linked now. */
+  Path link(ImageSpec spec, List<RepoSource> sources) throws IOException {
+    ImageLock tools = lock(spec, sources);
+    int feature = feature(spec.name(), tools);
+    Path runtimes = Files.createDirectories(cacheRoot.resolve("java"));
+    Path done = runtimes.resolve(key(tools));
+    if (Files.isDirectory(done)) {
+      return done.resolve("java");
+    }
+    long start = System.nanoTime();
+    InstalledSystem root =
+        installer.install(
+            spec.name(),
+            tools,
+            sources,
+            TOOLS_SLIM,
+            List.of(new InstallStages.Requested("jdk", List.of(spec.runtime().javaPackage()))),
+            false);
+    String jdk = "/usr/lib/jvm/java-" + feature + "-openjdk-" + PackageResolver.ARCHITECTURE;
+    List<String> modules = new ArrayList<>(MODULES);
+    if (Files.exists(root.root().resolve(jdk.substring(1) + "/jmods/" + EC_MODULE + ".jmod"))) {
+      modules.add(EC_MODULE);
+    }
+    Path work = runtimes.resolve(TempNames.prefix() + UUID.randomUUID());
+    try {
+      Files.createDirectories(work);
+      Sandbox.Result linked =
+          Sandbox.of(root.root(), created.getEpochSecond())
+              .runWithOutputs(command(jdk, modules), Map.of("/tmp/rig-out", work), 600);
+      if (linked.exitCode() != 0 || !Files.isRegularFile(work.resolve("java/bin/java"))) {
+        throw new PackageException(
+            "image '"
+                + spec.name()
+                + "': jlink could not link rig-init's Java runtime from "
+                + jdk
+                + " (exit "
+                + linked.exitCode()
+                + "); set runtime.javaPackage to an OpenJDK 21 or newer"
+                + " (openjdk-21-jre-headless), or report it. Its output:\n"
+                + linked.output().strip());
+      }
+      archive(spec.name(), root.root(), work);
+      AtomicFiles.commitDirectory(work, done);
+    } finally {
+      PackageInstaller.deleteTree(work);
+    }
+    listener.on(
+        new BuildEvent.PhaseDone(
+            spec.name(),
+            BuildEvent.Phase.INSTALL,
+            Duration.ofNanos(System.nanoTime() - start),
+            modules.size(),
+            0,
+            false,
+            "rig-init's Java linked by jlink (" + String.join(", ", modules) + ")"));
+    return done.resolve("java");
+  }
+
+  /**
+   * jlink's options: no Java debug attributes (Debian's libraries are stripped already, and
+   * --strip-debug would need objcopy), headers or man pages; the module image left uncompressed
+   * (the layer's compression, across files, makes it smaller than jlink's per-class zip: 8.1 MB
+   * against 11.7 MB gzipped, and it maps without inflating); and the JDK's classes' CDS archive, so
+   * rig-init starts without parsing them.
+   */
+  static List<String> command(String jdk, List<String> modules) {
+    return List.of(
+        jdk + "/bin/jlink",
+        "-J-XX:-UsePerfData",
+        "--module-path",
+        jdk + "/jmods",
+        "--add-modules",
+        String.join(",", modules),
+        "--output",
+        "/tmp/rig-out/java",
+        "--strip-java-debug-attributes",
+        "--no-header-files",
+        "--no-man-pages");
+  }
+
+  /**
+   * Writes java/lib/rig-init.jsa into {@code work}: a static CDS archive of the JDK and rig-init
+   * classes that rig-init's commands load, so they start from mapped, pre-parsed classes. The class
+   * list is a fixed resource, not recorded here by running rig-init: which classes a run loads
+   * varies with thread timing, and the archive must be a function of the list, the jar and the JDK
+   * alone (then two builds write the same bytes). The jar sits at its image path with the layer's
+   * mtime, as the JVM checks both before using the archive.
+   */
+  private void archive(String image, Path toolsRoot, Path work) throws IOException {
+    Path jarDir = Files.createDirectories(work.resolve("jar"));
+    Path jar = jarDir.resolve("rig-init.jar");
+    Files.write(jar, RuntimeLayer.jar());
+    Files.setLastModifiedTime(jar, FileTime.from(created));
+    Path lists = Files.createDirectories(work.resolve("lists"));
+    Files.write(lists.resolve("classlist"), CLASS_LIST);
+    String java = "/tmp/rig-out/java/bin/java";
+    Sandbox sandbox = Sandbox.of(toolsRoot, created.getEpochSecond());
+    Path rigDir = Path.of(RuntimeLayer.JAR).getParent();
+    Sandbox.Result dumped =
+        sandbox.run(
+            List.of(
+                java,
+                "-Xshare:dump",
+                "-XX:SharedClassListFile=/tmp/rig-lists/classlist",
+                "-XX:SharedArchiveFile=/tmp/rig-out/java/lib/rig-init.jsa",
+                "-cp",
+                RuntimeLayer.JAR),
+            Map.of(rigDir.toString(), jarDir),
+            Map.of("/tmp/rig-out", work, "/tmp/rig-lists", lists),
+            300);
+    if (dumped.exitCode() != 0 || !Files.isRegularFile(work.resolve("java/lib/rig-init.jsa"))) {
+      throw new PackageException(
+          "image '"
+              + image
+              + "': the linked Java could not write rig-init's CDS archive (exit "
+              + dumped.exitCode()
+              + "): "
+              + dumped.output().strip());
+    }
+    PackageInstaller.deleteTree(jarDir);
+    PackageInstaller.deleteTree(lists);
+  }
+
+  private static byte[] classList() {
+    try (InputStream in = LinkedJava.class.getResourceAsStream("/rig/runtime/rig-init.classlist")) {
+      if (in == null) {
+        throw new IllegalStateException("rig-init.classlist is missing from rig's resources");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The requests that bring the JDK and jmods of the javaPackage's OpenJDK. */
+  private static List<String> jdkRequests(
+      String image, String java, List<RepoSource> sources, List<String> pins) throws IOException {
+    String name = Request.parse(java).name();
+    Optional<String> feature = feature(name);
+    if (feature.isEmpty()) {
+      // A metapackage (default-jre-headless): which OpenJDK it brings decides the JDK.
+      List<String> requests = new ArrayList<>(List.of(java));
+      requests.addAll(pins);
+      ImageLock jre = PackageResolver.resolve(image, requests, sources, false);
+      feature =
+          jre.packages().stream().map(p -> feature(p.name())).flatMap(Optional::stream).findFirst();
+    }
+    String n =
+        feature.orElseThrow(
+            () ->
+                new PackageException(
+                    "image '"
+                        + image
+                        + "': runtime.javaPackage '"
+                        + java
+                        + "' brings no OpenJDK (openjdk-N-jre-headless), which rig-init's Java is"
+                        + " linked from; set runtime.javaPackage to openjdk-21-jre-headless"));
+    return List.of(java, "openjdk-" + n + "-jdk-headless", "openjdk-" + n + "-jmods");
+  }
+
+  private static Optional<String> feature(String packageName) {
+    Matcher m = JRE.matcher(packageName);
+    return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
+  private static int feature(String image, ImageLock tools) throws PackageException {
+    return tools.packages().stream()
+        .map(p -> feature(p.name()))
+        .flatMap(Optional::stream)
+        .map(Integer::parseInt)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new PackageException(
+                    "image '"
+                        + image
+                        + "': rig.lock's build tools hold no OpenJDK; run `rig lock "
+                        + image
+                        + "`"));
+  }
+
+  private String key(ImageLock tools) {
+    StringBuilder text = new StringBuilder(FORMAT).append('\n');
+    text.append("modules ").append(MODULES).append('\n');
+    text.append("rig-init ").append(Digest.of(RuntimeLayer.jar()).hex()).append('\n');
+    text.append("classes ").append(Digest.of(CLASS_LIST).hex()).append('\n');
+    text.append("epoch ").append(created.getEpochSecond()).append('\n');
+    tools.packages().stream()
+        .map(LockedPackage::sha256)
+        .sorted()
+        .forEach(line -> text.append(line).append('\n'));
+    return Digest.of(text.toString().getBytes(StandardCharsets.UTF_8)).hex();
+  }
+}

@@ -1,0 +1,100 @@
+package dev.rig.build.packages;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rig.build.TestSpecs;
+import dev.rig.build.event.BuildListener;
+import dev.rig.build.lock.ImageLock;
+import dev.rig.build.lock.LockStore;
+import dev.rig.build.lock.LockedPackage;
+import dev.rig.oci.digest.Digest;
+import dev.rig.spec.CudaSpec;
+import dev.rig.spec.EnvironmentSpec;
+import dev.rig.spec.ImageSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * rig-init's Java is linked by the locked JDK's jlink inside the sandbox (never the host's), holds
+ * only the modules rig-init uses with a CDS archive of rig-init's classes, and is byte-identical
+ * when linked twice. The tools root and .debs stay in target/ between runs, so only the first run
+ * downloads and installs the JDK.
+ */
+class LinkedJavaTest {
+  private static final Path CACHE = Path.of("target", "linked-java-cache");
+
+  @Test
+  void twoLinksOfTheLockedJdkAreByteIdenticalAndHoldOnlyRigInitsModules(@TempDir Path dir)
+      throws IOException {
+    ImageSpec spec =
+        TestSpecs.image(
+            Map.of(),
+            TestSpecs.packages(List.of("bash"), List.of(), EnvironmentSpec.NONE),
+            new CudaSpec(false, "12.4", Optional.empty(), List.of(), List.of("compute"), false),
+            Optional.empty());
+    List<RepoSource> sources = RepoSources.ofSystem().sources("img", spec.packages());
+    LockStore locks = LockStore.open(dir.resolve("rig.lock"), LockStore.Mode.USE, Set.of());
+    Instant created = Instant.EPOCH;
+    LinkedJava java =
+        new LinkedJava(
+            CACHE,
+            created,
+            new PackageInstaller(CACHE, created, BuildListener.NONE),
+            locks,
+            BuildListener.NONE);
+
+    ImageLock tools = java.lock(spec, sources);
+    List<String> names = tools.packages().stream().map(LockedPackage::name).toList();
+    assertTrue(names.contains("openjdk-21-jdk-headless"), names.toString());
+    assertTrue(locks.save(), "the tool set is written to rig.lock");
+
+    Path first = java.link(spec, sources);
+    Map<String, String> once = tree(first);
+    PackageInstaller.deleteTree(first.getParent());
+    Path second = java.link(spec, sources);
+    assertEquals(first, second);
+    assertEquals(once, tree(second), "two links of the same JDK differ");
+
+    assertTrue(
+        once.containsKey("bin/java") && once.containsKey("lib/rig-init.jsa"),
+        once.keySet().toString());
+    assertFalse(once.containsKey("lib/server/classes.jsa"), "no default CDS archive");
+    assertFalse(once.containsKey("jar") || once.containsKey("lists"), "no work files are left");
+    String release = Files.readString(second.resolve("release"));
+    assertTrue(
+        release.contains("MODULES=\"java.base java.logging jdk.crypto.ec jdk.unsupported\""),
+        release);
+  }
+
+  /** Every path of {@code dir} with its kind and content digest (or link target). */
+  private static Map<String, String> tree(Path dir) throws IOException {
+    Map<String, String> tree = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.toList()) {
+        String name = dir.relativize(p).toString();
+        if (Files.isSymbolicLink(p)) {
+          tree.put(name, "-> " + Files.readSymbolicLink(p));
+        } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          tree.put(
+              name, (Files.isExecutable(p) ? "x " : "") + Digest.of(Files.readAllBytes(p)).hex());
+        } else {
+          tree.put(name, "dir");
+        }
+      }
+    }
+    return tree;
+  }
+}
