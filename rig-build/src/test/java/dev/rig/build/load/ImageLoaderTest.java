@@ -10,6 +10,7 @@ import dev.rig.build.RigSettings;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.result.BuiltImage;
 import dev.rig.build.result.LoadReport;
+import dev.rig.testkit.Exec;
 import dev.rig.testkit.Podman;
 import dev.rig.testkit.Tools;
 import java.io.IOException;
@@ -164,8 +165,7 @@ class ImageLoaderTest {
       LoadReport report = rig.load(List.of(image), runtime);
       assertEquals(List.of(name + ":latest"), report.loadedNames());
       assertEquals("Loaded image: x", report.engineOutput());
-      String listing =
-          dev.rig.testkit.Exec.run(List.of("tar", "-tf", received.toString())).ok().stdout();
+      String listing = Exec.run(List.of("tar", "-tf", received.toString())).ok().stdout();
       assertTrue(listing.contains("manifest.json"), listing);
     }
   }
