@@ -59,8 +59,10 @@ class ImageLoaderTest {
     ContainerRuntime runtime =
         new ContainerRuntime(ContainerRuntime.Kind.podman, podman.launcher());
     String loaded = "localhost/" + name + ":latest";
+    List<String> ids = new ArrayList<>();
     try (Rig rig = rig()) {
       BuiltImage image = build(rig, spec("one\n")).get(0);
+      ids.add(image.image().configDescriptor().digest().hex());
       LoadReport first = rig.load(List.of(image), runtime);
       assertEquals(List.of(loaded), first.loadedNames());
       assertFalse(first.images().get(0).unchanged());
@@ -84,7 +86,8 @@ class ImageLoaderTest {
       assertEquals("two\n", podman.run("run", "--rm", "--network", "none", loaded).ok().stdout());
     } finally {
       podman.run("rmi", "-f", loaded);
-      podman.run("image", "prune", "-f");
+      // The first image, left without a name by the update (only this test's own).
+      ids.forEach(id -> podman.run("rmi", "-f", id));
     }
   }
 
