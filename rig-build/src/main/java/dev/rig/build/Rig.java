@@ -430,13 +430,13 @@ public final class Rig implements AutoCloseable {
     return pushed;
   }
 
-  /** Streams the images into podman or docker (no archive file on the way). */
+  /**
+   * Puts the images into podman or docker, sending only what the engine's store lacks (see {@link
+   * ImageLoader}).
+   */
   public LoadReport load(List<BuiltImage> images, ContainerRuntime runtime) throws IOException {
     try {
-      String printed = new ImageLoader(runtime, listener).load(images);
-      List<String> names =
-          images.stream().map(image -> runtime.loadedName(image.reference())).toList();
-      return new LoadReport(runtime.kind().name(), names, printed);
+      return new ImageLoader(runtime, listener).load(images);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while loading into " + runtime.kind(), e);

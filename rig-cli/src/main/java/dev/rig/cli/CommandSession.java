@@ -38,7 +38,7 @@ final class CommandSession implements AutoCloseable {
     PrintWriter err = command.commandLine().getErr();
     Optional<LiveProgress> live =
         !quiet && Terminal.isInteractive()
-            ? Optional.of(new LiveProgress(err, LiveProgress.terminalWidth()))
+            ? Optional.of(new LiveProgress(err, LiveProgress.terminalWidth(), project.verbose))
             : Optional.empty();
     BuildListener listener;
     if (live.isPresent()) {
@@ -46,7 +46,7 @@ final class CommandSession implements AutoCloseable {
     } else if (quiet) {
       listener = warningsOnly(Progress.to(err));
     } else {
-      listener = Progress.to(err);
+      listener = Progress.to(err, project.verbose);
     }
     RigSettings settings =
         new RigSettings(

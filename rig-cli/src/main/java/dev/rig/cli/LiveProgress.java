@@ -50,8 +50,12 @@ final class LiveProgress implements BuildListener, AutoCloseable {
   }
 
   LiveProgress(PrintWriter err, int width) {
+    this(err, width, false);
+  }
+
+  LiveProgress(PrintWriter err, int width, boolean verbose) {
     this.err = err;
-    this.lines = Progress.to(err);
+    this.lines = Progress.to(err, verbose);
     this.width = Math.max(40, width);
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(

@@ -3,6 +3,7 @@ package dev.rig.cli;
 import dev.rig.build.Rig;
 import dev.rig.build.load.ContainerRuntime;
 import dev.rig.build.result.BuiltImage;
+import dev.rig.build.result.LoadReport;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,16 +36,20 @@ final class LoadCommand implements Callable<Integer> {
     try (CommandSession session = CommandSession.open(command, project, registry, project.quiet)) {
       Rig rig = session.rig();
       List<BuiltImage> images = rig.build(rig.load(project.spec()), names, project.locked);
-      rig.load(images, engine);
+      LoadReport report = rig.load(images, engine);
       session.endProgress();
       PrintWriter out = session.out();
-      for (BuiltImage image : images) {
+      for (int i = 0; i < images.size(); i++) {
+        LoadReport.Loaded loaded = report.images().get(i);
         out.println(
-            engine.loadedName(image.reference())
+            loaded.name()
                 + " "
-                + image.digest()
-                + " (loaded into "
+                + images.get(i).digest()
+                + " ("
+                + (loaded.unchanged() ? "already in " : "loaded into ")
                 + engine.kind()
+                + ", image ID "
+                + loaded.id()
                 + ")");
       }
       out.flush();

@@ -8,16 +8,26 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Renders build events as one line each on stderr, so stdout keeps only the results. */
+/**
+ * Renders build events as lines on stderr, so stdout keeps only the results. By default an image
+ * gets one summary line (a warm rebuild of a 50-layer image is one line, not 50), and phases the
+ * cache served are not mentioned; verbose adds a line for every layer and every phase.
+ */
 final class Progress implements BuildListener {
   private final PrintWriter err;
+  private final boolean verbose;
 
-  private Progress(PrintWriter err) {
+  private Progress(PrintWriter err, boolean verbose) {
     this.err = err;
+    this.verbose = verbose;
   }
 
   static Progress to(PrintWriter err) {
-    return new Progress(err);
+    return new Progress(err, false);
+  }
+
+  static Progress to(PrintWriter err, boolean verbose) {
+    return new Progress(err, verbose);
   }
 
   static BuildListener silent() {
@@ -27,8 +37,15 @@ final class Progress implements BuildListener {
   @Override
   public synchronized void on(BuildEvent event) {
     if (event instanceof BuildEvent.ImageStarted started) {
-      err.printf("%s: %d layer(s) to assemble%n", started.image(), started.layers());
+      layerCounts.put(started.image(), new int[2]);
+      if (verbose) {
+        err.printf("%s: %d layer(s) to assemble%n", started.image(), started.layers());
+      }
     } else if (event instanceof BuildEvent.LayerReady layer) {
+      layerCounts.computeIfAbsent(layer.image(), k -> new int[2])[layer.reused() ? 1 : 0]++;
+      if (!verbose) {
+        return;
+      }
       err.printf(
           "%s: layer %d/%d %s (%s, %s, %s)%n",
           layer.image(),
@@ -39,8 +56,14 @@ final class Progress implements BuildListener {
           bytes(layer.bytes()),
           seconds(layer.took()));
     } else if (event instanceof BuildEvent.ImageDone done) {
-      err.printf(
-          "%s: %s %s (%s)%n", done.image(), done.reference(), done.digest(), seconds(done.took()));
+      int[] counts = layerCounts.getOrDefault(done.image(), new int[2]);
+      if (verbose) {
+        err.printf(
+            "%s: %s %s (%s)%n",
+            done.image(), done.reference(), done.digest(), seconds(done.took()));
+      } else {
+        err.printf("%s %s (%s)%n", done.reference(), done.digest(), summary(counts, done.took()));
+      }
     } else if (event instanceof BuildEvent.HomeCheckedOut home) {
       err.printf(
           "%s: home: %s at %s (%s, %s)%n",
@@ -77,6 +100,10 @@ final class Progress implements BuildListener {
     } else if (event instanceof BuildEvent.PhaseDone done) {
       phaseStart.remove(done.scope() + done.phase());
       lastLine.remove(done.scope() + done.phase());
+      if (!verbose && (done.cached() || done.phase() == BuildEvent.Phase.EXPORT)) {
+        // The cache served it (the summary line says so), or it only wrote what the results say.
+        return;
+      }
       if (done.phase() == BuildEvent.Phase.EXPORT) {
         err.printf("%s (%s)%n", done.summary(), seconds(done.took()));
       } else if (done.phase() != BuildEvent.Phase.LAYERS) {
@@ -90,6 +117,31 @@ final class Progress implements BuildListener {
     }
     err.flush();
   }
+
+  /**
+   * "unchanged, 50 layers cached, 0.6 s" or "2 of 50 layers built, 48 cached, 12.3 s": unchanged
+   * when the cache served every layer.
+   */
+  static String summary(int[] builtAndCached, Duration took) {
+    int built = builtAndCached[0];
+    int cached = builtAndCached[1];
+    int total = built + cached;
+    String layers = total == 1 ? " layer" : " layers";
+    if (built == 0) {
+      return "unchanged, " + total + layers + " cached, " + Sizes.seconds(took);
+    }
+    return built
+        + " of "
+        + total
+        + layers
+        + " built, "
+        + cached
+        + " cached, "
+        + Sizes.seconds(took);
+  }
+
+  /** Layers built ([0]) and served by the cache ([1]) per image, for its summary line. */
+  private final Map<String, int[]> layerCounts = new HashMap<>();
 
   /** How often a plain log gets a line for a phase that is still running. */
   private static final long PLAIN_PROGRESS_EVERY_NANOS = 5_000_000_000L;

@@ -41,6 +41,13 @@ final class ProjectOptions {
       description = "Print no progress, only the results.")
   boolean quiet;
 
+  @Option(
+      names = {"-v", "--verbose"},
+      description =
+          "Print a line for every layer and every phase, cached ones too (by default an image"
+              + " gets one summary line).")
+  boolean verbose;
+
   /** {@code --cache}, else $RIG_CACHE, else $XDG_CACHE_HOME/rig, else ~/.cache/rig. */
   Path cacheDir() {
     return RigSettings.cacheDir(Optional.ofNullable(cache), System.getenv());

@@ -125,7 +125,51 @@ class ProgressDisplayTest {
                 Duration.ofMinutes(2))
             .ok();
     assertFalse(plain.stderr().contains("\u001b"), plain.describe());
-    assertTrue(plain.stderr().contains("(cached, "), plain.describe());
-    assertTrue(plain.stderr().contains("wrote oci:"), plain.describe());
+    assertTrue(plain.stderr().contains("unchanged, 2 layers cached"), plain.describe());
+  }
+
+  /**
+   * A rebuild that changes nothing says so in one line per image; the line for each layer and for
+   * each phase the cache served comes with -v (and --json keeps every layer).
+   */
+  @Test
+  void aWarmRebuildIsOneSummaryLineAndVerboseHasEveryLayer() throws Exception {
+    Files.writeString(dir.resolve("a.txt"), "a\n");
+    Files.writeString(dir.resolve("b.txt"), "b\n");
+    Path spec =
+        Files.writeString(
+            dir.resolve("rig.yaml"),
+            "images:\n  summary:\n    copyToRoot:\n"
+                + "      - { source: a.txt, target: /a.txt }\n"
+                + "      - { source: b.txt, target: /b.txt }\n");
+    String out = "oci:" + dir.resolve("o");
+    Exec.Result cold = run(rig(dir.resolve("cache"), "build", "-f", spec.toString(), "--out", out));
+    assertTrue(
+        cold.stderr()
+            .matches("(?s).*summary:latest sha256:[0-9a-f]{64} \\(\\d+ of \\d+ layers built.*"),
+        cold.describe());
+    Exec.Result warm = run(rig(dir.resolve("cache"), "build", "-f", spec.toString(), "--out", out));
+    List<String> lines = warm.stderr().strip().lines().toList();
+    String digest = warm.stdout().strip().split(" ")[1];
+    assertEquals(
+        "summary:latest " + digest + " (unchanged, ",
+        lines.get(0).substring(0, ("summary:latest " + digest + " (unchanged, ").length()),
+        warm.describe());
+    assertTrue(
+        lines.get(0).matches(".*\\(unchanged, \\d+ layers cached, [0-9.]+s\\)"), lines.get(0));
+    assertFalse(warm.stderr().contains("layer 1/"), warm.describe());
+    assertFalse(warm.stderr().contains("spec:"), warm.describe());
+    assertEquals(1, lines.size(), warm.describe());
+
+    Exec.Result verbose =
+        run(rig(dir.resolve("cache"), "build", "-f", spec.toString(), "--out", out, "-v"));
+    assertTrue(verbose.stderr().contains("summary: layer 1/"), verbose.describe());
+    assertTrue(verbose.stderr().contains("(cached, "), verbose.describe());
+    assertTrue(verbose.stderr().contains("spec: 1 image(s)"), verbose.describe());
+    assertTrue(verbose.stderr().contains("wrote oci:"), verbose.describe());
+  }
+
+  private Exec.Result run(List<String> command) {
+    return Exec.run(command, Map.of("TERM", "xterm"), dir, Duration.ofMinutes(2)).ok();
   }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -73,5 +74,19 @@ public record ContainerRuntime(Kind kind, Path executable) {
   /** The name an image loaded as {@code NAME:TAG} gets in this engine. */
   public String loadedName(String reference) {
     return kind == Kind.podman && !reference.contains("/") ? "localhost/" + reference : reference;
+  }
+
+  /**
+   * True when the engine stores images on this machine, so that it reaches a server rig runs on
+   * 127.0.0.1: podman run locally. Not docker (its daemon may live in a VM or elsewhere, as with
+   * Docker Desktop or DOCKER_HOST), nor a podman that talks to a service elsewhere (podman-remote,
+   * CONTAINER_HOST, CONTAINER_CONNECTION, or any podman off Linux, which always runs in a VM).
+   */
+  public boolean sharesLoopback(Map<String, String> environment) {
+    return kind == Kind.podman
+        && System.getProperty("os.name", "").equals("Linux")
+        && !executable.getFileName().toString().contains("remote")
+        && environment.getOrDefault("CONTAINER_HOST", "").isEmpty()
+        && environment.getOrDefault("CONTAINER_CONNECTION", "").isEmpty();
   }
 }

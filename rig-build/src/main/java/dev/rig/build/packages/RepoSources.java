@@ -48,8 +48,8 @@ public final class RepoSources {
           repo.signedByText()
               ? repo.signedBy().getBytes(StandardCharsets.UTF_8)
               : Files.readAllBytes(Path.of(repo.signedBy()));
-      Keyring keyring =
-          Keyring.parse(repo.signedByText() ? "signedBy of repository " + n : repo.signedBy(), key);
+      String keySource = repo.signedByText() ? "signedBy of repository " + n : repo.signedBy();
+      RepoSource.Once<Keyring> keyring = new RepoSource.Once<>(() -> Keyring.parse(keySource, key));
       URI uri = URI.create(repo.uri().endsWith("/") ? repo.uri() : repo.uri() + "/");
       for (String suite : repo.suites()) {
         sources.add(
@@ -60,7 +60,7 @@ public final class RepoSources {
                 repo.components(),
                 keyring,
                 key,
-                Fetchers.forUri(uri),
+                new RepoSource.Once<>(() -> Fetchers.forUri(uri)),
                 uri.toString()));
       }
     }
@@ -103,14 +103,15 @@ public final class RepoSources {
             ? List.of("main", "contrib", "non-free", "non-free-firmware")
             : List.of("main", "restricted", "universe", "multiverse");
     byte[] bytes = Files.readAllBytes(keyring);
+    URI finalMirror = mirror;
     return new RepoSource(
         family,
         mirror,
         suite,
         components,
-        Keyring.parse(keyring.toString(), bytes),
+        new RepoSource.Once<>(() -> Keyring.parse(keyring.toString(), bytes)),
         bytes,
-        Fetchers.forUri(mirror),
+        new RepoSource.Once<>(() -> Fetchers.forUri(finalMirror)),
         family + ":");
   }
 
