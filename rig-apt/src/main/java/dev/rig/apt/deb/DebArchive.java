@@ -219,8 +219,7 @@ public final class DebArchive {
     return s;
   }
 
-  private static InputStream decompressor(Path deb, String member, InputStream in)
-      throws IOException {
+  static InputStream decompressor(Path deb, String member, InputStream in) throws IOException {
     if (member.endsWith(".gz")) {
       return new GZIPInputStream(in, 64 * 1024);
     }

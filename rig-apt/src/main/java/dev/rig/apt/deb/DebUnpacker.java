@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.oci.io.AtomicFiles;
 import dev.rig.oci.io.TempNames;
-import dev.rig.oci.layer.ImagePaths;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -22,6 +21,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -84,49 +84,27 @@ public final class DebUnpacker {
   }
 
   private static List<UnpackedEntry> extract(DebArchive archive, Path tree) throws IOException {
-    String pkg = archive.packageName() + " " + archive.version();
+    EntryChecker checker = new EntryChecker(archive.packageName() + " " + archive.version());
     List<UnpackedEntry> out = new ArrayList<>();
-    Map<String, DataEntry.Type> seen = new HashMap<>();
     Map<Path, Integer> dirModes = new HashMap<>();
     archive.forEachDataEntry(
         (e, in) -> {
-          String path = imagePath(pkg, e.name(), "entry");
-          if (path == null) {
-            return; // the archive's root "./"
+          Optional<UnpackedEntry> checked = checker.check(e);
+          if (checked.isEmpty()) {
+            return;
           }
-          for (String parent : ImagePaths.parents(path)) {
-            DataEntry.Type t = seen.get(parent);
-            if (t == DataEntry.Type.SYMLINK) {
-              throw new UnsafePackageException(
-                  "package "
-                      + pkg
-                      + ": data.tar entry '"
-                      + e.name()
-                      + "' lies under "
-                      + parent
-                      + ", a symlink in the same package; refusing to write through it");
-            }
-            if (t != null && t != DataEntry.Type.DIRECTORY) {
-              throw new UnsafePackageException(
-                  "package " + pkg + ": data.tar entry '" + e.name() + "' lies under a file");
-            }
-          }
-          DataEntry.Type previous = seen.get(path);
-          if (previous != null) {
-            if (previous == DataEntry.Type.DIRECTORY && e.type() == DataEntry.Type.DIRECTORY) {
-              return;
-            }
-            throw new UnsafePackageException(
-                "package " + pkg + ": data.tar has '" + e.name() + "' twice");
-          }
-          Path host = tree.resolve(path.substring(1)).normalize();
+          UnpackedEntry entry = checked.get();
+          Path host = tree.resolve(entry.path().substring(1)).normalize();
           if (!host.startsWith(tree) || host.equals(tree)) {
             throw new UnsafePackageException(
-                "package " + pkg + ": data.tar entry '" + e.name() + "' escapes the root");
+                "package "
+                    + archive.packageName()
+                    + ": data.tar entry '"
+                    + e.name()
+                    + "' escapes the root");
           }
           Files.createDirectories(host.getParent());
-          String link = "";
-          switch (e.type()) {
+          switch (entry.type()) {
             case FILE -> {
               Files.copy(in, host);
               Files.setPosixFilePermissions(host, perms(e.mode() | 0600));
@@ -135,75 +113,17 @@ public final class DebUnpacker {
               Files.createDirectories(host);
               dirModes.put(host, e.mode());
             }
-            case SYMLINK -> {
-              link = e.linkTarget();
-              if (link.isEmpty() || link.indexOf('\0') >= 0) {
-                throw new UnsafePackageException(
-                    "package " + pkg + ": symlink '" + e.name() + "' has an empty target");
-              }
-              Files.createSymbolicLink(host, Path.of(link));
-            }
-            case HARDLINK -> {
-              link = imagePath(pkg, e.linkTarget(), "hardlink target");
-              if (link == null || seen.get(link) != DataEntry.Type.FILE) {
-                throw new UnsafePackageException(
-                    "package "
-                        + pkg
-                        + ": hardlink '"
-                        + e.name()
-                        + "' points to '"
-                        + e.linkTarget()
-                        + "', which is no earlier regular file of the package");
-              }
-              Files.createLink(host, tree.resolve(link.substring(1)));
-            }
-            case OTHER ->
-                throw new UnsafePackageException(
-                    "package "
-                        + pkg
-                        + ": data.tar entry '"
-                        + e.name()
-                        + "' is a device or fifo, which rig does not install");
+            case SYMLINK -> Files.createSymbolicLink(host, Path.of(entry.linkTarget()));
+            case HARDLINK -> Files.createLink(host, tree.resolve(entry.linkTarget().substring(1)));
+            case OTHER -> throw new IllegalStateException("refused by the checker");
           }
-          seen.put(path, e.type());
-          out.add(
-              new UnpackedEntry(
-                  path, e.type(), e.mode(), e.uname(), e.gname(), e.uid(), e.gid(), link));
+          out.add(entry);
         });
     // Directory modes last: a read-only directory must still receive its files first.
     for (Map.Entry<Path, Integer> d : dirModes.entrySet()) {
       Files.setPosixFilePermissions(d.getKey(), perms(d.getValue() | 0700));
     }
     return out;
-  }
-
-  /**
-   * The absolute image path of an archive name, or null for the root itself. Archive names are
-   * relative ({@code ./usr/bin/x}); an absolute name or a {@code ..} segment is refused rather than
-   * reinterpreted, since no package built by dpkg-deb has one.
-   */
-  private static String imagePath(String pkg, String name, String what)
-      throws UnsafePackageException {
-    if (name.startsWith("/")) {
-      throw new UnsafePackageException(
-          "package " + pkg + ": data.tar " + what + " '" + name + "' is an absolute path");
-    }
-    if (name.indexOf('\0') >= 0) {
-      throw new UnsafePackageException(
-          "package " + pkg + ": data.tar " + what + " '" + name + "' contains NUL");
-    }
-    StringBuilder out = new StringBuilder();
-    for (String segment : name.split("/")) {
-      if (segment.isEmpty() || segment.equals(".")) {
-        continue;
-      }
-      if (segment.equals("..")) {
-        throw new UnsafePackageException(
-            "package " + pkg + ": data.tar " + what + " '" + name + "' contains '..'");
-      }
-      out.append('/').append(segment);
-    }
-    return out.isEmpty() ? null : out.toString();
   }
 
   private static Set<PosixFilePermission> perms(int mode) {

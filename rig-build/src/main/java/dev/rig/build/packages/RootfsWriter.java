@@ -1,13 +1,15 @@
 package dev.rig.build.packages;
 
 import dev.rig.apt.deb.DataEntry;
+import dev.rig.apt.deb.RepackedDeb;
 import dev.rig.apt.deb.UnpackedDeb;
 import dev.rig.apt.deb.UnpackedEntry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -20,6 +22,7 @@ final class RootfsWriter {
 
   private final Path root;
   private final Predicate<String> keeps;
+  private final boolean addOnly;
 
   RootfsWriter(Path root) {
     this(root, path -> true);
@@ -27,49 +30,106 @@ final class RootfsWriter {
 
   /** A writer that leaves out every path {@code keeps} refuses (the slim options' filter). */
   RootfsWriter(Path root, Predicate<String> keeps) {
-    this.root = root;
-    this.keeps = keeps;
+    this(root, keeps, false);
   }
 
+  private RootfsWriter(Path root, Predicate<String> keeps, boolean addOnly) {
+    this.root = root;
+    this.keeps = keeps;
+    this.addOnly = addOnly;
+  }
+
+  /**
+   * This writer, but one that only adds: a path that exists in the root already (as anything) is
+   * left as it is. For a root that dpkg has configured, where what is there belongs to installed
+   * packages or their scripts.
+   */
+  RootfsWriter addingOnly() {
+    return new RootfsWriter(root, keeps, true);
+  }
+
+  /** Writes every entry of an unpacked package. */
   void write(UnpackedDeb deb) throws IOException {
     for (UnpackedEntry entry : deb.entries()) {
-      if (entry.path().equals("/")) {
-        continue;
-      }
-      // Directories stay even when filtered out: maintainer scripts expect them (openjdk's
-      // update-alternatives links a man page into /usr/share/man/man1), and empty ones cost
-      // nothing.
-      if (entry.type() != DataEntry.Type.DIRECTORY && !keeps.test(entry.path())) {
-        continue;
-      }
-      Path target = hostPath(entry.path());
+      Path content =
+          switch (entry.type()) {
+            case FILE -> deb.hostPath(entry.path());
+            case HARDLINK -> deb.hostPath(entry.linkTarget());
+            default -> null;
+          };
+      write(entry, content == null ? null : target -> Files.copy(content, target));
+    }
+  }
+
+  /**
+   * Writes what of a package must be in the root before dpkg unpacks it, though dpkg writes its
+   * files: the directories (dpkg leaves an existing directory as it finds it, and scripts expect
+   * directories whose files the slim options leave out), the symlinks (later paths resolve through
+   * them) and the conffiles (dpkg keeps an identical conffile it finds, and activates no trigger
+   * for it). Every other file dpkg replaces whatever was there, so it is not written.
+   */
+  void writeSkeleton(RepackedDeb deb) throws IOException {
+    for (UnpackedEntry entry : deb.entries()) {
       switch (entry.type()) {
-        case DIRECTORY -> {
-          if (!Files.isDirectory(target)) {
-            Files.deleteIfExists(target);
-            Files.createDirectories(target);
-          }
-          mode(target, entry.mode());
-        }
+        case DIRECTORY, SYMLINK -> write(entry, null);
         case FILE -> {
-          replaceable(target);
-          Files.copy(deb.hostPath(entry.path()), target, StandardCopyOption.REPLACE_EXISTING);
-          mode(target, entry.mode());
-        }
-        case SYMLINK -> {
-          replaceable(target);
-          Files.deleteIfExists(target);
-          Files.createSymbolicLink(target, Path.of(entry.linkTarget()));
-        }
-        case HARDLINK -> {
-          // A copy is enough to boot dpkg; dpkg writes the real link when it unpacks the package.
-          replaceable(target);
-          Files.copy(deb.hostPath(entry.linkTarget()), target, StandardCopyOption.REPLACE_EXISTING);
-          mode(target, entry.mode());
+          Optional<byte[]> conffile = deb.conffile(entry.path());
+          if (conffile.isPresent()) {
+            write(
+                entry,
+                target -> Files.write(target, conffile.get(), StandardOpenOption.CREATE_NEW));
+          }
         }
         default -> {
-          // Devices and fifos are refused by the unpacker.
+          // Hardlinks are made by dpkg; rig's copy would only be replaced.
         }
+      }
+    }
+  }
+
+  /** Writes a file's bytes to a new file (never through what was at its path). */
+  @FunctionalInterface
+  private interface Content {
+    void writeTo(Path target) throws IOException;
+  }
+
+  private void write(UnpackedEntry entry, Content content) throws IOException {
+    if (entry.path().equals("/")) {
+      return;
+    }
+    // Directories stay even when filtered out: maintainer scripts expect them (openjdk's
+    // update-alternatives links a man page into /usr/share/man/man1), and empty ones cost
+    // nothing.
+    if (entry.type() != DataEntry.Type.DIRECTORY && !keeps.test(entry.path())) {
+      return;
+    }
+    Path target = hostPath(entry.path());
+    if (addOnly && (Files.exists(target) || Files.isSymbolicLink(target))) {
+      return;
+    }
+    switch (entry.type()) {
+      case DIRECTORY -> {
+        if (!Files.isDirectory(target)) {
+          Files.deleteIfExists(target);
+          Files.createDirectories(target);
+        }
+        mode(target, entry.mode());
+      }
+      case FILE, HARDLINK -> {
+        // A hardlink is written as a copy: enough to boot dpkg, which makes the real link when it
+        // unpacks the package.
+        replaceable(target);
+        Files.deleteIfExists(target);
+        content.writeTo(target);
+        mode(target, entry.mode());
+      }
+      case SYMLINK -> {
+        replaceable(target);
+        Files.deleteIfExists(target);
+        Files.createSymbolicLink(target, Path.of(entry.linkTarget()));
+      }
+      default -> {
+        // Devices and fifos are refused by the unpacker.
       }
     }
   }

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rig.apt.deb.DataEntry;
+import dev.rig.apt.deb.RepackedDeb;
 import dev.rig.apt.deb.UnpackedDeb;
 import dev.rig.apt.deb.UnpackedEntry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,5 +48,102 @@ class RootfsWriterTest {
     assertTrue(Files.isSymbolicLink(root.resolve("bin")), "the usr-merge link stays a link");
     assertEquals("x", Files.readString(root.resolve(outside.toString().substring(1)).resolve("x")));
     assertFalse(Files.exists(outside), "nothing is written outside the root");
+  }
+
+  private static RepackedDeb skeletonOf(
+      List<UnpackedEntry> entries, Map<String, byte[]> conffiles) {
+    return new RepackedDeb(Path.of("unused.deb"), null, entries, conffiles);
+  }
+
+  @Test
+  void theSkeletonIsDirectoriesSymlinksAndConffilesOnly() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    RepackedDeb deb =
+        skeletonOf(
+            List.of(
+                new UnpackedEntry("/etc", DataEntry.Type.DIRECTORY, 0755, "root", "root", 0, 0, ""),
+                new UnpackedEntry(
+                    "/etc/x.conf", DataEntry.Type.FILE, 0640, "root", "root", 0, 0, ""),
+                new UnpackedEntry(
+                    "/usr/bin", DataEntry.Type.DIRECTORY, 0755, "root", "root", 0, 0, ""),
+                new UnpackedEntry(
+                    "/usr/bin/x", DataEntry.Type.FILE, 0755, "root", "root", 0, 0, ""),
+                new UnpackedEntry(
+                    "/usr/bin/y", DataEntry.Type.SYMLINK, 0777, "root", "root", 0, 0, "x"),
+                new UnpackedEntry(
+                    "/usr/bin/z",
+                    DataEntry.Type.HARDLINK,
+                    0755,
+                    "root",
+                    "root",
+                    0,
+                    0,
+                    "/usr/bin/x"),
+                new UnpackedEntry(
+                    "/usr/share/man/man1",
+                    DataEntry.Type.DIRECTORY,
+                    0750,
+                    "root",
+                    "root",
+                    0,
+                    0,
+                    ""),
+                new UnpackedEntry(
+                    "/usr/share/man/man1/x.1",
+                    DataEntry.Type.FILE,
+                    0644,
+                    "root",
+                    "root",
+                    0,
+                    0,
+                    "")),
+            Map.of("/etc/x.conf", "conf\n".getBytes(StandardCharsets.UTF_8)));
+
+    new RootfsWriter(root, path -> !path.startsWith("/usr/share/man/")).writeSkeleton(deb);
+
+    assertEquals("conf\n", Files.readString(root.resolve("etc/x.conf")));
+    assertEquals(
+        "rw-r-----",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("etc/x.conf"))));
+    assertEquals(Path.of("x"), Files.readSymbolicLink(root.resolve("usr/bin/y")));
+    assertFalse(Files.exists(root.resolve("usr/bin/x")), "dpkg writes the files");
+    assertFalse(Files.exists(root.resolve("usr/bin/z")), "and the hardlinks");
+    assertTrue(Files.isDirectory(root.resolve("usr/share/man/man1")), "a filtered directory stays");
+    assertEquals(
+        "rwxr-x---",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(root.resolve("usr/share/man/man1"))));
+  }
+
+  @Test
+  void inAConfiguredRootOnlyWhatIsMissingIsAdded() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Files.createDirectories(root.resolve("etc"));
+    Files.setPosixFilePermissions(
+        root.resolve("etc"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(root.resolve("etc/x.conf"), "changed by a script\n");
+    RepackedDeb deb =
+        skeletonOf(
+            List.of(
+                new UnpackedEntry("/etc", DataEntry.Type.DIRECTORY, 0700, "root", "root", 0, 0, ""),
+                new UnpackedEntry(
+                    "/etc/x.conf", DataEntry.Type.FILE, 0644, "root", "root", 0, 0, ""),
+                new UnpackedEntry(
+                    "/etc/y.conf", DataEntry.Type.FILE, 0644, "root", "root", 0, 0, ""),
+                new UnpackedEntry(
+                    "/var/lib/x", DataEntry.Type.DIRECTORY, 0700, "root", "root", 0, 0, "")),
+            Map.of(
+                "/etc/x.conf", "shipped\n".getBytes(StandardCharsets.UTF_8),
+                "/etc/y.conf", "shipped\n".getBytes(StandardCharsets.UTF_8)));
+
+    new RootfsWriter(root).addingOnly().writeSkeleton(deb);
+
+    assertEquals("changed by a script\n", Files.readString(root.resolve("etc/x.conf")));
+    assertEquals("shipped\n", Files.readString(root.resolve("etc/y.conf")));
+    assertEquals(
+        "rwxr-xr-x",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("etc"))),
+        "an existing directory keeps its mode");
+    assertTrue(Files.isDirectory(root.resolve("var/lib/x")));
   }
 }
