@@ -33,13 +33,15 @@ import java.util.stream.Stream;
 
 /**
  * Installs a locked package set into a root directory kept in the cache, as dpkg would on a real
- * system: the packages are unpacked by rig (so the root holds a working dpkg and shell), then the
- * image's own dpkg installs them again inside a bubblewrap sandbox, running every maintainer script
- * (users, alternatives, CA bundle, ld.so cache, triggers). What varies from run to run (logs,
- * backup files, host keys, password ages) is removed or pinned afterwards.
+ * system, in the stages {@link InstallStages} defines: each stage's packages are installed by the
+ * image's own dpkg inside a bubblewrap sandbox ({@link DpkgInstall}), on top of the configured root
+ * of the stage below ({@link LinkedRoot}), running every maintainer script (users, alternatives, CA
+ * bundle, ld.so cache, triggers). What varies from run to run (logs, backup files, host keys,
+ * password ages) is removed or pinned after each stage.
  *
- * <p>The result is keyed by the exact .deb hashes and options, so an unchanged lock reuses the
- * directory without downloading or running anything.
+ * <p>Each stage's root is keyed by the exact .deb hashes of its packages, the options and the key
+ * of the stage below, so an unchanged lock reuses every stage without downloading or running
+ * anything, and an added package runs dpkg for its own stage only.
  */
 public final class PackageInstaller {
   /** Bump when the way a root is made changes, so old roots are not reused. */
