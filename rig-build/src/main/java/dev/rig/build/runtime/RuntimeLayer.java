@@ -52,7 +52,10 @@ public final class RuntimeLayer {
    * needs libstdc++ and libgcc_s, libzip.so needs libz).
    */
   public static List<String> packages(RuntimeSpec runtime) {
-    List<String> packages = new ArrayList<>(List.of("tini", "libstdc++6", "libgcc-s1", "zlib1g"));
+    // openssl: rig-init hashes ROOT_PASSWORD with `openssl passwd -6` (the JRE package that
+    // brought it in through ca-certificates is no longer installed).
+    List<String> packages =
+        new ArrayList<>(List.of("tini", "libstdc++6", "libgcc-s1", "zlib1g", "openssl"));
     if (runtime.sshd().enable()) {
       packages.add("openssh-server");
     }

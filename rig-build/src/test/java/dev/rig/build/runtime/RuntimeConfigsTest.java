@@ -66,7 +66,7 @@ class RuntimeConfigsTest {
                 "          essential: true",
                 ""));
     assertEquals(
-        List.of("tini", "libstdc++6", "libgcc-s1", "zlib1g", "openssh-server"),
+        List.of("tini", "libstdc++6", "libgcc-s1", "zlib1g", "openssl", "openssh-server"),
         RuntimeLayer.packages(spec.runtime()));
     // Written and read back the way the image will: through rig-init's own loader.
     RuntimeConfig config =
