@@ -39,6 +39,7 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "dev.rig.apt..",
             "dev.rig.registry..",
+            "dev.rig.python..",
             "dev.rig.init..",
             "dev.rig.oci.cache..",
             "dev.rig.oci.image..",
