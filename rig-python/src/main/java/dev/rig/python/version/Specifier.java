@@ -1,6 +1,8 @@
 package dev.rig.python.version;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -13,6 +15,7 @@ import java.util.regex.Pattern;
  * ignore a candidate's local label.
  */
 public record Specifier(Operator operator, String version) {
+  private static final Pattern PRE_SEGMENT = Pattern.compile("([0-9]+)((?:a|b|c|rc)[0-9]+)");
   private static final Pattern SYNTAX =
       Pattern.compile("\\s*(~=|===|==|!=|<=|>=|<|>)\\s*([^\\s,;]+)\\s*");
 
@@ -143,22 +146,62 @@ public record Specifier(Operator operator, String version) {
 
   private boolean equal(Version candidate) {
     if (version.endsWith(".*")) {
-      Version prefix = Version.parse(version.substring(0, version.length() - 2));
-      Version c = candidate.publicVersion();
-      if (c.epoch() != prefix.epoch()) {
-        return false;
-      }
-      long[] parts = prefix.release();
-      for (int i = 0; i < parts.length; i++) {
-        if (c.releasePart(i) != parts[i]) {
-          return false;
-        }
-      }
-      return true;
+      return prefixMatches(Version.parse(version.substring(0, version.length() - 2)), candidate);
     }
     Version spec = target();
     Version c = spec.hasLocal() ? candidate : candidate.publicVersion();
     return c.equals(spec) && (!spec.hasLocal() || c.toString().equals(spec.toString()));
+  }
+
+  /**
+   * {@code ==prefix.*} the way pip's packaging library decides it: both versions split into
+   * segments at dots (a pre-release label counting as a segment of its own), the candidate cut to
+   * the prefix's length, then the leading numbers of both padded with zeros; so {@code 1.0.*} holds
+   * for {@code 1} and {@code 1.0.5} but not for {@code 1a1}.
+   */
+  private static boolean prefixMatches(Version prefix, Version candidate) {
+    List<String> spec = segments(prefix.toString());
+    List<String> prospective = segments(candidate.publicVersion().toString());
+    prospective = prospective.subList(0, Math.min(spec.size(), prospective.size()));
+    return padded(spec, prospective).equals(padded(prospective, spec));
+  }
+
+  private static List<String> segments(String version) {
+    List<String> out = new ArrayList<>();
+    for (String item : version.split("\\.", -1)) {
+      Matcher m = PRE_SEGMENT.matcher(item);
+      if (m.matches()) {
+        out.add(m.group(1));
+        out.add(m.group(2));
+      } else {
+        out.add(item);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code mine} with zeros after its leading numbers, up to the leading numbers of {@code other}.
+   */
+  private static List<String> padded(List<String> mine, List<String> other) {
+    int myDigits = leadingNumbers(mine);
+    int otherDigits = leadingNumbers(other);
+    List<String> out = new ArrayList<>(mine.subList(0, myDigits));
+    for (int i = myDigits; i < otherDigits; i++) {
+      out.add("0");
+    }
+    out.addAll(mine.subList(myDigits, mine.size()));
+    return out;
+  }
+
+  private static int leadingNumbers(List<String> parts) {
+    int n = 0;
+    while (n < parts.size()
+        && !parts.get(n).isEmpty()
+        && parts.get(n).chars().allMatch(Character::isDigit)) {
+      n++;
+    }
+    return n;
   }
 
   private boolean less(Version candidate) {
