@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,7 +49,9 @@ public final class WheelIndex implements AutoCloseable {
   private final List<Entry> entries = Collections.synchronizedList(new ArrayList<>());
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+  private final Set<String> tampered = ConcurrentHashMap.newKeySet();
   private volatile Optional<String> requiredAuthorization = Optional.empty();
+  private volatile Optional<URI> filesFrom = Optional.empty();
 
   private WheelIndex(HttpServer server, ExecutorService pool) {
     this.server = server;
@@ -114,6 +117,29 @@ public final class WheelIndex implements AutoCloseable {
         Base64.getEncoder()
             .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     requiredAuthorization = Optional.of("Basic " + token);
+    return this;
+  }
+
+  /** Serves {@code filename} with one byte changed, so that it no longer has the listed hash. */
+  public WheelIndex tamper(String filename) {
+    tampered.add(filename);
+    return this;
+  }
+
+  /**
+   * Pages link files on {@code other} (another server's {@code /files/}), as an index that keeps
+   * its files on a CDN does.
+   */
+  public WheelIndex filesFrom(URI other) {
+    filesFrom = Optional.of(other);
+    return this;
+  }
+
+  /** Serves the files (not the pages) of {@code other}, like a CDN. */
+  public WheelIndex mirrorFilesOf(WheelIndex other) {
+    synchronized (other.entries) {
+      entries.addAll(other.entries);
+    }
     return this;
   }
 
@@ -190,9 +216,13 @@ public final class WheelIndex implements AutoCloseable {
         return;
       }
       if (jsonForm && accept.orElse("").contains("application/vnd.pypi.simple.v1+json")) {
-        send(exchange, 200, "application/vnd.pypi.simple.v1+json", json(project, files));
+        send(
+            exchange,
+            200,
+            "application/vnd.pypi.simple.v1+json",
+            json(project, files, filesBase()));
       } else {
-        send(exchange, 200, "text/html", html(project, files));
+        send(exchange, 200, "text/html", html(project, files, filesBase()));
       }
     }
   }
@@ -217,11 +247,18 @@ public final class WheelIndex implements AutoCloseable {
     byte[] body =
         metadata
             ? entry.get().metadata().get().getBytes(StandardCharsets.UTF_8)
-            : entry.get().bytes();
+            : entry.get().bytes().clone();
+    if (!metadata && tampered.contains(filename)) {
+      body[body.length / 2] ^= 1;
+    }
     send(exchange, 200, "application/octet-stream", body);
   }
 
-  private static byte[] html(String project, List<Entry> files) {
+  private String filesBase() {
+    return filesFrom.map(u -> u.resolve("/files/").toString()).orElse("/files/");
+  }
+
+  private static byte[] html(String project, List<Entry> files, String filesBase) {
     StringBuilder s =
         new StringBuilder(
             "<!DOCTYPE html>\n<html><head><meta name=\"pypi:repository-version\" content=\"1.0\"><title>Links for ");
@@ -230,7 +267,8 @@ public final class WheelIndex implements AutoCloseable {
         .append(project)
         .append("</h1>\n");
     for (Entry e : files) {
-      s.append("<a href=\"/files/")
+      s.append("<a href=\"")
+          .append(filesBase)
           .append(e.filename())
           .append("#sha256=")
           .append(sha256(e.bytes()))
@@ -250,12 +288,13 @@ public final class WheelIndex implements AutoCloseable {
     return s.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] json(String project, List<Entry> files) {
+  private static byte[] json(String project, List<Entry> files, String filesBase) {
     List<String> items = new ArrayList<>();
     for (Entry e : files) {
       StringBuilder s = new StringBuilder("{");
       s.append("\"filename\":").append(quote(e.filename()));
-      s.append(",\"url\":").append(quote("../../../files/" + e.filename()));
+      String relative = filesBase.startsWith("/") ? "../../.." + filesBase : filesBase;
+      s.append(",\"url\":").append(quote(relative + e.filename()));
       s.append(",\"hashes\":{\"sha256\":").append(quote(sha256(e.bytes()))).append('}');
       s.append(",\"size\":").append(e.bytes().length);
       e.requiresPython().ifPresent(r -> s.append(",\"requires-python\":").append(quote(r)));

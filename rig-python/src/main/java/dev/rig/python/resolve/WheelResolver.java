@@ -378,9 +378,22 @@ public final class WheelResolver {
       record(state, name, message, chain);
     }
 
+    /**
+     * Keeps the best explanation so far: a project no wheel of which fits beats a clash; among
+     * clashes the deepest wins, and clashes on the same project add up, so that the message lists
+     * every requirement that took part ({@code app 3.0} wanting {@code lib>=2} and {@code app 2.0}
+     * wanting {@code lib>=3}).
+     */
     private void record(State state, String name, String message, List<String> chain) {
       int depth = state.pins().size();
       boolean hard = candidates.whyNone(name).isPresent();
+      if (failure.isPresent() && failure.get().name().equals(name)) {
+        List<String> merged = new ArrayList<>(failure.get().chain());
+        chain.stream().filter(c -> !merged.contains(c)).forEach(merged::add);
+        failure =
+            Optional.of(new Failure(Math.max(depth, failure.get().depth()), name, message, merged));
+        return;
+      }
       if (failure.isEmpty()
           || (hard && candidates.whyNone(failure.get().name()).isEmpty())
           || (hard == candidates.whyNone(failure.get().name()).isPresent()
@@ -394,13 +407,20 @@ public final class WheelResolver {
           failure.orElse(
               new Failure(0, "", "no set of wheels satisfies the requirements", List.of()));
       StringBuilder s = new StringBuilder("cannot resolve the Python requirements: " + f.message());
+      boolean clash = candidates.whyNone(f.name()).isEmpty();
       if (!f.chain().isEmpty()) {
-        s.append("\n  the requirements on '").append(f.name()).append("':");
-        for (String line : f.chain()) {
+        s.append(clash ? "\n  the requirements on '" : "\n  '").append(f.name());
+        s.append(clash ? "' that clash:" : "' is required by:");
+        for (String line : f.chain().subList(0, Math.min(12, f.chain().size()))) {
           s.append("\n    ").append(line);
         }
-        s.append(
-            "\n  loosen one of these (or pin the projects that bring them in to versions that agree)");
+        if (f.chain().size() > 12) {
+          s.append("\n    ... and ").append(f.chain().size() - 12).append(" more");
+        }
+        if (clash) {
+          s.append(
+              "\n  loosen one of these, or pin the projects that bring them in to versions that agree");
+        }
       }
       return new ResolutionException(s.toString(), f.chain());
     }
