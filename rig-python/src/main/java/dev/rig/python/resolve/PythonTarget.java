@@ -52,8 +52,9 @@ public record PythonTarget(
 
   /**
    * The target of a CPython on Linux, from what the image's packages say: the python3 package's
-   * upstream version ({@code 3.13.5}), the Debian architecture ({@code amd64}) and libc6's upstream
-   * version ({@code 2.41}).
+   * version ({@code 3.13.5} or Debian's {@code 3.13.5-1+b1}), the Debian architecture ({@code
+   * amd64}) and libc6's version ({@code 2.41} or {@code 2.41-12+deb13u1}); a Debian epoch and
+   * revision are dropped.
    */
   public static PythonTarget of(String pythonVersion, String debianArch, String glibcVersion) {
     String machine = MACHINE_OF_DEBIAN_ARCH.get(debianArch);
@@ -64,7 +65,21 @@ public record PythonTarget(
               + "'; use one of "
               + String.join(", ", MACHINE_OF_DEBIAN_ARCH.keySet().stream().sorted().toList()));
     }
-    return new PythonTarget(pythonVersion, "cp", machine, glibcVersion, "linux");
+    return new PythonTarget(
+        upstream(pythonVersion), "cp", machine, upstream(glibcVersion), "linux");
+  }
+
+  /** {@code 3.13.5} of {@code 1:3.13.5-1+b1}: no epoch, no Debian revision or suffix. */
+  private static String upstream(String debianVersion) {
+    String v = debianVersion.strip().replaceFirst("^[0-9]+:", "");
+    int cut = v.length();
+    for (char c : new char[] {'-', '+', '~'}) {
+      int at = v.indexOf(c);
+      if (at >= 0) {
+        cut = Math.min(cut, at);
+      }
+    }
+    return v.substring(0, cut);
   }
 
   /** {@code 3.13} */
