@@ -32,7 +32,14 @@ public final class WheelArchive implements AutoCloseable {
   }
 
   public static WheelArchive open(Path wheel) throws IOException {
-    String fileName = wheel.getFileName().toString();
+    return open(wheel, wheel.getFileName().toString());
+  }
+
+  /**
+   * @param fileName the wheel's own file name, for messages, when the file on disk is named
+   *     otherwise (by its hash in the cache)
+   */
+  public static WheelArchive open(Path wheel, String fileName) throws IOException {
     ZipFile zip;
     try {
       zip = ZipFile.builder().setPath(wheel).setCharset(StandardCharsets.UTF_8).get();

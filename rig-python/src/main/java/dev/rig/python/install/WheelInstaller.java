@@ -40,10 +40,19 @@ public final class WheelInstaller {
    * order; the result has one entry per wheel, in the same order.
    */
   public List<InstalledDistribution> install(Path venvDir, List<Path> wheels) throws IOException {
+    return install(venvDir, wheels, wheels.stream().map(w -> w.getFileName().toString()).toList());
+  }
+
+  /** {@link #install(Path, List)} for wheels stored under other names than their own. */
+  public List<InstalledDistribution> install(Path venvDir, List<Path> wheels, List<String> names)
+      throws IOException {
+    if (names.size() != wheels.size()) {
+      throw new IllegalArgumentException("one name per wheel");
+    }
     Map<String, String> owners = new HashMap<>();
     List<InstalledDistribution> installed = new ArrayList<>();
-    for (Path wheel : wheels) {
-      try (WheelArchive archive = WheelArchive.open(wheel)) {
+    for (int i = 0; i < wheels.size(); i++) {
+      try (WheelArchive archive = WheelArchive.open(wheels.get(i), names.get(i))) {
         installed.add(installOne(venvDir, archive, owners));
       }
     }
