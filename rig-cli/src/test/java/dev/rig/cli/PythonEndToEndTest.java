@@ -9,11 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.oci.image.Descriptor;
 import dev.rig.oci.layout.OciLayoutReader;
+import dev.rig.testkit.BinaryTestWheel;
 import dev.rig.testkit.Exec;
 import dev.rig.testkit.LocalRegistry;
 import dev.rig.testkit.Podman;
 import dev.rig.testkit.SshCommand;
-import dev.rig.testkit.TestWheel;
 import dev.rig.testkit.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,19 +45,19 @@ class PythonEndToEndTest {
 
   private final String name = "py-" + UUID.randomUUID().toString().substring(0, 8);
 
-  private static TestWheel hello() {
-    return TestWheel.of("hello-rig", "1.0")
+  private static BinaryTestWheel hello() {
+    return BinaryTestWheel.of("hello-rig", "1.0")
         .file("hello_rig/__init__.py", "def main():\n    print('hello from the venv')\n")
         .consoleScript("hello-rig", "hello_rig:main");
   }
 
   /** A wheel with a platform tag whose module calls a native library built here by gcc. */
-  private TestWheel fastmath() throws IOException {
+  private BinaryTestWheel fastmath() throws IOException {
     Path source = dir.resolve("fast.c");
     Files.writeString(source, "int fast_add(int a, int b) { return a + b; }\n");
     Path library = dir.resolve("libfast.so");
     Exec.run(List.of("gcc", "-shared", "-fPIC", "-o", library.toString(), source.toString())).ok();
-    return TestWheel.tagged("fastmath", "1.0", "cp313-cp313-manylinux_2_17_x86_64")
+    return BinaryTestWheel.tagged("fastmath", "1.0", "cp313-cp313-manylinux_2_17_x86_64")
         .file("fastmath/libfast.so", Files.readAllBytes(library))
         .file(
             "fastmath/__init__.py",
@@ -67,16 +67,16 @@ class PythonEndToEndTest {
   }
 
   /** Larger than the large-wheel threshold once unpacked: it gets a layer of its own. */
-  private static TestWheel big() {
+  private static BinaryTestWheel big() {
     byte[] data = new byte[33 * 1024 * 1024];
     new Random(16).nextBytes(data);
-    return TestWheel.of("bigmodel", "1.0")
+    return BinaryTestWheel.of("bigmodel", "1.0")
         .file("bigmodel/__init__.py", "SIZE = 33\n")
         .file("bigmodel/weights.bin", data);
   }
 
-  private static TestWheel small(String version) {
-    return TestWheel.of("smallutil", version)
+  private static BinaryTestWheel small(String version) {
+    return BinaryTestWheel.of("smallutil", version)
         .file("smallutil/__init__.py", "VERSION = '" + version + "'\n");
   }
 
@@ -84,7 +84,7 @@ class PythonEndToEndTest {
     return name + "==" + version + " \\\n    --hash=sha256:" + sha + "\n";
   }
 
-  private Path spec(WheelIndex index, String lockFile, int sshPort) throws IOException {
+  private Path spec(AuthWheelIndex index, String lockFile, int sshPort) throws IOException {
     String url = index.url().replace("http://", "http://${IDX_USER}:${IDX_TOKEN}@");
     Path file = dir.resolve("rig.yaml");
     Files.writeString(
@@ -132,7 +132,7 @@ class PythonEndToEndTest {
     Tools.require("bwrap", "bubblewrap");
     Tools.require("gcc", "gcc");
     Tools.require("ssh", "openssh-client");
-    try (WheelIndex index = WheelIndex.start()) {
+    try (AuthWheelIndex index = AuthWheelIndex.start()) {
       index.requireBasic("builder", TOKEN);
       String helloSha = index.add(hello());
       String fastSha = index.add(fastmath());

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;
-import dev.rig.testkit.TestWheel;
+import dev.rig.testkit.BinaryTestWheel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ class WheelInstallerTest {
 
   @TempDir Path dir;
 
-  private Path wheel(TestWheel wheel) throws IOException {
+  private Path wheel(BinaryTestWheel wheel) throws IOException {
     Path file = dir.resolve(wheel.fileName());
     Files.write(file, wheel.bytes());
     return file;
@@ -40,7 +40,7 @@ class WheelInstallerTest {
     Path venv = venv("venv");
     Path hello =
         wheel(
-            TestWheel.of("Hello-World", "1.2")
+            BinaryTestWheel.of("Hello-World", "1.2")
                 .file("hello/__init__.py", "def main():\n    print('hi')\n")
                 .file("hello_world-1.2.data/scripts/hello-sh", "#!python\nprint('script')\n")
                 .file("hello_world-1.2.data/data/share/hello/greeting.txt", "hi\n")
@@ -84,8 +84,8 @@ class WheelInstallerTest {
   @Test
   void twoWheelsWritingOneFileAreRefusedNamingBoth() throws IOException {
     Path venv = venv("venv");
-    Path a = wheel(TestWheel.of("a", "1").file("shared/util.py", "A = 1\n"));
-    Path b = wheel(TestWheel.of("b", "1").file("shared/util.py", "B = 1\n"));
+    Path a = wheel(BinaryTestWheel.of("a", "1").file("shared/util.py", "A = 1\n"));
+    Path b = wheel(BinaryTestWheel.of("b", "1").file("shared/util.py", "B = 1\n"));
     WheelException e =
         assertThrows(
             WheelException.class, () -> new WheelInstaller(LAYOUT).install(venv, List.of(a, b)));
@@ -97,7 +97,7 @@ class WheelInstallerTest {
   @Test
   void anEntryLeavingTheVenvIsRefused() throws IOException {
     Path venv = venv("venv");
-    Path evil = wheel(TestWheel.of("evil", "1").file("../../etc/passwd", "x"));
+    Path evil = wheel(BinaryTestWheel.of("evil", "1").file("../../etc/passwd", "x"));
     WheelException e =
         assertThrows(
             WheelException.class, () -> new WheelInstaller(LAYOUT).install(venv, List.of(evil)));
@@ -109,9 +109,9 @@ class WheelInstallerTest {
       throws IOException {
     byte[] big = new byte[(int) VenvLayers.LARGE_WHEEL_BYTES];
     new java.util.Random(7).nextBytes(big);
-    Path large = wheel(TestWheel.of("large", "1").file("large/blob.bin", big));
-    Path small1 = wheel(TestWheel.of("small", "1").file("small/__init__.py", "V = 1\n"));
-    Path small2 = wheel(TestWheel.of("small", "2").file("small/__init__.py", "V = 2\n"));
+    Path large = wheel(BinaryTestWheel.of("large", "1").file("large/blob.bin", big));
+    Path small1 = wheel(BinaryTestWheel.of("small", "1").file("small/__init__.py", "V = 1\n"));
+    Path small2 = wheel(BinaryTestWheel.of("small", "2").file("small/__init__.py", "V = 2\n"));
 
     List<LayerInput> first = layers("v1", List.of(large, small1));
     List<LayerInput> again = layers("v1b", List.of(large, small1));
@@ -144,7 +144,7 @@ class WheelInstallerTest {
         text.append(e.path()).append(' ').append(e.type()).append(' ').append(e.mode());
         if (e.content() != null) {
           try (var in = e.content().open()) {
-            text.append(' ').append(TestWheel.sha256Hex(in.readAllBytes()));
+            text.append(' ').append(BinaryTestWheel.sha256Hex(in.readAllBytes()));
           }
         }
         if (e.linkTarget() != null) {

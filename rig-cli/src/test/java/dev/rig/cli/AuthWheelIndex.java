@@ -2,7 +2,7 @@ package dev.rig.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.rig.testkit.TestWheel;
+import dev.rig.testkit.BinaryTestWheel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 503 a given number of times per path, and it records every request's path, status and
  * Authorization header.
  */
-final class WheelIndex implements AutoCloseable {
+final class AuthWheelIndex implements AutoCloseable {
   record Request(String path, int status, Optional<String> authorization) {}
 
   private final HttpServer server;
@@ -36,14 +36,14 @@ final class WheelIndex implements AutoCloseable {
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
   private volatile Optional<String> requiredAuthorization = Optional.empty();
 
-  private WheelIndex(HttpServer server) {
+  private AuthWheelIndex(HttpServer server) {
     this.server = server;
   }
 
-  static WheelIndex start() throws IOException {
+  static AuthWheelIndex start() throws IOException {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    WheelIndex index = new WheelIndex(server);
+    AuthWheelIndex index = new AuthWheelIndex(server);
     server.createContext("/", index::handle);
     server.setExecutor(index.pool);
     server.start();
@@ -59,9 +59,9 @@ final class WheelIndex implements AutoCloseable {
   }
 
   /** Serves {@code wheel} (replacing a file of the same name) and lists it on its project page. */
-  String add(TestWheel wheel) {
+  String add(BinaryTestWheel wheel) {
     byte[] bytes = wheel.bytes();
-    String sha = TestWheel.sha256Hex(bytes);
+    String sha = BinaryTestWheel.sha256Hex(bytes);
     files.put("/files/" + wheel.fileName(), bytes);
     String project = wheel.fileName().split("-")[0].replace('_', '-');
     projects.computeIfAbsent(project, p -> new TreeMap<>()).put(wheel.fileName(), sha);

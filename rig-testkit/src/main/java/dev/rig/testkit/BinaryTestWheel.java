@@ -14,10 +14,11 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * A wheel made in a test (PEP 427): METADATA, WHEEL, a RECORD with real hashes, optional entry
- * points and any files, zipped with fixed times so the same inputs give the same bytes.
+ * A wheel made in a test for the installer (PEP 427): binary files (a native library, large data)
+ * beside text ones, METADATA, WHEEL, a RECORD with real hashes, optional entry points and any
+ * files, zipped with fixed times so the same inputs give the same bytes.
  */
-public final class TestWheel {
+public final class BinaryTestWheel {
   private final String name;
   private final String version;
   private final String tag;
@@ -25,39 +26,39 @@ public final class TestWheel {
   private final StringBuilder requires = new StringBuilder();
   private String entryPoints = "";
 
-  private TestWheel(String name, String version, String tag) {
+  private BinaryTestWheel(String name, String version, String tag) {
     this.name = name;
     this.version = version;
     this.tag = tag;
   }
 
   /** A pure-Python wheel, {@code py3-none-any}. */
-  public static TestWheel of(String name, String version) {
-    return new TestWheel(name, version, "py3-none-any");
+  public static BinaryTestWheel of(String name, String version) {
+    return new BinaryTestWheel(name, version, "py3-none-any");
   }
 
   /** A wheel with another tag, e.g. {@code cp313-cp313-manylinux_2_17_x86_64}. */
-  public static TestWheel tagged(String name, String version, String tag) {
-    return new TestWheel(name, version, tag);
+  public static BinaryTestWheel tagged(String name, String version, String tag) {
+    return new BinaryTestWheel(name, version, tag);
   }
 
-  public TestWheel file(String path, String text) {
+  public BinaryTestWheel file(String path, String text) {
     return file(path, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  public TestWheel file(String path, byte[] bytes) {
+  public BinaryTestWheel file(String path, byte[] bytes) {
     files.put(path, bytes.clone());
     return this;
   }
 
   /** A {@code Requires-Dist} line of METADATA. */
-  public TestWheel requires(String requirement) {
+  public BinaryTestWheel requires(String requirement) {
     requires.append("Requires-Dist: ").append(requirement).append('\n');
     return this;
   }
 
   /** A console script: {@code name = target} in entry_points.txt. */
-  public TestWheel consoleScript(String script, String target) {
+  public BinaryTestWheel consoleScript(String script, String target) {
     if (entryPoints.isEmpty()) {
       entryPoints = "[console_scripts]\n";
     }
