@@ -19,6 +19,9 @@ import dev.rig.oci.layer.LayerInput;
 import dev.rig.oci.net.NetSettings;
 import dev.rig.oci.net.RetryListener;
 import dev.rig.oci.net.RetryingGet;
+import dev.rig.python.index.Credentials;
+import dev.rig.python.index.IndexClient;
+import dev.rig.python.index.PackageIndex;
 import dev.rig.python.install.IndexCredentials;
 import dev.rig.python.install.InstalledDistribution;
 import dev.rig.python.install.VenvLayers;
@@ -27,6 +30,10 @@ import dev.rig.python.install.VenvSkeleton;
 import dev.rig.python.install.WheelDownload;
 import dev.rig.python.install.WheelFetcher;
 import dev.rig.python.install.WheelInstaller;
+import dev.rig.python.resolve.PythonTarget;
+import dev.rig.python.resolve.Resolution;
+import dev.rig.python.resolve.ResolutionException;
+import dev.rig.python.resolve.WheelResolver;
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.PythonSpec;
 import java.io.IOException;
@@ -129,12 +136,8 @@ public final class PythonStage {
             () -> {
               resolved[0] = true;
               if (python.lockFile().isEmpty()) {
-                throw new PythonException(
-                    "image '"
-                        + spec.name()
-                        + "': locking python.requirements needs rig's wheel resolver, which this"
-                        + " build does not have yet; give a hashed lock as python.lockFile"
-                        + " (pip-compile --generate-hashes, uv export)");
+                return new WheelLock(
+                    input, resolve(spec.name(), requirements, python, interpreter, indexes));
               }
               return new WheelLock(
                   input,
@@ -156,6 +159,48 @@ public final class PythonStage {
                         + python.lockFile().map(Path::getFileName).orElse(Path.of("requirements"))
                     : "from rig.lock")));
     return lock;
+  }
+
+  /** The wheels {@code requirements} need on the image, from rig's resolver. */
+  private List<LockedWheel> resolve(
+      String image,
+      List<String> requirements,
+      PythonSpec python,
+      Interpreter interpreter,
+      List<String> indexes)
+      throws IOException {
+    IndexCredentials credentials = credentials(python);
+    List<PackageIndex> packageIndexes = new ArrayList<>();
+    for (String index : indexes) {
+      URI url = URI.create(index);
+      packageIndexes.add(
+          new PackageIndex(
+              url, credentials.forUri(url).map(c -> new Credentials(c.user(), c.password()))));
+    }
+    PythonTarget target =
+        PythonTarget.of(interpreter.version(), PackageResolver.ARCHITECTURE, interpreter.glibc());
+    Resolution resolution;
+    try {
+      resolution =
+          new WheelResolver(new IndexClient(httpClient(), NetSettings.fromEnvironment(), retries()))
+              .resolve(requirements, target, packageIndexes);
+    } catch (ResolutionException e) {
+      throw new PythonException(
+          "image '" + image + "': the Python requirements cannot be locked: " + e.getMessage());
+    }
+    List<LockedWheel> wheels = new ArrayList<>();
+    for (var w : resolution.wheels()) {
+      wheels.add(
+          new LockedWheel(
+              w.name(),
+              w.version(),
+              w.filename(),
+              IndexCredentials.withoutCredentials(w.url().toString()),
+              w.size(),
+              w.sha256(),
+              w.requiredBy()));
+    }
+    return wheels;
   }
 
   /**
@@ -354,26 +399,32 @@ public final class PythonStage {
   }
 
   private RetryingGet get() {
-    HttpClient client =
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(30))
-            .build();
-    RetryListener retries =
-        (what, attempt, delay, cause) ->
-            listener.on(
-                new BuildEvent.Notice(
-                    "python",
-                    IndexCredentials.withoutCredentials(what)
-                        + ": "
-                        + cause
-                        + ", trying again in "
-                        + delay.toMillis()
-                        + " ms (attempt "
-                        + (attempt + 1)
-                        + ")",
-                    false));
-    return new RetryingGet(client, NetSettings.fromEnvironment(), Duration.ofMinutes(10), retries);
+    return new RetryingGet(
+        httpClient(), NetSettings.fromEnvironment(), Duration.ofMinutes(10), retries());
+  }
+
+  private static HttpClient httpClient() {
+    return HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .connectTimeout(Duration.ofSeconds(30))
+        .build();
+  }
+
+  /** Each retry as a notice, its URL without credentials. */
+  private RetryListener retries() {
+    return (what, attempt, delay, cause) ->
+        listener.on(
+            new BuildEvent.Notice(
+                "python",
+                IndexCredentials.withoutCredentials(what)
+                    + ": "
+                    + cause
+                    + ", trying again in "
+                    + delay.toMillis()
+                    + " ms (attempt "
+                    + (attempt + 1)
+                    + ")",
+                false));
   }
 
   static void deleteTree(Path dir) throws IOException {

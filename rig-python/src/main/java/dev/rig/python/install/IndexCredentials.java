@@ -23,10 +23,18 @@ import java.util.regex.Pattern;
 public final class IndexCredentials {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)\\}");
 
-  /** Basic credentials by {@code scheme://host:port}. */
-  private final Map<String, String> authorization;
+  /** A user and password; {@link #toString} hides the password. */
+  public record UserPassword(String user, String password) {
+    @Override
+    public String toString() {
+      return "UserPassword[user=" + user + ", password=***]";
+    }
+  }
 
-  private IndexCredentials(Map<String, String> authorization) {
+  /** Credentials by {@code scheme://host:port}. */
+  private final Map<String, UserPassword> authorization;
+
+  private IndexCredentials(Map<String, UserPassword> authorization) {
     this.authorization = Map.copyOf(authorization);
   }
 
@@ -42,7 +50,7 @@ public final class IndexCredentials {
   public static IndexCredentials of(
       List<String> indexUrls, Map<String, String> env, Optional<Path> netrc) throws IOException {
     Map<String, String[]> machines = netrc.isPresent() ? readNetrc(netrc.get()) : Map.of();
-    Map<String, String> authorization = new HashMap<>();
+    Map<String, UserPassword> authorization = new HashMap<>();
     for (String index : indexUrls) {
       URI uri = URI.create(expandNothing(index));
       String origin = origin(uri);
@@ -51,11 +59,11 @@ public final class IndexCredentials {
         String[] parts = userInfo.split(":", 2);
         String user = expand(parts[0], env, index);
         String password = parts.length > 1 ? expand(parts[1], env, index) : "";
-        authorization.put(origin, basic(user, password));
+        authorization.put(origin, new UserPassword(user, password));
       } else {
         String[] entry = machines.getOrDefault(uri.getHost(), machines.get(""));
         if (entry != null) {
-          authorization.putIfAbsent(origin, basic(entry[0], entry[1]));
+          authorization.putIfAbsent(origin, new UserPassword(entry[0], entry[1]));
         }
       }
     }
@@ -74,8 +82,15 @@ public final class IndexCredentials {
 
   /** The headers a request to {@code uri} carries: Authorization for a known index host. */
   public Map<String, String> headersFor(URI uri) {
-    String value = authorization.get(origin(uri));
-    return value == null ? Map.of() : Map.of("Authorization", value);
+    UserPassword value = authorization.get(origin(uri));
+    return value == null
+        ? Map.of()
+        : Map.of("Authorization", basic(value.user(), value.password()));
+  }
+
+  /** The credentials for requests to {@code uri}'s host, when there are any. */
+  public Optional<UserPassword> forUri(URI uri) {
+    return Optional.ofNullable(authorization.get(origin(uri)));
   }
 
   /** {@code url} without its user and password, as rig.lock and messages show it. */
