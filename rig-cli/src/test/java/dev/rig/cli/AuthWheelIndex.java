@@ -121,6 +121,7 @@ final class AuthWheelIndex implements AutoCloseable {
                       .append(file)
                       .append("</a><br/>\n"));
       body = html.append("</body></html>\n").toString().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
     } else {
       status = 404;
     }

@@ -90,4 +90,12 @@ class PythonSpecTest {
         "https://${IDX_USER}:${IDX_TOKEN}@127.0.0.1:9/simple",
         project.images().get("app").python().indexUrl());
   }
+
+  @Test
+  void thePythonExampleLoads() throws Exception {
+    Project project = SpecLoader.load(Path.of("..", "examples", "python", "rig.pkl"));
+    PythonSpec python = project.images().get("python-web").python();
+    assertTrue(python.enable());
+    assertEquals(List.of("fastapi==0.115.4", "uvicorn==0.32.0"), python.requirements());
+  }
 }
