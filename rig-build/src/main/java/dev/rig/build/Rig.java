@@ -30,6 +30,7 @@ import dev.rig.build.packages.RepoSources;
 import dev.rig.build.plan.SpecChecks;
 import dev.rig.build.project.ProjectFiles;
 import dev.rig.build.push.ImagePushes;
+import dev.rig.build.python.PythonStage;
 import dev.rig.build.result.BuiltImage;
 import dev.rig.build.result.LoadReport;
 import dev.rig.build.result.LockReport;
@@ -176,7 +177,12 @@ public final class Rig implements AutoCloseable {
         Instant created = created(image, locks);
         PackageStage stage = packages(locks, created);
         ImageBuilder builder =
-            new ImageBuilder(buildSettings(created), listener, bases, Optional.of(stage));
+            new ImageBuilder(
+                buildSettings(created),
+                listener,
+                bases,
+                Optional.of(stage),
+                Optional.of(python(locks, created)));
         BuiltImage built = builder.build(homes.resolve(image));
         images.add(built);
         recordUsage(project, image, built, stage);
@@ -366,6 +372,10 @@ public final class Rig implements AutoCloseable {
           throw located(project, e);
         }
         pinned.add(image.name() + ": " + lock.packages().size() + " packages locked");
+        if (image.python().enable()) {
+          int wheels = python(locks, Instant.EPOCH).lock(image, lock).wheels().size();
+          pinned.add(image.name() + ": " + wheels + " wheels locked");
+        }
       }
     }
     locks.save();
@@ -463,6 +473,11 @@ public final class Rig implements AutoCloseable {
 
   private PackageStage packages(LockStore locks, Instant created) {
     return new PackageStage(settings.cacheDir(), created, RepoSources.ofSystem(), locks, listener);
+  }
+
+  /** Python venvs: wheels pinned in rig.lock, fetched into the cache, installed by rig. */
+  private PythonStage python(LockStore locks, Instant created) {
+    return new PythonStage(settings.cacheDir(), created, locks, listener, System.getenv());
   }
 
   /** Git homes checked out into the cache, their refs pinned in rig.lock. */

@@ -4,6 +4,7 @@ import dev.rig.spec.CudaSpec;
 import dev.rig.spec.EnvironmentSpec;
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.PackagesSpec;
+import dev.rig.spec.PythonSpec;
 import dev.rig.spec.RuntimeSpec;
 import dev.rig.spec.SlimSpec;
 import java.nio.file.Path;
@@ -52,7 +53,8 @@ public final class TestSpecs {
         packages,
         RuntimeSpec.DEFAULT,
         cuda,
-        home.map(dev.rig.spec.HomeSource.Directory::new));
+        home.map(dev.rig.spec.HomeSource.Directory::new),
+        PythonSpec.NONE);
   }
 
   /** An image with {@code packages}, default sets and CUDA. */

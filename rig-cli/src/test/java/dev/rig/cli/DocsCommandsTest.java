@@ -94,6 +94,7 @@ class DocsCommandsTest {
   static final List<String> PAGES =
       List.of(
           "getting-started.md",
+          "python.md",
           "runtime.md",
           "architecture.md",
           "markets/docker-and-podman.md",

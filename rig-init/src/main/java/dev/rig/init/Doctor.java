@@ -43,6 +43,10 @@ final class Doctor {
     out.add(check(new GpuDriver(), ctx));
     out.add(check(new ShmCheck(), ctx));
     out.add(ssh(ctx));
+    Event python = PythonReport.examine(ctx);
+    if (python != null) {
+      out.add(python);
+    }
     Set<Integer> ports = Ports.listening(ctx.path("/proc"));
     out.add(Event.info("ports", ports.isEmpty() ? "none listening" : "listening on " + ports));
     out.add(Event.info("market", Market.detect(ctx).describe()));

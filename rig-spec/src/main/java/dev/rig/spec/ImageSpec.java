@@ -30,6 +30,7 @@ import java.util.TreeMap;
  * @param runtime rig-init's settings
  * @param cuda the CUDA options
  * @param home root's dotfiles: a build host directory or a git repository, copied into /root
+ * @param python the image's Python venv ({@link PythonSpec#NONE} when it has none)
  */
 public record ImageSpec(
     String name,
@@ -49,7 +50,8 @@ public record ImageSpec(
     PackagesSpec packages,
     RuntimeSpec runtime,
     CudaSpec cuda,
-    Optional<HomeSource> home) {
+    Optional<HomeSource> home,
+    PythonSpec python) {
   public ImageSpec {
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     labels = Collections.unmodifiableMap(new TreeMap<>(labels));
@@ -87,6 +89,7 @@ public record ImageSpec(
         packages,
         runtime,
         cuda,
-        Optional.of(newHome));
+        Optional.of(newHome),
+        python);
   }
 }

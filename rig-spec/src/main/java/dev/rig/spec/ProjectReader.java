@@ -61,7 +61,26 @@ final class ProjectReader {
         packages(image, specDir),
         runtime(object(image.get("runtime")), specDir),
         cuda(object(image.get("cuda")), specDir),
-        home(image, specDir));
+        home(image, specDir),
+        python(object(image.get("python")), specDir));
+  }
+
+  private static PythonSpec python(Obj python, Path specDir) {
+    return new PythonSpec(
+        (Boolean) python.get("enable"),
+        (String) python.get("interpreter"),
+        (String) python.get("venv"),
+        list(python.get("requirements")),
+        hostPath(python.get("requirementsFile"), specDir),
+        hostPath(python.get("pyproject"), specDir),
+        hostPath(python.get("lockFile"), specDir),
+        (String) python.get("indexUrl"),
+        list(python.get("extraIndexUrls")),
+        (Boolean) python.get("bytecode"));
+  }
+
+  private static Optional<Path> hostPath(Object value, Path specDir) {
+    return Optional.ofNullable(nullableString(value)).map(path -> HostPaths.resolve(specDir, path));
   }
 
   private static Optional<HomeSource> home(Obj image, Path specDir) {
@@ -190,8 +209,16 @@ final class ProjectReader {
     }
     Obj slim = object(image.get("slim"));
     Obj environment = object(image.get("environment"));
+    // The venv's interpreter is a package like any other: locked, installed, and pinnable in
+    // `packages` (a pin there wins).
+    List<String> requests = new ArrayList<>(list(image.get("packages")));
+    Obj python = object(image.get("python"));
+    if ((Boolean) python.get("enable")) {
+      PackagesSpec.addIfAbsent(requests, (String) python.get("interpreter"));
+      PackagesSpec.addIfAbsent(requests, "python3-venv");
+    }
     return new PackagesSpec(
-        list(image.get("packages")),
+        requests,
         list(image.get("distributions")),
         repositories,
         (Boolean) image.get("installRecommends"),

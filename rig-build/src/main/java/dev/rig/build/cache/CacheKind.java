@@ -42,7 +42,9 @@ public record CacheKind(String name, String dir, int depth, Tracking tracking, S
           new CacheKind("unpacked", "unpacked", 1, Tracking.RECORDED, "unpacked .debs"),
           new CacheKind("stages", "stages", 1, Tracking.RECORDED, "staged install roots"),
           new CacheKind("rootfs", "rootfs", 1, Tracking.RECORDED, "configured package roots"),
-          new CacheKind("home-git", "home-git", 1, Tracking.RECORDED, "git homes checked out"));
+          new CacheKind("home-git", "home-git", 1, Tracking.RECORDED, "git homes checked out"),
+          new CacheKind("wheels", "wheels", 1, Tracking.RECORDED, "downloaded Python wheels"),
+          new CacheKind("venvs", "venvs", 1, Tracking.RECORDED, "installed Python venvs"));
 
   /** The layer index's tables that map a layer's input key, not a diffID, to what it points at. */
   static final String LAYER_INPUTS = "inputs";

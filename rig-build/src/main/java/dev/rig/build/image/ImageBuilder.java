@@ -12,6 +12,7 @@ import dev.rig.build.plan.ImagePlan;
 import dev.rig.build.plan.LayerBudget;
 import dev.rig.build.plan.Planner;
 import dev.rig.build.plan.PreparedImage;
+import dev.rig.build.python.PythonStage;
 import dev.rig.build.result.BuiltImage;
 import dev.rig.build.result.LayerReport;
 import dev.rig.build.runtime.RuntimeLayer;
@@ -47,6 +48,7 @@ public final class ImageBuilder {
   private final LayerBuilder layers;
   private final BaseImages bases;
   private final Optional<PackageStage> packages;
+  private final Optional<PythonStage> python;
 
   public ImageBuilder(BuildSettings settings, BuildListener listener) throws IOException {
     this(settings, listener, BaseImages.localOnly());
@@ -66,6 +68,20 @@ public final class ImageBuilder {
       BaseImages bases,
       Optional<PackageStage> packages)
       throws IOException {
+    this(settings, listener, bases, packages, Optional.empty());
+  }
+
+  /**
+   * @param python makes the spec's Python venv; without it, a spec with one is an error
+   */
+  public ImageBuilder(
+      BuildSettings settings,
+      BuildListener listener,
+      BaseImages bases,
+      Optional<PackageStage> packages,
+      Optional<PythonStage> python)
+      throws IOException {
+    this.python = python;
     this.settings = settings;
     this.bases = bases;
     this.packages = packages;
@@ -112,6 +128,7 @@ public final class ImageBuilder {
   /** Everything planning needs that takes I/O: packages installed, host files read. */
   private PreparedImage prepare(ImageSpec spec, ResolvedBase base) throws IOException {
     List<LayerInput> packageLayers = List.of();
+    List<LayerInput> pythonLayers = List.of();
     Optional<Path> java = Optional.empty();
     if (spec.parts().packages()) {
       if (packages.isEmpty()) {
@@ -119,13 +136,27 @@ public final class ImageBuilder {
             "image '" + spec.name() + "' lists packages, and this build was set up without them");
       }
       int budget = LayerBudget.of(spec, base.layerCount()).forPackages(spec.name());
-      packageLayers = packages.get().layers(spec, budget);
+      PackageStage.Installed installed = packages.get().install(spec, budget);
+      packageLayers = installed.layers();
       java = packages.get().linkedJava(spec);
+      if (spec.python().enable()) {
+        if (python.isEmpty()) {
+          throw new IllegalStateException(
+              "image '"
+                  + spec.name()
+                  + "' has a Python venv, and this build was set up without it");
+        }
+        pythonLayers =
+            python
+                .get()
+                .layers(spec, installed.root().orElseThrow(), installed.lock().orElseThrow());
+      }
     }
     return new PreparedImage(
         spec,
         base.layerCount(),
         packageLayers,
+        pythonLayers,
         spec.parts().runtime() ? Optional.of(RuntimeLayer.layer(spec, java)) : Optional.empty(),
         HomeLayer.layer(spec),
         HostFiles.read(spec));

@@ -31,13 +31,16 @@ import java.util.TreeMap;
  * @param tools for images with packages and rig-init: the packages rig's build tools run from (the
  *     JDK and jmods that rig-init's trimmed Java runtime is linked from), installed beside the
  *     image and never into it
+ * @param wheels for images with a Python venv: its wheels, each with its URL (never with
+ *     credentials), size and SHA-256
  */
 public record LockFile(
     int version,
     Map<String, ImageLock> images,
     Map<String, String> bases,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, HomePin> homes,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ImageLock> tools) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ImageLock> tools,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, WheelLock> wheels) {
   public static final int CURRENT_VERSION = 1;
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -54,38 +57,50 @@ public record LockFile(
     bases = bases == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(bases));
     homes = homes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(homes));
     tools = tools == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tools));
+    wheels = wheels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(wheels));
   }
 
   public static LockFile empty() {
-    return new LockFile(CURRENT_VERSION, Map.of(), Map.of(), Map.of(), Map.of());
+    return new LockFile(CURRENT_VERSION, Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
   }
 
   /** This lock with one image's entry replaced. */
   public LockFile with(String image, ImageLock lock) {
     Map<String, ImageLock> copy = new TreeMap<>(images);
     copy.put(image, lock);
-    return new LockFile(version, copy, bases, homes, tools);
+    return new LockFile(version, copy, bases, homes, tools, wheels);
   }
 
   /** This lock with one image's pinned base reference replaced. */
   public LockFile withBase(String image, String pinnedReference) {
     Map<String, String> copy = new TreeMap<>(bases);
     copy.put(image, pinnedReference);
-    return new LockFile(version, images, copy, homes, tools);
+    return new LockFile(version, images, copy, homes, tools, wheels);
   }
 
   /** This lock with one image's git home pin replaced. */
   public LockFile withHome(String image, HomePin pin) {
     Map<String, HomePin> copy = new TreeMap<>(homes);
     copy.put(image, pin);
-    return new LockFile(version, images, bases, copy, tools);
+    return new LockFile(version, images, bases, copy, tools, wheels);
   }
 
   /** This lock with one image's build-tool set replaced. */
   public LockFile withTools(String image, ImageLock lock) {
     Map<String, ImageLock> copy = new TreeMap<>(tools);
     copy.put(image, lock);
-    return new LockFile(version, images, bases, homes, copy);
+    return new LockFile(version, images, bases, homes, copy, wheels);
+  }
+
+  /** This lock with one image's wheels replaced. */
+  public LockFile withWheels(String image, WheelLock lock) {
+    Map<String, WheelLock> copy = new TreeMap<>(wheels);
+    copy.put(image, lock);
+    return new LockFile(version, images, bases, homes, tools, copy);
+  }
+
+  public Optional<WheelLock> wheels(String image) {
+    return Optional.ofNullable(wheels.get(image));
   }
 
   public Optional<ImageLock> tools(String image) {
@@ -159,7 +174,32 @@ public record LockFile(
         }
       }
     }
+    for (Map.Entry<String, WheelLock> image : lock.wheels().entrySet()) {
+      for (LockedWheel w : image.getValue().wheels()) {
+        checkWheel(source, image.getKey(), w);
+      }
+    }
     return lock;
+  }
+
+  /**
+   * A locked wheel must name a hash and a URL without credentials: a lock is committed with the
+   * project, and a wheel without a hash could be anything.
+   */
+  private static void checkWheel(String source, String image, LockedWheel w) throws IOException {
+    String where = source + ": wheels." + image + ": " + w.name() + " " + w.version();
+    if (w.sha256() == null || !w.sha256().matches("[0-9a-f]{64}")) {
+      throw new IOException(
+          where
+              + " has no SHA-256; rig installs only wheels it can verify: run `rig lock` to record"
+              + " the hashes");
+    }
+    if (w.url() == null || !w.url().matches("https?://[^@/]+(/.*)?") || w.filename() == null) {
+      throw new IOException(
+          where
+              + " has no http(s) URL without credentials; run `rig lock` to write it again"
+              + " (credentials come from the environment or netrc, never from rig.lock)");
+    }
   }
 
   /**

@@ -133,6 +133,53 @@ public final class LockStore {
     return input.packages().stream().anyMatch(r -> r.equals(name) || r.startsWith(name + "="));
   }
 
+  /** Resolves an image's wheels. */
+  @FunctionalInterface
+  public interface ResolveWheels {
+    WheelLock resolve() throws IOException;
+  }
+
+  /**
+   * The locked wheels of an image's venv: the recorded ones while the spec's Python input is the
+   * same (in {@link Mode#USE} and {@link Mode#LOCKED}), else {@code resolver}'s answer, recorded;
+   * {@link Mode#LOCKED} refuses a missing or stale entry.
+   */
+  public synchronized WheelLock wheelsFor(String image, WheelInput input, ResolveWheels resolver)
+      throws IOException {
+    Optional<WheelLock> existing = lock.wheels(image);
+    if (mode == Mode.USE || mode == Mode.LOCKED) {
+      if (existing.isPresent()) {
+        LockCheck check = existing.get().check(input);
+        if (check.matches()) {
+          return existing.get();
+        }
+        if (mode == Mode.LOCKED) {
+          throw new LockException(
+              file
+                  + ": the wheels of image "
+                  + image
+                  + " are stale and --locked is given:\n  - "
+                  + String.join("\n  - ", check.changes())
+                  + "\nrun `rig lock "
+                  + image
+                  + "` to resolve them again");
+        }
+      } else if (mode == Mode.LOCKED) {
+        throw new LockException(
+            file
+                + ": no wheels for image "
+                + image
+                + " and --locked is given; run `rig lock "
+                + image
+                + "`");
+      }
+    }
+    WheelLock fresh = resolver.resolve();
+    lock = lock.withWheels(image, fresh);
+    changed = true;
+    return fresh;
+  }
+
   /**
    * The digest a base image tag is locked to: the recorded one while the spec names the same
    * reference (and the mode is not a refresh), else the registry's answer, recorded.

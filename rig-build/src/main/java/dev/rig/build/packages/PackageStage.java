@@ -51,9 +51,24 @@ public final class PackageStage {
 
   /** The image's package layers within {@code budget} layers; empty when it has no packages. */
   public List<LayerInput> layers(ImageSpec spec, int budget) throws IOException {
+    return install(spec, budget).layers();
+  }
+
+  /**
+   * An image's installed packages: their layers, the configured root they were read from (where
+   * later steps run the image's own tools) and the lock they were installed from.
+   */
+  public record Installed(List<LayerInput> layers, Optional<Path> root, Optional<ImageLock> lock) {
+    public Installed {
+      layers = List.copyOf(layers);
+    }
+  }
+
+  /** {@link #layers}, with the root and lock they came from; empty when it has no packages. */
+  public Installed install(ImageSpec spec, int budget) throws IOException {
     PackagesSpec packages = spec.packages();
     if (packages.isEmpty()) {
-      return List.of();
+      return new Installed(List.of(), Optional.empty(), Optional.empty());
     }
     if (spec.from().isPresent()) {
       throw new PackageException(
@@ -84,7 +99,8 @@ public final class PackageStage {
             packages.installRecommends());
     List<LayerEntry> top = new ArrayList<>(aptSources(sources));
     top.addAll(CudaSetup.files(spec, system.root()));
-    return PackageLayers.split(system, budget, top);
+    return new Installed(
+        PackageLayers.split(system, budget, top), Optional.of(system.root()), Optional.of(lock));
   }
 
   /** The image's locked install set, resolved now when the lock store asks for it. */

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * scripts run at build time, inside the image's own files and with the image's own dpkg, never the
  * host's.
  */
-final class Sandbox {
+public final class Sandbox {
   /**
    * What podman gives a default container: enough for dpkg and scripts to own files by package
    * users and switch to them, never to mount, make devices, load modules or read past permissions.
@@ -55,7 +55,7 @@ final class Sandbox {
     this.env = env;
   }
 
-  static Sandbox of(Path root, long sourceDateEpoch) throws PackageException {
+  public static Sandbox of(Path root, long sourceDateEpoch) throws PackageException {
     Path bwrap =
         onPath("bwrap")
             .orElseThrow(
@@ -111,7 +111,7 @@ final class Sandbox {
    * {@link #run} with {@code outputs}: host directories mounted writable at paths under /tmp, so a
    * tool can write its result out of the sandbox without touching the root (which may be shared).
    */
-  Result runWithOutputs(List<String> command, Map<String, Path> outputs, long timeoutSeconds)
+  public Result runWithOutputs(List<String> command, Map<String, Path> outputs, long timeoutSeconds)
       throws IOException {
     return run(command, Map.of(), outputs, timeoutSeconds);
   }
@@ -212,5 +212,5 @@ final class Sandbox {
     return new Result(process.exitValue(), output.join());
   }
 
-  record Result(int exitCode, String output) {}
+  public record Result(int exitCode, String output) {}
 }

@@ -1,6 +1,7 @@
 package dev.rig.build.plan;
 
 import dev.rig.build.cuda.CudaSetup;
+import dev.rig.build.python.PythonStage;
 import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;
@@ -12,8 +13,9 @@ import java.util.Map;
 
 /**
  * Decides everything about an image from its prepared inputs, reading nothing: the order of its
- * layers (packages, runtime, rig's base filesystem for an image from nothing, home, copies) within
- * the {@link LayerBudget}, its environment, entrypoint and the rest of its config.
+ * layers (packages, the Python venv, runtime, rig's base filesystem for an image from nothing,
+ * home, copies) within the {@link LayerBudget}, its environment, entrypoint and the rest of its
+ * config.
  */
 public final class Planner {
   private Planner() {}
@@ -29,8 +31,10 @@ public final class Planner {
     // without them gets rig's small base layer.
     boolean scratch = spec.from().isEmpty() && prepared.packageLayers().isEmpty();
     List<PreparedCopy> copies = prepared.copies();
-    int forCopies = budget.forCopies(prepared.packageLayers().size(), scratch);
+    int forCopies =
+        budget.forCopies(prepared.packageLayers().size() + prepared.pythonLayers().size(), scratch);
     List<LayerInput> layers = new ArrayList<>(prepared.packageLayers());
+    layers.addAll(prepared.pythonLayers());
     prepared.runtime().ifPresent(layers::add);
     if (scratch && forCopies < 1 && (!copies.isEmpty() || prepared.home().isPresent())) {
       // maxLayers = 1: the base files, home and every copy share the image's only layer.
@@ -74,6 +78,20 @@ public final class Planner {
                             ? CudaSetup.pathWithoutBin(value)
                             : value)));
     CudaSetup.env(spec).forEach((name, value) -> env.add(name + "=" + value));
+    // The venv first on PATH, for every process and (through rig-init's export) SSH sessions.
+    Map<String, String> python = PythonStage.env(spec, spec.env());
+    if (!python.isEmpty()) {
+      env.replaceAll(
+          entry ->
+              entry.startsWith("PATH=")
+                  ? "PATH=" + spec.python().venv() + "/bin:" + entry.substring("PATH=".length())
+                  : entry);
+      if (env.stream().noneMatch(entry -> entry.startsWith("PATH="))) {
+        env.add("PATH=" + python.get("PATH"));
+      }
+      env.removeIf(entry -> entry.startsWith("VIRTUAL_ENV="));
+      env.add("VIRTUAL_ENV=" + python.get("VIRTUAL_ENV"));
+    }
     // rig-init runs the image unless the spec names its own entrypoint.
     List<String> entrypoint =
         spec.entrypoint().isEmpty() && spec.parts().runtime()

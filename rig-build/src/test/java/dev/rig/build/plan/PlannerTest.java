@@ -15,6 +15,7 @@ import dev.rig.spec.CopyToRoot;
 import dev.rig.spec.CudaSpec;
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.PackagesSpec;
+import dev.rig.spec.PythonSpec;
 import dev.rig.spec.RuntimeSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,7 +70,8 @@ class PlannerTest {
         PackagesSpec.NONE,
         RuntimeSpec.DEFAULT,
         CudaSpec.DEFAULT,
-        Optional.empty());
+        Optional.empty(),
+        PythonSpec.NONE);
   }
 
   /** The preparation a build makes (host files read), then the plan, which reads nothing. */

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,6 +43,14 @@ public final class RetryingGet {
    * arrived and asks again.
    */
   public Optional<Body> open(URI uri, long offset) throws IOException {
+    return open(uri, offset, Map.of());
+  }
+
+  /**
+   * {@link #open(URI, long)} with request {@code headers} (an index's Authorization): sent on every
+   * attempt, never put into a message.
+   */
+  public Optional<Body> open(URI uri, long offset, Map<String, String> headers) throws IOException {
     String what = "GET " + uri;
     long from = offset;
     IOException last = null;
@@ -52,6 +61,7 @@ public final class RetryingGet {
       if (from > 0) {
         request.header("Range", "bytes=" + from + "-");
       }
+      headers.forEach(request::header);
       HttpResponse<InputStream> response;
       try {
         response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
