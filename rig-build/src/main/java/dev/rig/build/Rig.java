@@ -173,8 +173,8 @@ public final class Rig implements AutoCloseable {
     List<BuiltImage> images = new ArrayList<>();
     try {
       for (ImageSpec image : selected) {
-        Instant created = created(image, locks);
-        PackageStage stage = packages(locks, created);
+        Instant created = created(image, locks, bases);
+        PackageStage stage = packages(locks, created, bases);
         ImageBuilder builder =
             new ImageBuilder(buildSettings(created), listener, bases, Optional.of(stage));
         BuiltImage built = builder.build(homes.resolve(image));
@@ -289,14 +289,14 @@ public final class Rig implements AutoCloseable {
    * were current and the time is still a function of the spec and rig.lock alone (resolved now when
    * the lock has no entry yet); else 1970-01-01.
    */
-  private Instant created(ImageSpec image, LockStore locks) throws IOException {
+  private Instant created(ImageSpec image, LockStore locks, BaseImages bases) throws IOException {
     if (settings.created().isPresent()) {
       return settings.created().get();
     }
     if (!image.parts().packages()) {
       return Instant.EPOCH;
     }
-    return packages(locks, Instant.EPOCH)
+    return packages(locks, Instant.EPOCH, bases)
         .lock(image)
         .newestReleaseDate()
         .map(date -> Instant.ofEpochSecond(date.getEpochSecond()))
@@ -344,8 +344,8 @@ public final class Rig implements AutoCloseable {
             project,
             mode == LockMode.UPDATE ? LockStore.Mode.UPDATE : LockStore.Mode.REFRESH,
             moving);
-    PackageStage stage = packages(locks, Instant.EPOCH);
     BaseImages bases = bases(locks, ProjectFiles.select(project, names));
+    PackageStage stage = packages(locks, Instant.EPOCH, bases);
     GitHomes homes = homes(locks);
     List<String> pinned = new ArrayList<>();
     for (ImageSpec image : ProjectFiles.select(project, names)) {
@@ -461,8 +461,9 @@ public final class Rig implements AutoCloseable {
     return LockStore.open(project.file().getParent().resolve("rig.lock"), mode, moving);
   }
 
-  private PackageStage packages(LockStore locks, Instant created) {
-    return new PackageStage(settings.cacheDir(), created, RepoSources.ofSystem(), locks, listener);
+  private PackageStage packages(LockStore locks, Instant created, BaseImages bases) {
+    return new PackageStage(
+        settings.cacheDir(), created, RepoSources.ofSystem(), locks, listener, Optional.of(bases));
   }
 
   /** Git homes checked out into the cache, their refs pinned in rig.lock. */
