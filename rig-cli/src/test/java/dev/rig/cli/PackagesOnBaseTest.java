@@ -27,6 +27,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +61,7 @@ class PackagesOnBaseTest {
                 .withControlFile("postinst", "#!/bin/sh\nset -e\nrm -f /etc/issue.net\n")));
   }
 
-  private static String common() {
+  static String common() {
     // Only what the test names: no default tool sets, no CUDA, no rig-init.
     return "    environment: { core: false, network: false, shell: false }\n"
         + "    cuda: { enable: false }\n"
@@ -86,86 +88,195 @@ class PackagesOnBaseTest {
     return file;
   }
 
-  @Test
-  void packagesOnARigBuiltBaseFromARegistry() throws Exception {
+  /** rig's own Debian base (Essential, apt, hello), pushed to a registry both tests share. */
+  @TempDir static Path shared;
+
+  private static LocalRegistry registry;
+  private static List<String> baseLayers;
+  private static Path baseLock;
+
+  @BeforeAll
+  static void pushRigBase() throws IOException {
     Tools.require("bwrap", "bubblewrap");
     Tools.require("skopeo", "skopeo");
+    registry = LocalRegistry.start(shared.resolve("registry"));
+    Path base = Files.createDirectories(shared.resolve("base")).resolve("rig.yaml");
+    Files.writeString(
+        base,
+        "images:\n  base:\n    tag: \"1\"\n    packages: [hello]\n    maxLayers: 6\n"
+            + common()
+            + "    registries: ["
+            + registry.host()
+            + "/h17/base]\n");
+    RigRun.withCache(RigRun.sharedCache(), List.of("push", "-f", base.toString())).ok();
+    baseLayers = layerDigests(registry.host() + "/h17/base:1");
+    baseLock = base.resolveSibling("rig.lock");
+  }
+
+  @AfterAll
+  static void stopRegistry() {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  @Test
+  void packagesOnARigBuiltBaseFromARegistry() throws Exception {
     HermeticRepo repo = remover();
     Path cacheA = RigRun.sharedCache();
-    try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"))) {
-      Path base = Files.createDirectories(dir.resolve("base")).resolve("rig.yaml");
-      Files.writeString(
-          base,
-          "images:\n  base:\n    tag: \"1\"\n    packages: [hello]\n    maxLayers: 6\n"
-              + common()
-              + "    registries: ["
-              + registry.host()
-              + "/h17/base]\n");
-      RigRun.withCache(cacheA, List.of("push", "-f", base.toString())).ok();
-      List<String> baseLayers = layerDigests(registry.host() + "/h17/base:1");
+    Path top =
+        top(
+            registry.host() + "/h17/base:1",
+            repo,
+            "    registries: [" + registry.host() + "/h17/top]\n");
+    RigRun pushed = RigRun.withCache(cacheA, List.of("push", "-f", top.toString())).ok();
+    assertTrue(
+        pushed.stderr().contains("base: Debian GNU/Linux 13 (trixie), ")
+            && pushed.stderr().contains(" packages installed"),
+        pushed.describe());
+    Matcher push = PUSHED.matcher(pushed.stdout().strip());
+    assertTrue(push.matches(), pushed.describe());
+    String digest = push.group(1);
+    List<String> topLayers = layerDigests(registry.host() + "/h17/top:latest");
+    assertEquals(baseLayers, topLayers.subList(0, baseLayers.size()), "base layers come first");
+    // Every base layer is mounted from the base's repository; only the new layers (packages and
+    // rig's home) and the config are uploaded.
+    assertEquals(baseLayers.size(), Integer.parseInt(push.group(3)), pushed.stdout());
+    assertEquals(
+        topLayers.size() - baseLayers.size() + 1, Integer.parseInt(push.group(2)), pushed.stdout());
+    String lock = Files.readString(top.resolveSibling("rig.lock"));
+    assertTrue(lock.contains("\"base\" : \"") && lock.contains("\"jq\""), lock);
 
-      Path top =
-          top(
-              registry.host() + "/h17/base:1",
-              repo,
-              "    registries: [" + registry.host() + "/h17/top]\n");
-      RigRun pushed = RigRun.withCache(cacheA, List.of("push", "-f", top.toString())).ok();
-      assertTrue(
-          pushed.stderr().contains("base: Debian GNU/Linux 13 (trixie), ")
-              && pushed.stderr().contains(" packages installed"),
-          pushed.describe());
-      Matcher push = PUSHED.matcher(pushed.stdout().strip());
-      assertTrue(push.matches(), pushed.describe());
-      String digest = push.group(1);
-      List<String> topLayers = layerDigests(registry.host() + "/h17/top:latest");
-      assertEquals(baseLayers, topLayers.subList(0, baseLayers.size()), "base layers come first");
-      // Every base layer is mounted from the base's repository; only the new layers (packages and
-      // rig's home) and the config are uploaded.
-      assertEquals(baseLayers.size(), Integer.parseInt(push.group(3)), pushed.stdout());
-      assertEquals(
-          topLayers.size() - baseLayers.size() + 1,
-          Integer.parseInt(push.group(2)),
-          pushed.stdout());
-      String lock = Files.readString(top.resolveSibling("rig.lock"));
-      assertTrue(lock.contains("\"base\" : \"") && lock.contains("\"jq\""), lock);
+    // A second cache (its .debs linked over, to spare the mirror) gives the same image.
+    Path cacheB = dir.resolve("cache-b");
+    Files.createDirectories(cacheB);
+    Exec.run(List.of("cp", "-al", cacheA.resolve("debs").toString(), cacheB.toString())).ok();
+    Path layoutB = dir.resolve("layout-b");
+    RigRun fromB =
+        RigRun.withCache(cacheB, List.of("build", "-f", top.toString(), "--out", "oci:" + layoutB))
+            .ok();
+    assertTrue(fromB.stdout().contains(digest), fromB.describe() + "\nexpected " + digest);
+    assertWhiteout(layoutB, "/etc/.wh.issue.net");
 
-      // A second cache (its .debs linked over, to spare the mirror) gives the same image.
-      Path cacheB = dir.resolve("cache-b");
-      Files.createDirectories(cacheB);
-      Exec.run(List.of("cp", "-al", cacheA.resolve("debs").toString(), cacheB.toString())).ok();
-      Path layoutB = dir.resolve("layout-b");
-      RigRun fromB =
-          RigRun.withCache(
-                  cacheB, List.of("build", "-f", top.toString(), "--out", "oci:" + layoutB))
-              .ok();
-      assertTrue(fromB.stdout().contains(digest), fromB.describe() + "\nexpected " + digest);
-      assertWhiteout(layoutB, "/etc/.wh.issue.net");
+    // Locked, with the Debian mirror on a closed loopback port: nothing needs it.
+    int closed = LocalRegistry.freePort();
+    List<String> offline = new ArrayList<>(javaCommand());
+    offline.addAll(
+        List.of(
+            "build",
+            "--locked",
+            "--cache",
+            cacheB.toString(),
+            "-f",
+            top.toString(),
+            "-q",
+            "--out",
+            "oci:" + dir.resolve("layout-offline")));
+    Exec.Result cut =
+        Exec.run(
+            offline,
+            Map.of("RIG_DEBIAN_MIRROR", "http://127.0.0.1:" + closed + "/debian"),
+            dir,
+            Duration.ofMinutes(3));
+    assertEquals(0, cut.exitCode(), cut.describe());
+    assertTrue(cut.stdout().contains(digest), cut.describe());
 
-      // Locked, with the Debian mirror on a closed loopback port: nothing needs it.
-      int closed = LocalRegistry.freePort();
-      List<String> offline = new ArrayList<>(javaCommand());
-      offline.addAll(
-          List.of(
-              "build",
-              "--locked",
-              "--cache",
-              cacheB.toString(),
-              "-f",
-              top.toString(),
-              "-q",
-              "--out",
-              "oci:" + dir.resolve("layout-offline")));
-      Exec.Result cut =
-          Exec.run(
-              offline,
-              Map.of("RIG_DEBIAN_MIRROR", "http://127.0.0.1:" + closed + "/debian"),
-              dir,
-              Duration.ofMinutes(3));
-      assertEquals(0, cut.exitCode(), cut.describe());
-      assertTrue(cut.stdout().contains(digest), cut.describe());
+    runs(cacheB, top, "top-" + suffix);
+  }
 
-      runs(cacheB, top, "top-" + suffix);
+  /**
+   * A base made by another tool: mmdebstrap (from the same .debs as rig's base, served as a local
+   * repository, so nothing is downloaded) into a tarball that umoci adds to an OCI layout as its
+   * only layer, used as {@code from = "oci:DIR:base"}.
+   */
+  @Test
+  void packagesOnAnMmdebstrapBase() throws Exception {
+    Path mmdebstrap = Tools.require("mmdebstrap", "mmdebstrap");
+    Path umoci = Tools.require("umoci", "umoci");
+    HermeticRepo repo = remover();
+    List<Path> debs = new ArrayList<>();
+    for (JsonNode p :
+        new ObjectMapper()
+            .readTree(baseLock.toFile())
+            .path("images")
+            .path("base")
+            .path("packages")) {
+      debs.add(RigRun.sharedCache().resolve("debs").resolve(p.path("sha256").asText() + ".deb"));
     }
+    HermeticRepo local = HermeticRepo.ofDebFiles(dir.resolve("mirror"), "trixie", debNamed(debs));
+    Path tarball = dir.resolve("rootfs.tar");
+    Exec.run(
+            List.of(
+                mmdebstrap.toString(),
+                "--quiet",
+                "--variant=apt",
+                "--mode=root",
+                "--dpkgopt=force-unsafe-io",
+                "trixie",
+                tarball.toString(),
+                // The .debs are rig's verified ones; how mmdebstrap checks its own sources is not
+                // under test.
+                "deb [trusted=yes] copy://" + local.root() + " trixie main"),
+            Map.of(),
+            dir,
+            Duration.ofMinutes(3))
+        .ok();
+    Path layout = dir.resolve("mm-layout");
+    Exec.run(List.of(umoci.toString(), "init", "--layout", layout.toString())).ok();
+    Exec.run(List.of(umoci.toString(), "new", "--image", layout + ":base")).ok();
+    Exec.run(
+            List.of(
+                umoci.toString(),
+                "raw",
+                "add-layer",
+                "--image",
+                layout + ":base",
+                tarball.toString()))
+        .ok();
+    Files.delete(tarball);
+
+    Path top = top("oci:" + layout + ":base", repo, "");
+    Path layoutOut = dir.resolve("top-layout");
+    RigRun built =
+        RigRun.withCache(
+                RigRun.sharedCache(),
+                List.of("build", "-f", top.toString(), "--out", "oci:" + layoutOut))
+            .ok();
+    assertTrue(built.stderr().contains("base: Debian GNU/Linux 13 (trixie), "), built.describe());
+    OciLayoutReader base = OciLayoutReader.open(layout);
+    List<String> baseDigests =
+        base.image("base").layers().stream().map(l -> l.blob().digest().toString()).toList();
+    OciLayoutReader out = OciLayoutReader.open(layoutOut);
+    List<String> topDigests =
+        out.image(out.refNames().get(0)).layers().stream()
+            .map(l -> l.blob().digest().toString())
+            .toList();
+    assertEquals(baseDigests, topDigests.subList(0, baseDigests.size()), "base layers come first");
+    assertWhiteout(layoutOut, "/etc/.wh.issue.net");
+    runs(RigRun.sharedCache(), top, "top-" + suffix);
+  }
+
+  /** The .debs linked under their Debian names (rig's cache names them by hash). */
+  private List<Path> debNamed(List<Path> debs) throws IOException {
+    Path named = Files.createDirectories(dir.resolve("named"));
+    List<Path> out = new ArrayList<>();
+    for (Path deb : debs) {
+      String name =
+          Exec.run(
+                  List.of(
+                      "dpkg-deb",
+                      "--showformat=${Package}_${Version}_${Architecture}",
+                      "-W",
+                      deb.toString()))
+              .ok()
+              .stdout()
+              .strip()
+              .replace(':', '%');
+      Path link = named.resolve(name + ".deb");
+      Files.createLink(link, deb);
+      out.add(link);
+    }
+    return out;
   }
 
   /** The image runs: base and added packages in one database, apt content, the file gone. */
