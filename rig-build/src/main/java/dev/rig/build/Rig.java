@@ -174,8 +174,8 @@ public final class Rig implements AutoCloseable {
     List<BuiltImage> images = new ArrayList<>();
     try {
       for (ImageSpec image : selected) {
-        Instant created = created(image, locks);
-        PackageStage stage = packages(locks, created);
+        Instant created = created(image, locks, bases);
+        PackageStage stage = packages(locks, created, bases);
         ImageBuilder builder =
             new ImageBuilder(
                 buildSettings(created),
@@ -295,14 +295,14 @@ public final class Rig implements AutoCloseable {
    * were current and the time is still a function of the spec and rig.lock alone (resolved now when
    * the lock has no entry yet); else 1970-01-01.
    */
-  private Instant created(ImageSpec image, LockStore locks) throws IOException {
+  private Instant created(ImageSpec image, LockStore locks, BaseImages bases) throws IOException {
     if (settings.created().isPresent()) {
       return settings.created().get();
     }
     if (!image.parts().packages()) {
       return Instant.EPOCH;
     }
-    return packages(locks, Instant.EPOCH)
+    return packages(locks, Instant.EPOCH, bases)
         .lock(image)
         .newestReleaseDate()
         .map(date -> Instant.ofEpochSecond(date.getEpochSecond()))
@@ -350,8 +350,8 @@ public final class Rig implements AutoCloseable {
             project,
             mode == LockMode.UPDATE ? LockStore.Mode.UPDATE : LockStore.Mode.REFRESH,
             moving);
-    PackageStage stage = packages(locks, Instant.EPOCH);
     BaseImages bases = bases(locks, ProjectFiles.select(project, names));
+    PackageStage stage = packages(locks, Instant.EPOCH, bases);
     GitHomes homes = homes(locks);
     List<String> pinned = new ArrayList<>();
     for (ImageSpec image : ProjectFiles.select(project, names)) {
@@ -471,8 +471,9 @@ public final class Rig implements AutoCloseable {
     return LockStore.open(project.file().getParent().resolve("rig.lock"), mode, moving);
   }
 
-  private PackageStage packages(LockStore locks, Instant created) {
-    return new PackageStage(settings.cacheDir(), created, RepoSources.ofSystem(), locks, listener);
+  private PackageStage packages(LockStore locks, Instant created, BaseImages bases) {
+    return new PackageStage(
+        settings.cacheDir(), created, RepoSources.ofSystem(), locks, listener, Optional.of(bases));
   }
 
   /** Python venvs: wheels pinned in rig.lock, fetched into the cache, installed by rig. */

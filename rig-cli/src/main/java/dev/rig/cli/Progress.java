@@ -72,6 +72,15 @@ final class Progress implements BuildListener {
           home.commit().substring(0, Math.min(12, home.commit().length())),
           home.cached() ? "cached" : "checked out",
           seconds(home.took()));
+    } else if (event instanceof BuildEvent.BaseInspected base) {
+      err.printf(
+          "%s: base: %s, %d packages installed%s%n",
+          base.image(),
+          base.system(),
+          base.packages(),
+          base.fromBase().isEmpty()
+              ? ""
+              : "; has already " + String.join(", ", base.fromBase()) + " (used as they are)");
     } else if (event instanceof BuildEvent.PhaseStarted started) {
       long now = System.nanoTime();
       phaseStart.put(started.scope() + started.phase(), now);

@@ -20,6 +20,12 @@ import java.util.stream.Collectors;
  * first, and no two packages that Conflict or Break each other. A depth-first search with
  * backtracking, so that a first choice that leads to a conflict is revisited instead of failing;
  * every choice follows a fixed order, so the same input always gives the same set.
+ *
+ * <p>On a system with packages installed already (a base image's dpkg status), those count as
+ * chosen, as apt treats them: a dependency they satisfy is kept, one is upgraded only when a
+ * request names it (to the newest version, as {@code apt-get install} does) or a dependency needs a
+ * newer version, and a conflict with one is reported with its chain (apt would remove it; rig never
+ * removes what a base image installed).
  */
 public final class Resolver {
   private final Universe universe;
@@ -31,7 +37,15 @@ public final class Resolver {
   }
 
   public Resolution resolve(List<Request> requests) {
-    return new Search(universe, options).run(requests);
+    return resolve(requests, List.of());
+  }
+
+  /**
+   * Resolves {@code requests} on a system where {@code installed} (one version per name) are
+   * installed already; the resolution holds only what must be installed or upgraded.
+   */
+  public Resolution resolve(List<Request> requests, List<PackageRecord> installed) {
+    return new Search(universe, options, installed).run(requests);
   }
 
   /** Why a package is wanted: the package (null for the request itself) and the edge followed. */
@@ -56,13 +70,23 @@ public final class Resolver {
     private final Map<String, PackageRecord> selected = new LinkedHashMap<>();
     private final Map<String, Reason> reasons = new LinkedHashMap<>();
     private final List<Obligation> obligations = new ArrayList<>();
+
+    /** What the system had before this search, by name; never changes. */
+    private final Map<String, PackageRecord> installed = new LinkedHashMap<>();
+
     private int steps;
     private String failure;
     private int failureDepth = -1;
 
-    Search(Universe universe, ResolveOptions options) {
+    Search(Universe universe, ResolveOptions options, List<PackageRecord> installed) {
       this.universe = universe;
       this.options = options;
+      Reason base = new Reason(null, "installed already", null);
+      for (PackageRecord p : installed) {
+        this.installed.put(p.name(), p);
+        selected.put(p.name(), p);
+        reasons.put(p.name(), base);
+      }
     }
 
     Resolution run(List<Request> requests) {
@@ -88,7 +112,10 @@ public final class Resolver {
                 + failure);
       }
       List<PackageRecord> packages =
-          selected.values().stream().sorted(Comparator.comparing(PackageRecord::name)).toList();
+          selected.values().stream()
+              .filter(p -> installed.get(p.name()) != p)
+              .sorted(Comparator.comparing(PackageRecord::name))
+              .toList();
       Map<String, String> why = new LinkedHashMap<>();
       for (PackageRecord p : packages) {
         why.put(p.name(), reasons.get(p.name()).chain());
@@ -130,6 +157,14 @@ public final class Resolver {
       }
       Optional<VersionConstraint> pin =
           request.pin().map(v -> new VersionConstraint(Relation.EQUAL, v));
+      PackageRecord had = installed.get(request.name());
+      if (pin.isEmpty() && had != null && !universe.versions(request.name()).isEmpty()) {
+        // apt-get install of an installed package brings it to the newest version there is.
+        PackageRecord newest = universe.versions(request.name()).get(0);
+        if (newest.version().compareTo(had.version()) > 0) {
+          pin = Optional.of(new VersionConstraint(Relation.LATER_OR_EQUAL, newest.version()));
+        }
+      }
       return new Dependency(List.of(new PackageRef(request.name(), Optional.empty(), pin)));
     }
 
@@ -164,12 +199,22 @@ public final class Resolver {
             continue;
           }
           int mark = obligations.size();
+          PackageRecord replaced = selected.get(candidate.name());
+          Reason replacedReason = reasons.get(candidate.name());
           select(candidate, ob);
+          if (replaced != null) {
+            recheckDependents(candidate);
+          }
           if (search(pos + 1)) {
             return true;
           }
-          selected.remove(candidate.name());
-          reasons.remove(candidate.name());
+          if (replaced != null) {
+            selected.put(candidate.name(), replaced);
+            reasons.put(candidate.name(), replacedReason);
+          } else {
+            selected.remove(candidate.name());
+            reasons.remove(candidate.name());
+          }
           obligations.subList(mark, obligations.size()).clear();
         }
         if (ob.soft()) {
@@ -179,6 +224,29 @@ public final class Resolver {
         return false;
       }
       return true;
+    }
+
+    /**
+     * An installed package is being upgraded: every other installed package that depends on it must
+     * still be satisfied by the new version, so their dependencies on it are open again.
+     */
+    private void recheckDependents(PackageRecord upgraded) {
+      for (PackageRecord q : installed.values()) {
+        if (selected.get(q.name()) != q) {
+          continue;
+        }
+        List<Dependency> deps = new ArrayList<>(q.preDepends());
+        deps.addAll(q.depends());
+        for (Dependency d : deps) {
+          if (d.alternatives().stream().anyMatch(r -> r.name().equals(upgraded.name()))) {
+            obligations.add(
+                new Obligation(
+                    d,
+                    new Reason(q, "depends on " + d, new Reason(null, "installed already", null)),
+                    false));
+          }
+        }
+      }
     }
 
     private void select(PackageRecord p, Obligation ob) {
@@ -241,6 +309,17 @@ public final class Resolver {
             return true;
           }
         }
+        // Installed packages come from the status file, not the universe's indexes.
+        for (PackageRecord p : installed.values()) {
+          if (selected.get(p.name()) == p
+              && p.provides().stream()
+                  .anyMatch(
+                      pv ->
+                          pv.name().equals(ref.name())
+                              && satisfiesVirtual(new Universe.Provider(p, pv), ref))) {
+            return true;
+          }
+        }
       }
       return false;
     }
@@ -267,9 +346,16 @@ public final class Resolver {
       return out;
     }
 
+    /**
+     * Only one version of a package can be installed: a name already chosen takes no other version,
+     * except that an installed one may be upgraded to a newer version (once).
+     */
     private boolean compatible(PackageRecord p) {
       PackageRecord already = selected.get(p.name());
-      return already == null || already == p;
+      if (already == null || already == p) {
+        return true;
+      }
+      return already == installed.get(p.name()) && p.version().compareTo(already.version()) > 0;
     }
 
     /** dpkg's rules for {@code :any}: only Multi-Arch: allowed packages satisfy it. */
@@ -304,7 +390,7 @@ public final class Resolver {
     /** A Conflicts or Breaks between {@code p} and the selection, in either direction. */
     private Optional<String> clash(PackageRecord p) {
       for (PackageRecord q : selected.values()) {
-        if (q == p) {
+        if (q == p || q.name().equals(p.name())) {
           continue;
         }
         Optional<String> forward = hits(p, q);

@@ -25,6 +25,14 @@ public final class AptOracle {
 
   /** Configures apt for one {@code deb} line and runs {@code apt-get update}. */
   public static AptOracle forSource(Path dir, String debLine) throws IOException {
+    return forSource(dir, debLine, "");
+  }
+
+  /**
+   * Configures apt for one {@code deb} line on a system whose dpkg status file holds {@code status}
+   * (a base image's installed packages) and runs {@code apt-get update}.
+   */
+  public static AptOracle forSource(Path dir, String debLine, String status) throws IOException {
     Tools.require("apt-get", "apt");
     Path etc = Files.createDirectories(dir.resolve("etc"));
     Files.createDirectories(etc.resolve("apt.conf.d"));
@@ -36,8 +44,8 @@ public final class AptOracle {
     Path cache = Files.createDirectories(dir.resolve("cache"));
     Files.createDirectories(cache.resolve("archives/partial"));
     Path log = Files.createDirectories(dir.resolve("log"));
-    Path status = state.resolve("status");
-    Files.writeString(status, "");
+    Path statusFile = state.resolve("status");
+    Files.writeString(statusFile, status);
     Files.writeString(etc.resolve("sources.list"), debLine + "\n");
     Path config = dir.resolve("apt.conf");
     Files.writeString(
@@ -49,7 +57,7 @@ public final class AptOracle {
             "Dir::Etc::SourceParts \"" + sourcesD + "\";",
             "Dir::Etc::TrustedParts \"" + etc.resolve("trusted.gpg.d") + "\";",
             "Dir::State \"" + state + "\";",
-            "Dir::State::status \"" + status + "\";",
+            "Dir::State::status \"" + statusFile + "\";",
             "Dir::Cache \"" + cache + "\";",
             "Dir::Log \"" + log + "\";",
             "APT::Architecture \"amd64\";",
@@ -76,6 +84,33 @@ public final class AptOracle {
       if (line.startsWith("Inst ")) {
         String[] parts = line.split(" ");
         out.add(parts[1] + "=" + parts[2].substring(1));
+      }
+    }
+    return Optional.of(out.stream().sorted().toList());
+  }
+
+  /**
+   * What apt would install or upgrade on top of the status file, as sorted {@code name=version};
+   * empty when apt refuses or would remove an installed package to do it (rig never removes what a
+   * base installed, so it refuses those too).
+   */
+  public Optional<List<String>> simulateOnStatus(List<String> packages) {
+    List<String> cmd = new ArrayList<>(List.of("apt-get", "install", "--simulate", "-qq"));
+    cmd.addAll(packages);
+    Exec.Result r = apt(cmd.toArray(String[]::new));
+    if (r.exitCode() != 0) {
+      return Optional.empty();
+    }
+    List<String> out = new ArrayList<>();
+    for (String line : r.stdout().split("\n")) {
+      if (line.startsWith("Remv ")) {
+        return Optional.empty();
+      }
+      if (line.startsWith("Inst ")) {
+        // "Inst NAME [OLD] (NEW ...)" for an upgrade, "Inst NAME (NEW ...)" for a new package.
+        String[] parts = line.split(" ");
+        String version = parts[2].startsWith("[") ? parts[3] : parts[2];
+        out.add(parts[1] + "=" + version.substring(1));
       }
     }
     return Optional.of(out.stream().sorted().toList());

@@ -42,6 +42,7 @@ public record CacheKind(String name, String dir, int depth, Tracking tracking, S
           new CacheKind("unpacked", "unpacked", 1, Tracking.RECORDED, "unpacked .debs"),
           new CacheKind("stages", "stages", 1, Tracking.RECORDED, "staged install roots"),
           new CacheKind("rootfs", "rootfs", 1, Tracking.RECORDED, "configured package roots"),
+          new CacheKind("base-roots", "base-roots", 1, Tracking.RECORDED, "base images unpacked"),
           new CacheKind("home-git", "home-git", 1, Tracking.RECORDED, "git homes checked out"),
           new CacheKind("wheels", "wheels", 1, Tracking.RECORDED, "downloaded Python wheels"),
           new CacheKind("venvs", "venvs", 1, Tracking.RECORDED, "installed Python venvs"));

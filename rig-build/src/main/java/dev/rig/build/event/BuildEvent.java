@@ -2,6 +2,7 @@ package dev.rig.build.event;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** Progress of a build, reported to a {@link BuildListener}; the CLI renders these. */
 public sealed interface BuildEvent {
@@ -33,6 +34,28 @@ public sealed interface BuildEvent {
    */
   record HomeCheckedOut(String image, String url, String commit, boolean cached, Duration took)
       implements BuildEvent {}
+
+  /**
+   * An image installs packages on a base image, and this is what the base is.
+   *
+   * @param reference the base as the build used it (pinned to a digest when from a registry)
+   * @param system what the base's /etc/os-release calls it, e.g. "Debian GNU/Linux 13 (trixie)"
+   * @param packages how many packages its dpkg database has installed
+   * @param fromBase the packages rig would install (the spec's and the runtime's) that the base has
+   *     already, as "NAME VERSION": rig uses them as they are unless a request needs a newer one
+   */
+  record BaseInspected(
+      String image,
+      String reference,
+      String system,
+      int packages,
+      List<String> fromBase,
+      Duration took)
+      implements BuildEvent {
+    public BaseInspected {
+      fromBase = List.copyOf(fromBase);
+    }
+  }
 
   /** The steps of the pipeline, in the order a build goes through them. */
   enum Phase {

@@ -1,5 +1,6 @@
 package dev.rig.build.lock;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.rig.apt.resolve.Request;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,16 +15,31 @@ import java.util.Optional;
  *
  * @param packages requests as written ({@code name} or {@code name=version}); stored sorted
  * @param repositories in declaration order (precedence)
+ * @param base for packages installed on a base image: the identity of the base's filesystem (sha256
+ *     over its layers' diffIDs) they were resolved against; empty for an image of rig's packages
+ *     alone
  */
 public record LockInput(
     String architecture,
     List<String> packages,
     List<LockedRepository> repositories,
     boolean installRecommends,
-    boolean addEssential) {
+    boolean addEssential,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) String base) {
+
+  /** Packages resolved for an empty system. */
+  public LockInput(
+      String architecture,
+      List<String> packages,
+      List<LockedRepository> repositories,
+      boolean installRecommends,
+      boolean addEssential) {
+    this(architecture, packages, repositories, installRecommends, addEssential, "");
+  }
 
   public LockInput {
     Objects.requireNonNull(architecture, "architecture");
+    base = base == null ? "" : base;
     packages = packages.stream().map(String::strip).distinct().sorted().toList();
     repositories = List.copyOf(repositories);
   }
@@ -38,6 +54,7 @@ public record LockInput(
         && repositories.equals(locked.repositories)
         && installRecommends == locked.installRecommends
         && addEssential == locked.addEssential
+        && base.equals(locked.base)
         && packages.containsAll(locked.packages)
         && !packages.equals(locked.packages);
   }
@@ -88,6 +105,12 @@ public record LockInput(
     }
     if (addEssential != locked.addEssential) {
       changes.add("addEssential changed to " + addEssential);
+    }
+    if (!base.equals(locked.base)) {
+      changes.add(
+          base.isEmpty()
+              ? "the image no longer installs packages on a base image"
+              : "the base image's filesystem changed (now " + base + ")");
     }
     return List.copyOf(changes);
   }

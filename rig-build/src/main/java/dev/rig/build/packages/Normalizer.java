@@ -34,7 +34,26 @@ final class Normalizer {
           "etc/subuid-",
           "etc/subgid-");
 
+  /** Directories {@link #clean} empties; what a base had there is its own, not a removal. */
+  private static final List<String> EMPTIED =
+      List.of("var/log/apt/", "var/lib/apt/lists/", "tmp/", "run/");
+
   private Normalizer() {}
+
+  /**
+   * Whether {@link #clean} removes what is at {@code relative} (a path in the root, no leading
+   * slash) whoever made it: on a base image, such a file of the base's is not a removal by a
+   * maintainer script, and gets no whiteout.
+   */
+  static boolean removes(String relative) {
+    String name = relative.substring(relative.lastIndexOf('/') + 1);
+    return FILES.contains(relative)
+        || EMPTIED.stream().anyMatch(relative::startsWith)
+        || (relative.startsWith("etc/ssh/") && name.startsWith("ssh_host_"))
+        || ((relative.startsWith("var/cache/debconf/") || relative.startsWith("var/lib/dpkg/"))
+            && name.endsWith("-old"))
+        || relative.contains("/__pycache__");
+  }
 
   static void clean(Path root, Instant created) throws IOException {
     // Scripts ran in this root: any path in it may be a link planted to reach the host.

@@ -77,6 +77,27 @@ public final class PackageInstaller {
       List<InstallStages.Requested> requested,
       boolean recommends)
       throws IOException {
+    return install(image, lock, sources, slim, requested, recommends, Optional.empty());
+  }
+
+  /**
+   * As {@link #install(String, ImageLock, List, SlimSpec, List, boolean)}, the lowest stage
+   * installed on top of {@code base} (a base image's unpacked root, keyed by its identity) instead
+   * of an empty root, by the base's own dpkg.
+   */
+  public InstalledSystem install(
+      String image,
+      ImageLock lock,
+      List<RepoSource> sources,
+      SlimSpec slim,
+      List<InstallStages.Requested> requested,
+      boolean recommends,
+      Optional<BaseRootKey> base)
+      throws IOException {
+    if (base.isPresent() && lock.packages().isEmpty()) {
+      // The base has every package asked for: nothing to install, nothing changes.
+      return InstalledSystem.read(base.get().root());
+    }
     Path stagesDir = Files.createDirectories(cacheRoot.resolve(STAGES));
     Map<String, LockedPackage> byName = new LinkedHashMap<>();
     lock.packages().forEach(p -> byName.put(p.name(), p));
@@ -93,7 +114,13 @@ public final class PackageInstaller {
       writePlan(stagesDir, planKey, stages);
     }
     List<String> keys = new ArrayList<>();
-    String below = FORMAT + "\nslim " + slim + "\nepoch " + created.getEpochSecond();
+    String below =
+        FORMAT
+            + "\nslim "
+            + slim
+            + "\nepoch "
+            + created.getEpochSecond()
+            + base.map(b -> "\nbase " + b.key()).orElse("");
     for (InstallStages.Stage stage : stages) {
       below = stageKey(below, stage, byName);
       keys.add(below);
@@ -141,7 +168,7 @@ public final class PackageInstaller {
         stageDebs.put(p, debs.get(p));
       }
       Optional<Path> lower =
-          s == 0 ? Optional.empty() : Optional.of(stagesDir.resolve(keys.get(s - 1)));
+          s == 0 ? base.map(BaseRootKey::root) : Optional.of(stagesDir.resolve(keys.get(s - 1)));
       installStage(image, stagesDir, lower, stagesDir.resolve(keys.get(s)), stageDebs, slim);
       configured += stageDebs.size();
     }
@@ -162,6 +189,9 @@ public final class PackageInstaller {
                 + (cached == 0 ? "" : " (" + cached + " cached)")));
     return InstalledSystem.read(top);
   }
+
+  /** A base image's unpacked root and the identity of its filesystem. */
+  public record BaseRootKey(Path root, String key) {}
 
   /**
    * Installs one stage's packages on top of {@code lower} (or into an empty root) and commits the

@@ -37,11 +37,24 @@ public final class PackageResolver {
   /** What the lock must match: the spec's requests and sources, and the resolver options. */
   public static LockInput input(
       List<String> requests, List<RepoSource> sources, boolean recommends) {
+    return input(requests, sources, recommends, Optional.empty());
+  }
+
+  /**
+   * What the lock must match; on a base image ({@code baseKey} present) the Essential set is the
+   * base's, not added, and the base's identity is part of the input.
+   */
+  public static LockInput input(
+      List<String> requests,
+      List<RepoSource> sources,
+      boolean recommends,
+      Optional<String> baseKey) {
     List<LockedRepository> repositories = new ArrayList<>();
     for (RepoSource source : sources) {
       repositories.add(new LockedRepository(source.lockUri(), source.suite(), source.components()));
     }
-    return new LockInput(ARCHITECTURE, requests, repositories, recommends, true);
+    return new LockInput(
+        ARCHITECTURE, requests, repositories, recommends, baseKey.isEmpty(), baseKey.orElse(""));
   }
 
   /**
@@ -90,6 +103,22 @@ public final class PackageResolver {
       boolean recommends,
       Optional<IndexCache> indexes)
       throws IOException {
+    return resolve(image, requests, sources, recommends, indexes, List.of(), Optional.empty());
+  }
+
+  /**
+   * Resolves {@code requests} on a system that has {@code installed} already (a base image, whose
+   * identity is {@code baseKey}): the lock holds only the packages to install or upgrade.
+   */
+  public static ImageLock resolve(
+      String image,
+      List<String> requests,
+      List<RepoSource> sources,
+      boolean recommends,
+      Optional<IndexCache> indexes,
+      List<PackageRecord> installed,
+      Optional<String> baseKey)
+      throws IOException {
     Map<PackageRecord, PackageOrigin> origins = new IdentityHashMap<>();
     List<PackageRecord> all = new ArrayList<>();
     List<LockedIndex> used = new ArrayList<>();
@@ -122,11 +151,13 @@ public final class PackageResolver {
       }
     }
     Universe universe = Universe.of(ARCHITECTURE, all);
-    ResolveOptions options = ResolveOptions.DEFAULT.withRecommends(recommends).withEssential(true);
+    ResolveOptions options =
+        ResolveOptions.DEFAULT.withRecommends(recommends).withEssential(baseKey.isEmpty());
     Resolution resolution;
     try {
       resolution =
-          new Resolver(universe, options).resolve(requests.stream().map(Request::parse).toList());
+          new Resolver(universe, options)
+              .resolve(requests.stream().map(Request::parse).toList(), installed);
     } catch (UnknownPackageException e) {
       throw new PackageNotFoundException(image, e.name(), searched(sources), e.closeNames());
     } catch (ResolutionException e) {
@@ -140,6 +171,6 @@ public final class PackageResolver {
       }
       locked.add(LockedPackage.of(record, origin));
     }
-    return new ImageLock(input(requests, sources, recommends), locked, used);
+    return new ImageLock(input(requests, sources, recommends, baseKey), locked, used);
   }
 }

@@ -1,7 +1,13 @@
 package dev.rig.build.packages;
 
+import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.dpkg.ImageAptSources;
 import dev.rig.apt.repo.IndexCache;
+import dev.rig.build.base.BaseException;
+import dev.rig.build.base.BaseImages;
+import dev.rig.build.base.BaseRoot;
+import dev.rig.build.base.BaseSystem;
+import dev.rig.build.base.ResolvedBase;
 import dev.rig.build.cuda.CudaSetup;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
@@ -20,14 +26,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The packages part of a build: sources from the spec, the install set from rig.lock (resolving
  * when the lock has no entry yet), the configured root from the cache or from dpkg, and layers.
+ *
+ * <p>On a base image ({@code from}) the packages are resolved against what the base has installed,
+ * installed by the base's own dpkg on top of its unpacked root, and only what changed becomes a
+ * layer; the base's layers stay as they are.
  */
 public final class PackageStage {
+  /** The Pkl default of {@code distributions}: on a base, the base's own release replaces it. */
+  private static final List<String> DEFAULT_DISTRIBUTIONS = List.of("debian:trixie");
+
+  private final Path cacheDir;
+  private final Optional<BaseImages> bases;
+  private final Map<String, Optional<OnBase>> onBase = new HashMap<>();
   private final RepoSources repoSources;
   private final LockStore locks;
   private final PackageInstaller installer;
@@ -41,6 +59,22 @@ public final class PackageStage {
       RepoSources repoSources,
       LockStore locks,
       BuildListener listener) {
+    this(cacheDir, created, repoSources, locks, listener, Optional.empty());
+  }
+
+  /**
+   * @param bases loads the base image of a spec with {@code from}; without it, packages on a base
+   *     are an error
+   */
+  public PackageStage(
+      Path cacheDir,
+      Instant created,
+      RepoSources repoSources,
+      LockStore locks,
+      BuildListener listener,
+      Optional<BaseImages> bases) {
+    this.cacheDir = cacheDir;
+    this.bases = bases;
     this.repoSources = repoSources;
     this.locks = locks;
     this.installer = new PackageInstaller(cacheDir, created, listener);
@@ -70,13 +104,6 @@ public final class PackageStage {
     if (packages.isEmpty()) {
       return new Installed(List.of(), Optional.empty(), Optional.empty());
     }
-    if (spec.from().isPresent()) {
-      throw new PackageException(
-          "image '"
-              + spec.name()
-              + "': packages on top of a base image (from) are not supported yet; drop `from`"
-              + " and list the packages the base gave, or drop `packages`");
-    }
     if (!spec.platform().equals("linux/" + PackageResolver.ARCHITECTURE)) {
       throw new PackageException(
           "image '"
@@ -87,8 +114,9 @@ public final class PackageStage {
               + spec.platform()
               + "; set platform = \"linux/amd64\" or drop `packages`");
     }
-    List<RepoSource> sources = repoSources.sources(spec.name(), withCudaRepository(spec));
-    ImageLock lock = lock(spec, sources);
+    Optional<OnBase> base = onBase(spec);
+    List<RepoSource> sources = sources(spec, base);
+    ImageLock lock = lock(spec, sources, base);
     InstalledSystem system =
         installer.install(
             spec.name(),
@@ -96,20 +124,125 @@ public final class PackageStage {
             sources,
             packages.slim(),
             InstallStages.requested(spec),
-            packages.installRecommends());
+            packages.installRecommends(),
+            base.map(b -> new PackageInstaller.BaseRootKey(b.system().root(), b.key())));
+    if (base.isPresent()) {
+      // The base keeps its own apt sources; only the spec's own repositories are added.
+      List<LayerEntry> top =
+          new ArrayList<>(
+              aptSources(sources.stream().filter(s -> !s.lockUri().endsWith(":")).toList()));
+      top.addAll(CudaSetup.files(spec, system.root()));
+      return BaseDiff.layers(
+          base.get().system().root(),
+          system.root(),
+          top,
+          "packages on " + base.get().system().describe() + ": " + lock.packages().size());
+    }
     List<LayerEntry> top = new ArrayList<>(aptSources(sources));
     top.addAll(CudaSetup.files(spec, system.root()));
     return new Installed(
         PackageLayers.split(system, budget, top), Optional.of(system.root()), Optional.of(lock));
   }
 
+  /** A spec's base, unpacked and read, with the identity its packages are locked against. */
+  private record OnBase(BaseSystem system, String key) {}
+
+  /** The base of a spec with {@code from} and packages, unpacked and read once per build. */
+  private Optional<OnBase> onBase(ImageSpec spec) throws IOException {
+    if (spec.from().isEmpty() || spec.packages().isEmpty()) {
+      return Optional.empty();
+    }
+    if (onBase.containsKey(spec.name())) {
+      return onBase.get(spec.name());
+    }
+    if (bases.isEmpty()) {
+      throw new PackageException(
+          "image '" + spec.name() + "' installs packages on a base, and this build has no bases");
+    }
+    ResolvedBase resolved = bases.get().load(spec);
+    if (resolved.image().isEmpty()) {
+      return Optional.empty();
+    }
+    long start = System.nanoTime();
+    Path root = BaseRoot.unpacked(cacheDir, resolved.image().get());
+    listener.on(new BuildEvent.CacheUsed(spec.name(), root));
+    String reference =
+        resolved.registrySource().map(Object::toString).orElse(spec.from().get().toString());
+    BaseSystem system = BaseSystem.read(spec.name(), reference, root);
+    if (!system.architecture().equals(PackageResolver.ARCHITECTURE)) {
+      throw new BaseException(
+          "image '"
+              + spec.name()
+              + "': its base "
+              + reference
+              + " is a "
+              + (system.architecture().isEmpty() ? "(unknown)" : system.architecture())
+              + " system (its dpkg says so), and rig installs "
+              + PackageResolver.ARCHITECTURE
+              + " packages; use the base's linux/"
+              + PackageResolver.ARCHITECTURE
+              + " image (platform = \"linux/"
+              + PackageResolver.ARCHITECTURE
+              + "\")");
+    }
+    List<String> fromBase = new ArrayList<>();
+    for (String request : requests(spec)) {
+      system.installed(request).ifPresent(p -> fromBase.add(p.name() + " " + p.version()));
+    }
+    listener.on(
+        new BuildEvent.BaseInspected(
+            spec.name(),
+            reference,
+            system.describe(),
+            system.installed().size(),
+            fromBase,
+            Duration.ofNanos(System.nanoTime() - start)));
+    Optional<OnBase> found = Optional.of(new OnBase(system, BaseRoot.key(resolved.image().get())));
+    onBase.put(spec.name(), found);
+    return found;
+  }
+
+  /**
+   * The image's sources: the spec's; on a base whose spec keeps the default distribution, the
+   * base's own release (from /etc/os-release) at the user's mirror instead, so packages match what
+   * the base has installed.
+   */
+  private List<RepoSource> sources(ImageSpec spec, Optional<OnBase> base) throws IOException {
+    PackagesSpec packages = withCudaRepository(spec);
+    if (base.isPresent() && packages.distributions().equals(DEFAULT_DISTRIBUTIONS)) {
+      Optional<String> release = base.get().system().distribution();
+      if (release.isEmpty() && packages.repositories().isEmpty()) {
+        throw new BaseException(
+            "image '"
+                + spec.name()
+                + "': its base is "
+                + base.get().system().describe()
+                + ", and its /etc/os-release names no Debian or Ubuntu release (ID and"
+                + " VERSION_CODENAME) that rig can map to a mirror; set distributions (e.g."
+                + " [\"debian:bookworm\"]) or repositories to where the base's packages come from");
+      }
+      packages =
+          new PackagesSpec(
+              packages.requests(),
+              release.map(List::of).orElse(List.of()),
+              packages.repositories(),
+              packages.installRecommends(),
+              packages.includeApt(),
+              packages.slim(),
+              packages.systemPackages(),
+              packages.environment());
+    }
+    return repoSources.sources(spec.name(), packages);
+  }
+
   /** The image's locked install set, resolved now when the lock store asks for it. */
   public ImageLock lock(ImageSpec spec) throws IOException {
-    List<RepoSource> sources = repoSources.sources(spec.name(), withCudaRepository(spec));
+    Optional<OnBase> base = onBase(spec);
+    List<RepoSource> sources = sources(spec, base);
     if (spec.parts().runtime()) {
       java.lock(spec, sources);
     }
-    return lock(spec, sources);
+    return lock(spec, sources, base);
   }
 
   /**
@@ -120,7 +253,7 @@ public final class PackageStage {
     if (spec.packages().isEmpty() || !spec.parts().runtime()) {
       return Optional.empty();
     }
-    return Optional.of(java.link(spec, repoSources.sources(spec.name(), withCudaRepository(spec))));
+    return Optional.of(java.link(spec, sources(spec, onBase(spec))));
   }
 
   /** The spec's package options with {@code cuda.repository} added to its repositories. */
@@ -157,15 +290,21 @@ public final class PackageStage {
     }
   }
 
-  private ImageLock lock(ImageSpec spec, List<RepoSource> sources) throws IOException {
-    ImageLock lock = resolveOrLoad(spec, sources);
+  private ImageLock lock(ImageSpec spec, List<RepoSource> sources, Optional<OnBase> base)
+      throws IOException {
+    ImageLock lock = resolveOrLoad(spec, sources, base);
     refuseDriverPackages(spec, lock);
     return lock;
   }
 
-  private ImageLock resolveOrLoad(ImageSpec spec, List<RepoSource> sources) throws IOException {
+  private ImageLock resolveOrLoad(ImageSpec spec, List<RepoSource> sources, Optional<OnBase> base)
+      throws IOException {
     PackagesSpec packages = spec.packages();
-    LockInput input = PackageResolver.input(requests(spec), sources, packages.installRecommends());
+    Optional<String> baseKey = base.map(OnBase::key);
+    List<PackageRecord> installed =
+        base.map(b -> b.system().installed()).orElse(List.<PackageRecord>of());
+    LockInput input =
+        PackageResolver.input(requests(spec), sources, packages.installRecommends(), baseKey);
     long start = System.nanoTime();
     boolean[] resolved = {false};
     ImageLock lock =
@@ -185,7 +324,9 @@ public final class PackageStage {
                       requests,
                       sources,
                       packages.installRecommends(),
-                      Optional.of(indexes));
+                      Optional.of(indexes),
+                      installed,
+                      baseKey);
               fresh = new ImageLock(input, fresh.packages(), fresh.indexes());
               listener.on(
                   new BuildEvent.PhaseDone(
@@ -198,7 +339,11 @@ public final class PackageStage {
                       requests(spec).size()
                           + " requested, "
                           + fresh.packages().size()
-                          + " to install (Essential set included)"));
+                          + (base.isPresent()
+                              ? " to install or upgrade on the base's "
+                                  + installed.size()
+                                  + " packages"
+                              : " to install (Essential set included)")));
               return fresh;
             });
     if (!resolved[0]) {

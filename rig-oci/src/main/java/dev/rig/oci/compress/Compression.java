@@ -1,7 +1,11 @@
 package dev.rig.oci.compress;
 
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * How a layer blob is compressed, with the media types that name it. Each compressor is a pinned
@@ -65,6 +69,18 @@ public enum Compression {
    */
   public OutputStream compress(OutputStream out) throws IOException {
     return PinnedCompressors.open(this, out);
+  }
+
+  /**
+   * Wraps {@code in} (bytes in this format, from any compressor) in a decompressor; closing the
+   * returned stream closes {@code in}.
+   */
+  public InputStream decompress(InputStream in) throws IOException {
+    return switch (this) {
+      case GZIP -> new GZIPInputStream(in, 256 * 1024);
+      case ZSTD -> new BufferedInputStream(new ZstdInputStreamNoFinalizer(in), 256 * 1024);
+      case NONE -> in;
+    };
   }
 
   /** The compression a layer media type (OCI or Docker) stands for. */
