@@ -52,7 +52,8 @@ public final class TestSpecs {
         packages,
         RuntimeSpec.DEFAULT,
         cuda,
-        home.map(dev.rig.spec.HomeSource.Directory::new));
+        home.map(dev.rig.spec.HomeSource.Directory::new),
+        dev.rig.spec.VmSpec.DEFAULT);
   }
 
   /** An image with {@code packages}, default sets and CUDA. */

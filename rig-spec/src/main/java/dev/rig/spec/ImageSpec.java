@@ -49,7 +49,8 @@ public record ImageSpec(
     PackagesSpec packages,
     RuntimeSpec runtime,
     CudaSpec cuda,
-    Optional<HomeSource> home) {
+    Optional<HomeSource> home,
+    VmSpec vm) {
   public ImageSpec {
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     labels = Collections.unmodifiableMap(new TreeMap<>(labels));
@@ -87,6 +88,7 @@ public record ImageSpec(
         packages,
         runtime,
         cuda,
-        Optional.of(newHome));
+        Optional.of(newHome),
+        vm);
   }
 }

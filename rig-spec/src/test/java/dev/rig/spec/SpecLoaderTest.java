@@ -257,7 +257,8 @@ class SpecLoaderTest {
             PackagesSpec.NONE,
             RuntimeSpec.DEFAULT,
             CudaSpec.DEFAULT,
-            Optional.empty()),
+            Optional.empty(),
+            VmSpec.DEFAULT),
         x);
     assertEquals(
         x, SpecLoader.load(write(dir, "rig.yaml", "images:\n  x: {}\n")).images().get("x"));

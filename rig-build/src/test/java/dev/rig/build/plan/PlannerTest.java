@@ -69,7 +69,8 @@ class PlannerTest {
         PackagesSpec.NONE,
         RuntimeSpec.DEFAULT,
         CudaSpec.DEFAULT,
-        Optional.empty());
+        Optional.empty(),
+        dev.rig.spec.VmSpec.DEFAULT);
   }
 
   /** The preparation a build makes (host files read), then the plan, which reads nothing. */
