@@ -27,6 +27,7 @@ import dev.rig.build.output.OutputTarget;
 import dev.rig.build.packages.PackageNotFoundException;
 import dev.rig.build.packages.PackageStage;
 import dev.rig.build.packages.RepoSources;
+import dev.rig.build.packages.VmPackages;
 import dev.rig.build.plan.SpecChecks;
 import dev.rig.build.project.ProjectFiles;
 import dev.rig.build.push.ImagePushes;
@@ -36,6 +37,7 @@ import dev.rig.build.result.LoadReport;
 import dev.rig.build.result.LockReport;
 import dev.rig.build.result.PhaseTime;
 import dev.rig.build.result.PushedImage;
+import dev.rig.build.vm.VmArtifacts;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.oci.io.TempNames;
 import dev.rig.registry.RegistryClient;
@@ -402,7 +404,44 @@ public final class Rig implements AutoCloseable {
 
   /** Writes the images to one output: an OCI layout, an OCI archive or a docker archive. */
   public void export(List<BuiltImage> images, OutputTarget target) throws IOException {
+    if (target instanceof OutputTarget.VmDirectory) {
+      throw new IllegalArgumentException(
+          "a vm: output needs the project the images were built from: call export(project, ...)");
+    }
     new ImageExporter(listener).write(target, images);
+  }
+
+  /**
+   * Writes the images to one output; a {@code vm:DIR} target gets each image's microVM artifacts
+   * (kernel, initramfs, root disk, vm.json), their packages locked like the image's ({@code
+   * locked}: only as rig.lock has them).
+   */
+  public void export(Project project, List<BuiltImage> images, OutputTarget target, boolean locked)
+      throws IOException, SpecException {
+    if (!(target instanceof OutputTarget.VmDirectory vm)) {
+      export(images, target);
+      return;
+    }
+    holdCache();
+    LockStore locks = locks(project, locked ? LockStore.Mode.LOCKED : LockStore.Mode.USE, Set.of());
+    try {
+      for (BuiltImage image : images) {
+        ImageSpec spec = project.images().get(image.name());
+        if (!spec.parts().packages()) {
+          throw new IllegalArgumentException(
+              "image '"
+                  + image.name()
+                  + "' installs no packages, and a VM takes its kernel, busybox and mke2fs from"
+                  + " the image's distribution; add packages to it or build it with --out oci:DIR");
+        }
+        Instant created = created(spec, locks);
+        VmPackages packages =
+            new VmPackages(settings.cacheDir(), created, RepoSources.ofSystem(), locks, listener);
+        new VmArtifacts(packages, listener, created).write(spec, image, vm.dir());
+      }
+    } finally {
+      locks.save();
+    }
   }
 
   /**

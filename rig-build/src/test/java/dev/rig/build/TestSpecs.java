@@ -54,7 +54,8 @@ public final class TestSpecs {
         RuntimeSpec.DEFAULT,
         cuda,
         home.map(dev.rig.spec.HomeSource.Directory::new),
-        PythonSpec.NONE);
+        PythonSpec.NONE,
+        dev.rig.spec.VmSpec.DEFAULT);
   }
 
   /** An image with {@code packages}, default sets and CUDA. */

@@ -11,6 +11,7 @@ import dev.rig.build.result.BuiltImage;
 import dev.rig.build.result.LayerReport;
 import dev.rig.build.result.PhaseTime;
 import dev.rig.build.result.PushedImage;
+import dev.rig.spec.Project;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,8 +73,9 @@ final class BuildCommand implements Callable<Integer> {
     try (CommandSession session =
         CommandSession.open(command, project, access, project.quiet || json)) {
       Rig rig = session.rig();
-      List<BuiltImage> images = rig.build(rig.load(project.spec()), names, project.locked);
-      rig.export(images, target);
+      Project spec = rig.load(project.spec());
+      List<BuiltImage> images = rig.build(spec, names, project.locked);
+      rig.export(spec, images, target, project.locked);
       List<PushedImage> pushed = push ? rig.push(images, Optional.empty(), format) : List.of();
       session.endProgress();
       PrintWriter out = session.out();

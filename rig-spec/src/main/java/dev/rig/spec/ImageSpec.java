@@ -51,7 +51,8 @@ public record ImageSpec(
     RuntimeSpec runtime,
     CudaSpec cuda,
     Optional<HomeSource> home,
-    PythonSpec python) {
+    PythonSpec python,
+    VmSpec vm) {
   public ImageSpec {
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     labels = Collections.unmodifiableMap(new TreeMap<>(labels));
@@ -90,6 +91,7 @@ public record ImageSpec(
         runtime,
         cuda,
         Optional.of(newHome),
-        python);
+        python,
+        vm);
   }
 }

@@ -62,7 +62,8 @@ final class ProjectReader {
         runtime(object(image.get("runtime")), specDir),
         cuda(object(image.get("cuda")), specDir),
         home(image, specDir),
-        python(object(image.get("python")), specDir));
+        python(object(image.get("python")), specDir),
+        vm(object(image.get("vm"))));
   }
 
   private static PythonSpec python(Obj python, Path specDir) {
@@ -103,6 +104,20 @@ final class ProjectReader {
               location));
     }
     return Optional.empty();
+  }
+
+  private static VmSpec vm(Obj vm) {
+    Obj gpu = object(vm.get("gpu"));
+    Object diskSize = vm.get("diskSizeMiB");
+    return new VmSpec(
+        (String) vm.get("kernelPackage"),
+        ((Long) vm.get("vcpus")).intValue(),
+        ((Long) vm.get("memoryMiB")).intValue(),
+        diskSize instanceof Long size ? Optional.of(size.intValue()) : Optional.empty(),
+        ((Long) vm.get("freeSpaceMiB")).intValue(),
+        list(vm.get("cmdline")),
+        (Boolean) gpu.get("vfioBind"),
+        (Boolean) gpu.get("nvidiaDriver"));
   }
 
   private static CudaSpec cuda(Obj cuda, Path specDir) {

@@ -258,7 +258,8 @@ class SpecLoaderTest {
             RuntimeSpec.DEFAULT,
             CudaSpec.DEFAULT,
             Optional.empty(),
-            PythonSpec.NONE),
+            PythonSpec.NONE,
+            VmSpec.DEFAULT),
         x);
     assertEquals(
         x, SpecLoader.load(write(dir, "rig.yaml", "images:\n  x: {}\n")).images().get("x"));

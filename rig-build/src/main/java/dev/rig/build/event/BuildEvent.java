@@ -69,7 +69,8 @@ public sealed interface BuildEvent {
     LAYERS("layers"),
     EXPORT("export"),
     PUSH("push"),
-    LOAD("load");
+    LOAD("load"),
+    VM("vm");
 
     private final String label;
 

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * Where built images go, written the way skopeo and podman name transports: {@code oci:DIR}, {@code
- * oci-archive:FILE}, {@code docker-archive:FILE}.
+ * oci-archive:FILE}, {@code docker-archive:FILE}, and {@code vm:DIR} for microVM artifacts.
  */
 public sealed interface OutputTarget {
 
@@ -16,6 +16,12 @@ public sealed interface OutputTarget {
 
   /** A docker-save style tar, for {@code podman load} and {@code docker load}. */
   record DockerArchive(Path file) implements OutputTarget {}
+
+  /**
+   * A directory of microVM artifacts, one subdirectory per image (kernel, initramfs, root disk,
+   * vm.json).
+   */
+  record VmDirectory(Path dir) implements OutputTarget {}
 
   /** Parses {@code text}, resolving relative paths against {@code base}. */
   static OutputTarget parse(String text, Path base) {
@@ -33,6 +39,8 @@ public sealed interface OutputTarget {
         return new OciArchive(resolved);
       case "docker-archive":
         return new DockerArchive(resolved);
+      case "vm":
+        return new VmDirectory(resolved);
       default:
         throw new IllegalArgumentException(invalid(text));
     }
@@ -41,7 +49,7 @@ public sealed interface OutputTarget {
   private static String invalid(String text) {
     return "output target '"
         + text
-        + "' is not understood; use oci:DIR, oci-archive:FILE or docker-archive:FILE"
+        + "' is not understood; use oci:DIR, oci-archive:FILE, docker-archive:FILE or vm:DIR"
         + " (for example --out oci:out)";
   }
 
@@ -52,6 +60,9 @@ public sealed interface OutputTarget {
     }
     if (this instanceof OciArchive archive) {
       return "oci-archive:" + archive.file();
+    }
+    if (this instanceof VmDirectory vm) {
+      return "vm:" + vm.dir();
     }
     return "docker-archive:" + ((DockerArchive) this).file();
   }

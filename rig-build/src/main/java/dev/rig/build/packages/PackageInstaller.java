@@ -311,7 +311,7 @@ public final class PackageInstaller {
     AtomicFiles.write(plans.resolve(key), text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  private Map<LockedPackage, Path> download(
+  Map<LockedPackage, Path> download(
       String image, List<LockedPackage> packages, List<RepoSource> sources) throws IOException {
     long start = System.nanoTime();
     AtomicLong fetched = new AtomicLong();

@@ -71,7 +71,8 @@ class PlannerTest {
         RuntimeSpec.DEFAULT,
         CudaSpec.DEFAULT,
         Optional.empty(),
-        PythonSpec.NONE);
+        PythonSpec.NONE,
+        dev.rig.spec.VmSpec.DEFAULT);
   }
 
   /** The preparation a build makes (host files read), then the plan, which reads nothing. */

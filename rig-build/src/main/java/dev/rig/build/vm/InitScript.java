@@ -1,0 +1,122 @@
+package dev.rig.build.vm;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The initramfs's {@code /init}, run by busybox as the VM's PID 1. It does in a few milliseconds
+ * what a container engine does before a container starts, so that the image's own entrypoint (tini,
+ * rig-init) runs as it does in a container: load the virtio modules, mount the root disk, mount
+ * /proc, /sys, /dev, /dev/pts, /dev/shm, /run, /tmp and cgroup2 into it, set the hostname, bring
+ * the network up (QEMU user networking's fixed addresses), take the user's variables from the
+ * kernel command line, then run the entrypoint chrooted into the disk and stay PID 1 to power the
+ * machine off cleanly when the entrypoint ends, on {@code poweroff} in the guest (SIGUSR2) and on
+ * SIGTERM.
+ *
+ * <p>Staying PID 1 (instead of switch_root) keeps the shutdown in busybox, which has the reboot
+ * system call, and leaves the image untouched: its tini and rig-init already work when they are not
+ * PID 1.
+ */
+final class InitScript {
+  /** Where the guest-side {@code poweroff} sends its signal, and what the init answers to. */
+  static final String POWEROFF_SIGNAL = "USR2";
+
+  private InitScript() {}
+
+  /**
+   * @param modules module names in load order (files /lib/modules/NAME.ko)
+   * @param command the image's entrypoint and cmd
+   * @param env the image's environment
+   */
+  static String of(
+      List<String> modules,
+      List<String> command,
+      Map<String, String> env,
+      String workingDir,
+      String hostname) {
+    StringBuilder envArgs = new StringBuilder();
+    env.forEach((k, v) -> envArgs.append(' ').append(quote(k + "=" + v)));
+    StringBuilder commandArgs = new StringBuilder();
+    command.forEach(word -> commandArgs.append(' ').append(quote(word)));
+    return String.join(
+        "\n",
+        "#!/bin/busybox sh",
+        "# rig microVM init (PID 1): see rig's docs/vm.md.",
+        "/bin/busybox --install -s /bin",
+        "export PATH=/bin",
+        "mount -t proc proc /proc",
+        "mount -t sysfs sysfs /sys",
+        "mount -t devtmpfs devtmpfs /dev",
+        "for m in " + String.join(" ", modules) + "; do",
+        "  insmod /lib/modules/$m.ko 2>/dev/null || echo \"rig-vm: module $m not loaded\"",
+        "done",
+        "root=/dev/vda; env64=; name=" + quote(hostname),
+        "for word in $(cat /proc/cmdline); do",
+        "  case \"$word\" in",
+        "    root=/dev/*) root=${word#root=} ;;",
+        "    rig.env=*) env64=${word#rig.env=} ;;",
+        "    rig.hostname=*) name=${word#rig.hostname=} ;;",
+        "  esac",
+        "done",
+        "fail() { echo \"rig-vm: $*\"; sync; poweroff -f; reboot -f; }",
+        "i=0; while [ ! -b \"$root\" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done",
+        "mkdir -p /newroot",
+        "mount -t ext4 -o rw,noatime \"$root\" /newroot || fail \"cannot mount $root\"",
+        "r=/newroot",
+        "mkdir -p $r/proc $r/sys $r/dev $r/run $r/tmp",
+        "mount -t proc proc $r/proc",
+        "mount -t sysfs sysfs $r/sys",
+        "mount -t cgroup2 cgroup2 $r/sys/fs/cgroup 2>/dev/null",
+        "mount --move /dev $r/dev",
+        "mkdir -p $r/dev/pts $r/dev/shm",
+        "mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts $r/dev/pts",
+        "mount -t tmpfs -o mode=1777,nosuid,nodev shm $r/dev/shm",
+        "mount -t tmpfs -o mode=0755,nosuid,nodev run $r/run",
+        "mount -t tmpfs -o mode=1777,nosuid,nodev tmp $r/tmp",
+        "hostname \"$name\"",
+        "ip link set lo up",
+        "if [ -e /sys/class/net/eth0 ]; then",
+        "  ip link set eth0 up",
+        "  ip addr add 10.0.2.15/24 dev eth0",
+        "  ip route add default via 10.0.2.2",
+        "fi",
+        "umask 077",
+        "echo \"$env64\" | base64 -d > $r/run/rig-vm.env 2>/dev/null",
+        "umask 022",
+        "stop() {",
+        "  [ -n \"$child\" ] && kill -TERM $child 2>/dev/null",
+        "  i=0; while kill -0 $child 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done",
+        "  kill -TERM -1 2>/dev/null; sleep 0.2; kill -KILL -1 2>/dev/null",
+        "  sync",
+        "  umount $r/dev/pts $r/dev/shm $r/dev $r/run $r/tmp $r/sys/fs/cgroup $r/sys $r/proc"
+            + " 2>/dev/null",
+        "  mount -o remount,ro $r; sync",
+        "  poweroff -f; reboot -f",
+        "}",
+        "trap stop TERM " + POWEROFF_SIGNAL,
+        "env -i"
+            + envArgs
+            + " chroot $r /bin/sh -c '"
+            + "while IFS= read -r line; do case \"$line\" in *=*) export \"$line\" ;; esac;"
+            + " done < /run/rig-vm.env; cd \"$0\" 2>/dev/null || cd /; exec \"$@\"' "
+            + quote(workingDir)
+            + commandArgs
+            + " &",
+        "child=$!",
+        "while kill -0 $child 2>/dev/null; do wait $child; done",
+        "stop",
+        "");
+  }
+
+  /** The guest's {@code poweroff}: asks PID 1 to stop everything and power off. */
+  static String poweroff() {
+    return "#!/bin/sh\n# rig microVM: PID 1 stops the services, syncs and powers off.\nexec kill -"
+        + POWEROFF_SIGNAL
+        + " 1\n";
+  }
+
+  /** {@code word} in single quotes for sh. */
+  static String quote(String word) {
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+}
