@@ -27,6 +27,7 @@ public final class Main {
     commands.put("push", PushCommand.class);
     commands.put("load", LoadCommand.class);
     commands.put("shell", ShellCommand.class);
+    commands.put("sbom", SbomCommand.class);
     commands.put("lock", LockCommand.class);
     commands.put("update", UpdateCommand.class);
     commands.put("cache", CacheCommand.class);

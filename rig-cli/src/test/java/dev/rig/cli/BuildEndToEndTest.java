@@ -7,12 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.testkit.Exec;
 import dev.rig.testkit.Podman;
+import dev.rig.testkit.SbomConformance;
 import dev.rig.testkit.Tools;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Builds an image with the real command line and checks it with the real readers: umoci unpacks it,
  * skopeo inspects every output form, podman loads the docker archive and runs busybox in it with
- * the environment, working directory, user, labels and ports the spec set.
+ * the environment, working directory, user, labels and ports the spec set. Every output carries the
+ * image's SBOM, which lists the copied files with their hashes.
  */
 class BuildEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,6 +89,29 @@ class BuildEndToEndTest {
     String line = built.stdout().strip();
     assertTrue(line.matches(name + ":1\\.0 sha256:[0-9a-f]{64}"), built.describe());
     String digest = line.substring(line.indexOf(' ') + 1);
+    // The SBOM lies beside the layout's own files (umoci and skopeo below still read it) and
+    // lists each copied file with its hash.
+    byte[] spdx = Files.readAllBytes(layout.resolve("sbom/" + name + ".spdx.json"));
+    byte[] cdx = Files.readAllBytes(layout.resolve("sbom/" + name + ".cdx.json"));
+    JsonNode sbom = JSON.readTree(spdx);
+    assertEquals(List.of(), SbomConformance.spdxProblems(sbom));
+    assertEquals(List.of(), SbomConformance.cycloneDxProblems(JSON.readTree(cdx)));
+    assertEquals(digest, sbom.at("/packages/0/versionInfo").asText());
+    Map<String, String> files = new TreeMap<>();
+    sbom.path("files")
+        .forEach(
+            f ->
+                files.put(
+                    f.path("fileName").asText(), f.at("/checksums/1/checksumValue").asText()));
+    assertEquals(sha256(busybox), files.get("./bin/busybox"), files.toString());
+    assertEquals(
+        sha256(spec.resolveSibling("files/conf/app.conf")),
+        files.get("./opt/app/conf/app.conf"),
+        files.toString());
+    // `rig sbom` prints the same bytes the build wrote.
+    assertEquals(
+        new String(cdx, StandardCharsets.UTF_8),
+        rig(cache, "sbom", "-f", spec.toString(), name, "--format", "cyclonedx").stdout());
 
     // umoci unpacks the layout and finds the files with their modes.
     Path bundle = dir.resolve("bundle");
@@ -135,6 +166,14 @@ class BuildEndToEndTest {
                 .ok()
                 .stdout());
     assertEquals("/srv", fromDockerArchive.at("/config/WorkingDir").asText());
+    for (Path archive : List.of(ociArchive, dockerArchive)) {
+      assertEquals(
+          new String(spdx, StandardCharsets.UTF_8),
+          Exec.run(List.of("tar", "-xOf", archive.toString(), "sbom/" + name + ".spdx.json"))
+              .ok()
+              .stdout(),
+          "the archive carries the SBOM: " + archive);
+    }
 
     // podman loads the docker archive and runs the image with the spec's settings.
     Podman podman = Podman.create(dir.resolve("podman"));
@@ -169,6 +208,15 @@ class BuildEndToEndTest {
       assertTrue(config.get("Env").toString().contains("MODEL_DIR=/workspace/models"));
     } finally {
       podman.run("rmi", "-f", image);
+    }
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

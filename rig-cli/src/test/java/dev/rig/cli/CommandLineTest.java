@@ -29,6 +29,7 @@ class CommandLineTest {
             "push",
             "load",
             "shell",
+            "sbom",
             "lock",
             "update",
             "cache",

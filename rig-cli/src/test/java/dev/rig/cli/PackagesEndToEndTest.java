@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Real Debian trixie packages, from the mirror this machine's apt uses, installed by rig into an
  * image that podman runs: CA bundle, sshd, dpkg and apt all work; two builds from different caches
  * give one digest; a locked build with a warm cache needs no network; adding a package leaves the
- * other package layers as they were.
+ * other package layers as they were. Its SBOM lists exactly rig.lock's packages, the same bytes
+ * from both caches.
  */
 class PackagesEndToEndTest {
   @TempDir Path dir;
@@ -136,6 +138,16 @@ class PackagesEndToEndTest {
     Files.createDirectories(cacheB);
     Exec.run(List.of("cp", "-a", cacheA.resolve("debs").toString(), cacheB.toString())).ok();
     assertEquals(digest, build(cacheB, specFile, "oci:" + dir.resolve("layout-b")));
+    // Both builds wrote the same SBOM, which lists exactly rig.lock's packages, and rig-init.
+    JsonNode sbom =
+        SbomAssertions.listsExactlyTheLockedPackages(layoutA, name, dir.resolve("rig.lock"));
+    SbomAssertions.sameBytes(layoutA, dir.resolve("layout-b"), name);
+    Set<String> sbomPackages = new TreeSet<>();
+    sbom.path("packages").forEach(p -> sbomPackages.add(p.path("name").asText()));
+    assertTrue(sbomPackages.containsAll(List.of("rig-init", "rig-init-java", "openssh-server")));
+    assertTrue(
+        sbom.toString().contains("built from source package openssh "),
+        "openssh-server's source package");
 
     // With the lock and a warm cache the build needs no network at all.
     List<String> offline = new ArrayList<>();

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's GPU example installs in stages (rig's base, CUDA, python3), each cached by its own
  * inputs. Adding a package configures only its stage, and the image that comes out is the one a
- * clean build of the new spec and lock makes; two clean builds from two empty caches agree.
+ * clean build of the new spec and lock makes; two clean builds from two empty caches agree, down to
+ * the bytes of the SBOM, which lists exactly the packages of rig.lock.
  */
 class StagedRebuildTest {
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
@@ -54,8 +55,17 @@ class StagedRebuildTest {
     seed(cacheA, cacheB);
     seed(cacheA, cacheC);
     String cleanB = digest(build(cacheB, spec));
+    Path out = dir.resolve("out");
+    // Both clean builds write to one layout: the first one's SBOM is kept aside to compare.
+    Path firstSbom = Files.createDirectories(dir.resolve("first/sbom"));
+    for (String file : List.of("gpu.spdx.json", "gpu.cdx.json")) {
+      Files.copy(out.resolve("sbom").resolve(file), firstSbom.resolve(file));
+    }
     String cleanC = digest(build(cacheC, spec));
     assertEquals(cleanB, cleanC, "two clean builds of the same spec and rig.lock");
+    // The GPU example's SBOM lists exactly its rig.lock's packages, the same bytes both times.
+    SbomAssertions.listsExactlyTheLockedPackages(out, "gpu", project.resolve("rig.lock"));
+    SbomAssertions.sameBytes(firstSbom.getParent(), out, "gpu");
     assertEquals(cleanB, rebuilt, "the staged rebuild and a clean build");
   }
 

@@ -64,8 +64,20 @@ public final class DockerArchiveWriter {
    *     when the name has no tag)
    */
   public void write(Path file, List<TaggedImage> images) throws IOException {
+    write(file, images, Map.of());
+  }
+
+  /**
+   * @param sideFiles files the archive carries beside the images (such as {@code
+   *     sbom/NAME.spdx.json}), by relative path: {@code docker load} and {@code podman load} read
+   *     only what manifest.json names
+   */
+  public void write(Path file, List<TaggedImage> images, Map<String, byte[]> sideFiles)
+      throws IOException {
     long start = System.nanoTime();
-    archive(images).writeTo(file);
+    DeterministicArchive archive = archive(images);
+    SideFiles.add(archive, sideFiles, List.of("manifest.json", "repositories", "blobs"));
+    archive.writeTo(file);
     listener.onEvent(
         new OciEvent.OutputWritten(
             file, images.size(), Duration.ofNanos(System.nanoTime() - start)));

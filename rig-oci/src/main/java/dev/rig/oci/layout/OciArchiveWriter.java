@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes images as an OCI layout inside a tar file ({@code oci-archive:FILE}; skopeo reads an image
@@ -21,8 +22,18 @@ public final class OciArchiveWriter {
   }
 
   public void write(Path file, List<TaggedImage> images) throws IOException {
+    write(file, images, Map.of());
+  }
+
+  /**
+   * @param sideFiles files the archive carries beside the layout (such as {@code
+   *     sbom/NAME.spdx.json}), by relative path: readers of the layout never look at them
+   */
+  public void write(Path file, List<TaggedImage> images, Map<String, byte[]> sideFiles)
+      throws IOException {
     long start = System.nanoTime();
     DeterministicArchive archive = new DeterministicArchive();
+    SideFiles.add(archive, sideFiles, List.of("oci-layout", "index.json", "blobs"));
     Blob.of(images).forEach(archive::addBlob);
     archive.addBytes("oci-layout", LayoutIndex.OCI_LAYOUT);
     archive.addBytes("index.json", LayoutIndex.merge(new ImageIndex(List.of()), images).toJson());
