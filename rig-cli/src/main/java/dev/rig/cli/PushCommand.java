@@ -7,7 +7,11 @@ import dev.rig.build.Rig;
 import dev.rig.build.push.ImagePushes;
 import dev.rig.build.result.BuiltImage;
 import dev.rig.build.result.PushedImage;
+import dev.rig.build.result.SignedImage;
+import dev.rig.build.sign.SigningKey;
+import dev.rig.spec.Project;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +52,14 @@ final class PushCommand implements Callable<Integer> {
       description = "Manifest format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   ImagePushes.Format format;
 
+  @Option(
+      names = "--sign",
+      paramLabel = "KEY",
+      description =
+          "Sign each pushed manifest with this cosign-format private key (passphrase from"
+              + " RIG_SIGNING_PASSPHRASE or a prompt), and attach a signed SLSA provenance.")
+  Path sign;
+
   @Option(names = "--json", description = "Print the results as JSON.")
   boolean json;
 
@@ -57,18 +69,41 @@ final class PushCommand implements Callable<Integer> {
     try (CommandSession session =
         CommandSession.open(command, project, access, project.quiet || json)) {
       Rig rig = session.rig();
-      List<BuiltImage> images = rig.build(rig.load(project.spec()), names, project.locked);
+      // Asked first: a wrong or missing passphrase should stop the command before any upload.
+      Optional<SigningKey> key =
+          Optional.ofNullable(sign)
+              .map(file -> new SigningKey(file, Passphrase.forKey(file.toString())));
+      Project spec = rig.load(project.spec());
+      List<BuiltImage> images = rig.build(spec, names, project.locked);
       List<PushedImage> results = rig.push(images, Optional.ofNullable(to), format);
+      List<SignedImage> signed =
+          key.isPresent()
+              ? rig.sign(spec, images, Optional.ofNullable(to), results, key.get())
+              : List.of();
       session.endProgress();
       PrintWriter out = session.out();
       if (json) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         PushLines.json(root.putArray("pushed"), results);
+        var signatures = root.putArray("signed");
+        for (SignedImage image : signed) {
+          ObjectNode entry = signatures.addObject();
+          entry.put("reference", image.reference());
+          entry.put("digest", image.digest());
+          entry.put("signatureTag", image.signatureTag());
+          entry.put("attestationTag", image.attestationTag());
+          image.attestations().forEach(entry.putArray("attestations")::add);
+          image.referrers().ifPresent(listed -> entry.put("referrers", listed));
+        }
         PushLines.phases(root.putArray("phases"), rig.phases());
         out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
       } else {
         PushLines.print(out, results);
+        for (SignedImage image : signed) {
+          out.println(
+              image.reference() + "@" + image.digest() + "  signed (" + image.signatureTag() + ")");
+        }
       }
       out.flush();
     }
