@@ -5,6 +5,7 @@ import dev.rig.build.sign.GeneratedKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,9 +29,15 @@ final class KeyGenerateCommand implements Callable<Integer> {
       description = "Where to write: PREFIX.key and PREFIX.pub (default: ${DEFAULT-VALUE}).")
   Path out;
 
+  @Option(
+      names = "--passphrase-file",
+      paramLabel = "FILE",
+      description = "Read the passphrase from FILE's first line (else RIG_SIGNING_PASSPHRASE).")
+  Path passphraseFile;
+
   @Override
   public Integer call() throws Exception {
-    byte[] passphrase = Passphrase.forNewKey(out + ".key");
+    byte[] passphrase = Passphrase.forNewKey(out + ".key", Optional.ofNullable(passphraseFile));
     GeneratedKey key;
     try {
       key = Rig.generateKey(out, passphrase);

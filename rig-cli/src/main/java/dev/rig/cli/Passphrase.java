@@ -1,14 +1,19 @@
 package dev.rig.cli;
 
 import java.io.Console;
+import java.io.IOException;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
- * The passphrase of a signing key: from RIG_SIGNING_PASSPHRASE, else typed at a prompt on the
- * terminal (never echoed). Without a terminal (CI, a pipe) there is no one to ask: the error says
- * which variable to set instead.
+ * The passphrase of a signing key: from a file named by --passphrase-file (its first line), else
+ * from RIG_SIGNING_PASSPHRASE, else typed at a prompt on the terminal (never echoed). Without a
+ * terminal (CI, a pipe) there is no one to ask: the error says which variable to set instead.
  */
 final class Passphrase {
   static final String VARIABLE = "RIG_SIGNING_PASSPHRASE";
@@ -16,13 +21,29 @@ final class Passphrase {
   private Passphrase() {}
 
   /** For opening an existing key. */
-  static byte[] forKey(String what) {
-    return read(what, false);
+  static byte[] forKey(String what, Optional<Path> file) throws IOException {
+    return file.isPresent() ? fromFile(file.get()) : read(what, false);
   }
 
   /** For sealing a new key: typed twice at a prompt, so that a typo cannot lock the key away. */
-  static byte[] forNewKey(String what) {
-    return read(what, true);
+  static byte[] forNewKey(String what, Optional<Path> file) throws IOException {
+    return file.isPresent() ? fromFile(file.get()) : read(what, true);
+  }
+
+  /** The file's first line, without its line end (as skopeo's --sign-passphrase-file reads it). */
+  private static byte[] fromFile(Path file) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(file.toString(), null, "no passphrase file there");
+    }
+    int end = text.indexOf('\n');
+    String line = end < 0 ? text : text.substring(0, end);
+    if (line.endsWith("\r")) {
+      line = line.substring(0, line.length() - 1);
+    }
+    return line.getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] read(String what, boolean confirm) {

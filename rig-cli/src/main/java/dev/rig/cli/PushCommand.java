@@ -60,6 +60,12 @@ final class PushCommand implements Callable<Integer> {
               + " RIG_SIGNING_PASSPHRASE or a prompt), and attach a signed SLSA provenance.")
   Path sign;
 
+  @Option(
+      names = "--passphrase-file",
+      paramLabel = "FILE",
+      description = "Read the signing key's passphrase from FILE's first line.")
+  Path passphraseFile;
+
   @Option(names = "--json", description = "Print the results as JSON.")
   boolean json;
 
@@ -70,9 +76,13 @@ final class PushCommand implements Callable<Integer> {
         CommandSession.open(command, project, access, project.quiet || json)) {
       Rig rig = session.rig();
       // Asked first: a wrong or missing passphrase should stop the command before any upload.
-      Optional<SigningKey> key =
-          Optional.ofNullable(sign)
-              .map(file -> new SigningKey(file, Passphrase.forKey(file.toString())));
+      Optional<SigningKey> key = Optional.empty();
+      if (sign != null) {
+        key =
+            Optional.of(
+                new SigningKey(
+                    sign, Passphrase.forKey(sign.toString(), Optional.ofNullable(passphraseFile))));
+      }
       Project spec = rig.load(project.spec());
       List<BuiltImage> images = rig.build(spec, names, project.locked);
       List<PushedImage> results = rig.push(images, Optional.ofNullable(to), format);
