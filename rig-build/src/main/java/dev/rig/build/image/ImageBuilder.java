@@ -15,6 +15,8 @@ import dev.rig.build.plan.PreparedImage;
 import dev.rig.build.result.BuiltImage;
 import dev.rig.build.result.LayerReport;
 import dev.rig.build.runtime.RuntimeLayer;
+import dev.rig.build.sbom.ImageInventory;
+import dev.rig.build.sbom.InventoryReader;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.oci.cache.LayerBuilder;
 import dev.rig.oci.event.OciEventListener;
@@ -25,6 +27,7 @@ import dev.rig.oci.image.ImageConfig;
 import dev.rig.oci.image.Platform;
 import dev.rig.oci.io.Tasks;
 import dev.rig.oci.layer.LayerInput;
+import dev.rig.registry.model.ImageReference;
 import dev.rig.spec.ImageSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -78,7 +81,8 @@ public final class ImageBuilder {
   public BuiltImage build(ImageSpec spec) throws IOException {
     long start = System.nanoTime();
     ResolvedBase base = bases.load(spec);
-    ImagePlan plan = Planner.plan(prepare(spec, base));
+    PreparedImage prepared = prepare(spec, base);
+    ImagePlan plan = Planner.plan(prepared);
     listener.on(new BuildEvent.ImageStarted(plan.name(), plan.layers().size()));
     long layersStart = System.nanoTime();
     listener.on(
@@ -103,7 +107,13 @@ public final class ImageBuilder {
             reports.size() + " layer(s), " + reused + " from the cache"));
     BuiltImage result =
         new BuiltImage(
-            plan.name(), plan.tag(), image, reports, base.registrySource(), spec.registries());
+            plan.name(),
+            plan.tag(),
+            image,
+            reports,
+            base.registrySource(),
+            spec.registries(),
+            inventory(spec, prepared, plan, base));
     listener.on(
         new BuildEvent.ImageDone(plan.name(), result.reference(), result.digest(), since(start)));
     return result;
@@ -129,6 +139,20 @@ public final class ImageBuilder {
         spec.parts().runtime() ? Optional.of(RuntimeLayer.layer(spec, java)) : Optional.empty(),
         HomeLayer.layer(spec),
         HostFiles.read(spec));
+  }
+
+  /** What the SBOM lists: read from the planned layers and the image's locks. */
+  private ImageInventory inventory(
+      ImageSpec spec, PreparedImage prepared, ImagePlan plan, ResolvedBase base)
+      throws IOException {
+    boolean withPackages = spec.parts().packages() && packages.isPresent();
+    return InventoryReader.read(
+        prepared,
+        plan.layers(),
+        withPackages ? Optional.of(packages.get().lock(spec)) : Optional.empty(),
+        withPackages ? packages.get().tools(spec) : Optional.empty(),
+        base.image(),
+        InventoryReader.origin(spec.from(), base.registrySource().map(ImageReference::toString)));
   }
 
   private ImageConfig config(ImageSpec spec, ImagePlan plan, Platform platform) {

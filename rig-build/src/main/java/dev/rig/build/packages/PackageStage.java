@@ -97,6 +97,17 @@ public final class PackageStage {
   }
 
   /**
+   * The locked build tools rig-init's Java runtime is linked from; empty when the image has no
+   * packages or no runtime.
+   */
+  public Optional<ImageLock> tools(ImageSpec spec) throws IOException {
+    if (spec.packages().isEmpty() || !spec.parts().runtime()) {
+      return Optional.empty();
+    }
+    return Optional.of(java.lock(spec, repoSources.sources(spec.name(), withCudaRepository(spec))));
+  }
+
+  /**
    * The directory of rig-init's Java runtime, linked from the image's locked JDK; empty when the
    * image has no packages (rig-init then runs on the base image's java) or no runtime.
    */

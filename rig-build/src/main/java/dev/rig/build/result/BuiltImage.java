@@ -1,5 +1,8 @@
 package dev.rig.build.result;
 
+import dev.rig.build.sbom.ImageInventory;
+import dev.rig.build.sbom.Sbom;
+import dev.rig.build.sbom.SbomSubject;
 import dev.rig.oci.image.AssembledImage;
 import dev.rig.registry.model.ImageReference;
 import java.util.List;
@@ -11,6 +14,7 @@ import java.util.Optional;
  * @param layers the image's own layers (not the base's), each with what it cost
  * @param baseSource the registry image the base came from, pinned by digest (for mounting)
  * @param registries the repositories the spec pushes this image to, without tag
+ * @param inventory what the build put into the image, for its SBOM
  */
 public record BuiltImage(
     String name,
@@ -18,10 +22,24 @@ public record BuiltImage(
     AssembledImage image,
     List<LayerReport> layers,
     Optional<ImageReference> baseSource,
-    List<String> registries) {
+    List<String> registries,
+    ImageInventory inventory) {
   public BuiltImage {
     layers = List.copyOf(layers);
     registries = List.copyOf(registries);
+  }
+
+  /** The image's SBOM, in SPDX or CycloneDX: {@code sbom().bytes(SbomFormat.SPDX)}. */
+  public Sbom sbom() {
+    return new Sbom(
+        new SbomSubject(
+            name,
+            tag,
+            digest(),
+            image.config().os(),
+            image.config().architecture(),
+            image.config().created()),
+        inventory);
   }
 
   /** {@code NAME:TAG}, the ref name the image carries in outputs. */
