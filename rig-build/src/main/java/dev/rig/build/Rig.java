@@ -37,10 +37,12 @@ import dev.rig.build.result.PhaseTime;
 import dev.rig.build.result.PushedImage;
 import dev.rig.build.result.SignedImage;
 import dev.rig.build.result.VerifyReport;
+import dev.rig.build.sbom.SbomFormat;
 import dev.rig.build.sign.GeneratedKey;
 import dev.rig.build.sign.ImageSigner;
 import dev.rig.build.sign.ImageVerifier;
 import dev.rig.build.sign.KeyFiles;
+import dev.rig.build.sign.OpenedKey;
 import dev.rig.build.sign.SigningKey;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.oci.digest.Digest;
@@ -448,6 +450,14 @@ public final class Rig implements AutoCloseable {
   }
 
   /**
+   * Opens a signing key with its passphrase: before a build, so that a wrong passphrase stops the
+   * command before it pushes.
+   */
+  public static OpenedKey openKey(SigningKey key) throws IOException {
+    return OpenedKey.open(key);
+  }
+
+  /**
    * Signs what {@link #push} pushed (the same {@code images} and {@code to}, its results in order):
    * a cosign signature and a signed SLSA provenance attestation for each pushed manifest.
    */
@@ -456,7 +466,7 @@ public final class Rig implements AutoCloseable {
       List<BuiltImage> images,
       Optional<String> to,
       List<PushedImage> pushed,
-      SigningKey key)
+      OpenedKey key)
       throws IOException {
     List<ImagePushes.Target> targets = ImagePushes.targets(images, to);
     if (targets.size() != pushed.size()) {
@@ -468,7 +478,7 @@ public final class Rig implements AutoCloseable {
               + " results");
     }
     long start = System.nanoTime();
-    ImageSigner signer = ImageSigner.open(registries.forPush(targets), key);
+    ImageSigner signer = new ImageSigner(registries.forPush(targets), key);
     Path spec = project.file().toAbsolutePath();
     Path lock = spec.getParent().resolve("rig.lock");
     List<SignedImage> signed = new ArrayList<>();
@@ -482,7 +492,8 @@ public final class Rig implements AutoCloseable {
                   target.image().name(),
                   target.image().tag(),
                   spec,
-                  lock),
+                  lock,
+                  Optional.of(target.image().sbom().bytes(SbomFormat.SPDX))),
               version());
       listener.on(
           new BuildEvent.Notice(

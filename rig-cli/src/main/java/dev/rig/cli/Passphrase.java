@@ -20,14 +20,17 @@ final class Passphrase {
 
   private Passphrase() {}
 
-  /** For opening an existing key. */
-  static byte[] forKey(String what, Optional<Path> file) throws IOException {
-    return file.isPresent() ? fromFile(file.get()) : read(what, false);
+  /**
+   * For opening an existing key; {@code variable} is the spec's signing.passphraseEnv (by default
+   * {@value #VARIABLE}).
+   */
+  static byte[] forKey(String what, Optional<Path> file, String variable) throws IOException {
+    return file.isPresent() ? fromFile(file.get()) : read(what, false, variable);
   }
 
   /** For sealing a new key: typed twice at a prompt, so that a typo cannot lock the key away. */
   static byte[] forNewKey(String what, Optional<Path> file) throws IOException {
-    return file.isPresent() ? fromFile(file.get()) : read(what, true);
+    return file.isPresent() ? fromFile(file.get()) : read(what, true, VARIABLE);
   }
 
   /** The file's first line, without its line end (as skopeo's --sign-passphrase-file reads it). */
@@ -46,8 +49,8 @@ final class Passphrase {
     return line.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] read(String what, boolean confirm) {
-    String fromEnvironment = System.getenv(VARIABLE);
+  private static byte[] read(String what, boolean confirm, String variable) {
+    String fromEnvironment = System.getenv(variable);
     if (fromEnvironment != null) {
       return fromEnvironment.getBytes(StandardCharsets.UTF_8);
     }

@@ -8,8 +8,11 @@ import dev.rig.build.push.ImagePushes;
 import dev.rig.build.result.BuiltImage;
 import dev.rig.build.result.PushedImage;
 import dev.rig.build.result.SignedImage;
+import dev.rig.build.sign.OpenedKey;
 import dev.rig.build.sign.SigningKey;
 import dev.rig.spec.Project;
+import dev.rig.spec.SigningSpec;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,21 +72,41 @@ final class PushCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the results as JSON.")
   boolean json;
 
+  /** --sign, else the spec's signing key, else none. */
+  private Optional<SigningKey> signingKey(SigningSpec signing) throws IOException {
+    Optional<Path> file = Optional.ofNullable(passphraseFile);
+    if (sign != null) {
+      return Optional.of(
+          SigningKey.ofFile(
+              sign, Passphrase.forKey(sign.toString(), file, signing.passphraseEnv())));
+    }
+    if (signing.key().isPresent()) {
+      Path key = signing.key().get();
+      return Optional.of(
+          SigningKey.ofFile(key, Passphrase.forKey(key.toString(), file, signing.passphraseEnv())));
+    }
+    if (signing.keyEnv().isPresent()) {
+      String variable = signing.keyEnv().get();
+      return Optional.of(
+          SigningKey.ofEnvironment(
+              variable, Passphrase.forKey("$" + variable, file, signing.passphraseEnv())));
+    }
+    return Optional.empty();
+  }
+
   @Override
   public Integer call() throws Exception {
     RegistryAccess access = registry.access().pushing(Optional.ofNullable(to));
     try (CommandSession session =
         CommandSession.open(command, project, access, project.quiet || json)) {
       Rig rig = session.rig();
-      // Asked first: a wrong or missing passphrase should stop the command before any upload.
-      Optional<SigningKey> key = Optional.empty();
-      if (sign != null) {
-        key =
-            Optional.of(
-                new SigningKey(
-                    sign, Passphrase.forKey(sign.toString(), Optional.ofNullable(passphraseFile))));
-      }
       Project spec = rig.load(project.spec());
+      // Asked before the build: a wrong or missing passphrase stops the command before any work.
+      Optional<OpenedKey> key = Optional.empty();
+      Optional<SigningKey> signing = signingKey(spec.signing());
+      if (signing.isPresent()) {
+        key = Optional.of(Rig.openKey(signing.get()));
+      }
       List<BuiltImage> images = rig.build(spec, names, project.locked);
       List<PushedImage> results = rig.push(images, Optional.ofNullable(to), format);
       List<SignedImage> signed =

@@ -1,6 +1,7 @@
 package dev.rig.build.sign;
 
 import dev.rig.build.result.SignedImage;
+import dev.rig.build.sbom.SbomFormat;
 import dev.rig.oci.digest.Digest;
 import dev.rig.registry.RegistryClient;
 import dev.rig.registry.model.ImageReference;
@@ -9,51 +10,43 @@ import dev.rig.registry.sign.AttachmentKind;
 import dev.rig.registry.sign.Attachments;
 import dev.rig.registry.sign.Dsse;
 import dev.rig.registry.sign.PayloadSignature;
-import dev.rig.registry.sign.SigstoreKeys;
 import dev.rig.registry.sign.SimpleSigning;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Signs pushed images in the cosign format: a simple-signing signature under the {@code .sig} tag
  * (what skopeo's and podman's sigstoreSigned policies check) and signed in-toto attestations (SLSA
- * provenance) under {@code .att}. The private key is opened once, kept in memory only for the run.
+ * provenance, the SBOM) under {@code .att}.
  */
 public final class ImageSigner {
   private final RegistryClient client;
   private final PrivateKey key;
 
-  private ImageSigner(RegistryClient client, PrivateKey key) {
+  public ImageSigner(RegistryClient client, OpenedKey key) {
     this.client = client;
-    this.key = key;
+    this.key = key.key();
   }
 
-  public static ImageSigner open(RegistryClient client, SigningKey signingKey) throws IOException {
-    String text;
-    try {
-      text = Files.readString(signingKey.file(), StandardCharsets.US_ASCII);
-    } catch (NoSuchFileException e) {
-      throw new NoSuchFileException(
-          signingKey.file().toString(),
-          null,
-          "no signing key there; make one with `rig key generate`");
-    }
-    byte[] passphrase = signingKey.passphrase();
-    return new ImageSigner(
-        client, SigstoreKeys.readPrivate(text, passphrase, signingKey.file().toString()));
-  }
-
-  /** What a signed image needs: where it went, which manifest, and its provenance inputs. */
+  /**
+   * What a signed image needs: where it went, which manifest, its provenance inputs and its SBOM.
+   *
+   * @param sbom the image's SPDX document, attested as it is
+   */
   public record Request(
-      ImageReference reference, Digest digest, String image, String tag, Path spec, Path lock) {}
+      ImageReference reference,
+      Digest digest,
+      String image,
+      String tag,
+      Path spec,
+      Path lock,
+      Optional<byte[]> sbom) {}
 
   public SignedImage sign(Request request, String rigVersion) throws IOException {
     Attachments attachments = new Attachments(client);
@@ -61,10 +54,7 @@ public final class ImageSigner {
     Attachments.Subject subject =
         attachments.resolve(
             new ImageReference(
-                ref.registry(),
-                ref.repository(),
-                java.util.Optional.empty(),
-                java.util.Optional.of(request.digest())));
+                ref.registry(), ref.repository(), Optional.empty(), Optional.of(request.digest())));
     String signedName =
         ref.registry() + "/" + ref.repository() + ref.tag().map(t -> ":" + t).orElse("");
     byte[] payload = new SimpleSigning(signedName, request.digest()).bytes();
@@ -91,6 +81,16 @@ public final class ImageSigner {
     List<Attachment> attestations = new ArrayList<>();
     attestations.add(attestation(statement, Provenance.PREDICATE_TYPE));
     predicates.add(Provenance.PREDICATE_TYPE);
+    if (request.sbom().isPresent()) {
+      byte[] sbomStatement =
+          Statements.of(
+              ref.registry() + "/" + ref.repository(),
+              request.digest(),
+              SbomFormat.SPDX.predicateType(),
+              request.sbom().get());
+      attestations.add(attestation(sbomStatement, SbomFormat.SPDX.predicateType()));
+      predicates.add(SbomFormat.SPDX.predicateType());
+    }
     Attachments.Pushed att =
         attachments.push(ref, subject, AttachmentKind.ATTESTATION, attestations);
     return new SignedImage(

@@ -16,7 +16,6 @@ import java.nio.file.Path;
  * bytes.
  */
 public final class Provenance {
-  public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
   public static final String PREDICATE_TYPE = "https://slsa.dev/provenance/v1";
 
   /** What a rig build is, named in rig's own namespace. */
@@ -42,13 +41,7 @@ public final class Provenance {
       Path lock,
       String rigVersion)
       throws IOException {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("_type", STATEMENT_TYPE);
-    ObjectNode subject = root.putArray("subject").addObject();
-    subject.put("name", repository);
-    subject.putObject("digest").put(manifest.algorithm(), manifest.hex());
-    root.put("predicateType", PREDICATE_TYPE);
-    ObjectNode predicate = root.putObject("predicate");
+    ObjectNode predicate = JSON.createObjectNode();
     ObjectNode definition = predicate.putObject("buildDefinition");
     definition.put("buildType", BUILD_TYPE);
     ObjectNode external = definition.putObject("externalParameters");
@@ -63,7 +56,11 @@ public final class Provenance {
     ObjectNode builder = predicate.putObject("runDetails").putObject("builder");
     builder.put("id", "urn:dev.rig:builder:rig@" + rigVersion);
     builder.putObject("version").put("rig", rigVersion);
-    return root.toString().getBytes(StandardCharsets.UTF_8);
+    return Statements.of(
+        repository,
+        manifest,
+        PREDICATE_TYPE,
+        predicate.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static void dependency(ArrayNode dependencies, Path file) throws IOException {
