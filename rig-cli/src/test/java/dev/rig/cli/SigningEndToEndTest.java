@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -281,8 +282,28 @@ class SigningEndToEndTest {
     assertTrue(tags.contains("sha256-" + hex + ".att"), tags);
     // Signing again adds nothing: the signature is deterministic and stored once.
     String sigManifest = get("/v2/sign/tags/manifests/sha256-" + hex + ".sig").body();
-    push(spec, passphraseFile).ok();
+    String attManifest = get("/v2/sign/tags/manifests/sha256-" + hex + ".att").body();
+    RigRun again = push(spec, passphraseFile).ok();
     assertEquals(sigManifest, get("/v2/sign/tags/manifests/sha256-" + hex + ".sig").body());
+    // The attestations (provenance, SBOM) hold no time or host path: the same bytes again.
+    assertEquals(attManifest, get("/v2/sign/tags/manifests/sha256-" + hex + ".att").body());
+
+    // Neither the private key nor its passphrase reaches the cache, rig.lock or the output.
+    String keyBody =
+        Files.readString(shared.resolve("k1.key")).lines().skip(1).findFirst().orElseThrow();
+    String secret = Files.readString(passphrase).strip();
+    List<Path> written = new ArrayList<>();
+    try (var files = Files.walk(dir)) {
+      files.filter(Files::isRegularFile).forEach(written::add);
+    }
+    for (Path file : written) {
+      if (Files.size(file) < (64 << 20)) {
+        String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        assertFalse(text.contains(keyBody), "the private key is in " + file);
+        assertFalse(text.contains(secret), "the passphrase is in " + file);
+      }
+    }
+    assertFalse((again.stdout() + again.stderr()).contains(secret), again.describe());
   }
 
   @Test
