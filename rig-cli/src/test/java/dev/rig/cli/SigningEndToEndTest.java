@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -371,6 +372,25 @@ class SigningEndToEndTest {
     assertEquals(Failures.FAILED, run.exitCode(), run.describe());
     assertTrue(run.stderr().contains("set RIG_SIGNING_PASSPHRASE"), run.describe());
     assertFalse(Files.exists(dir.resolve("k.key")));
+  }
+
+  @Test
+  void aGeneratedPrivateKeyIsOwnerOnlyAndNeverOverwritten() throws IOException {
+    Path key = shared.resolve("k1.key");
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+    String before = Files.readString(key);
+    RigRun again =
+        RigRun.of(
+            List.of(
+                "key",
+                "generate",
+                "--out",
+                shared.resolve("k1").toString(),
+                "--passphrase-file",
+                passphrase.toString()));
+    assertEquals(Failures.FAILED, again.exitCode(), again.describe());
+    assertTrue(again.stderr().contains("a key file is there already"), again.describe());
+    assertEquals(before, Files.readString(key));
   }
 
   /** The provenance statement attached to the image a push --json reports. */
