@@ -8,6 +8,7 @@ import dev.rig.oci.digest.Digest;
 import dev.rig.registry.RegistryClient;
 import dev.rig.registry.auth.CredentialChain;
 import dev.rig.registry.auth.CredentialChain.UserPassword;
+import dev.rig.registry.model.ImageReference;
 import dev.rig.registry.model.RegistryEvent;
 import dev.rig.registry.model.RegistryOptions;
 import dev.rig.spec.ImageSpec;
@@ -60,6 +61,17 @@ final class RegistryConnections implements AutoCloseable {
       Set<String> hosts = new HashSet<>();
       targets.forEach(target -> hosts.addAll(target.reference().hostNames()));
       client = create(hosts);
+    }
+    return client;
+  }
+
+  /**
+   * The client for reading and writing {@code reference} alone (verification), with the flags
+   * scoped to its registry.
+   */
+  synchronized RegistryClient forReference(ImageReference reference) throws IOException {
+    if (client == null) {
+      client = create(reference.hostNames());
     }
     return client;
   }

@@ -48,10 +48,21 @@ import dev.rig.build.vm.run.LaunchPlan;
 import dev.rig.build.vm.run.PciAddress;
 import dev.rig.build.vm.run.VmArtifacts;
 import dev.rig.build.vm.run.VmLauncher;
+import dev.rig.build.result.SignedImage;
+import dev.rig.build.result.VerifyReport;
+import dev.rig.build.sbom.SbomFormat;
+import dev.rig.build.sign.GeneratedKey;
+import dev.rig.build.sign.ImageSigner;
+import dev.rig.build.sign.ImageVerifier;
+import dev.rig.build.sign.KeyFiles;
+import dev.rig.build.sign.OpenedKey;
+import dev.rig.build.sign.SigningKey;
 import dev.rig.oci.cache.BlobCache;
+import dev.rig.oci.digest.Digest;
 import dev.rig.oci.io.TempNames;
 import dev.rig.registry.RegistryClient;
 import dev.rig.registry.http.ClientStopper;
+import dev.rig.registry.model.ImageReference;
 import dev.rig.registry.model.PushResult;
 import dev.rig.registry.remote.RemoteImages;
 import dev.rig.spec.BaseImageRef;
@@ -491,6 +502,102 @@ public final class Rig implements AutoCloseable {
             pushed.stream().allMatch(p -> p.blobsUploaded() == 0),
             pushed.size() + " push(es)"));
     return pushed;
+  }
+
+  /**
+   * Writes a new signing key pair, {@code PREFIX.key} (sealed with {@code passphrase}) and {@code
+   * PREFIX.pub}, in the format cosign and skopeo use.
+   */
+  public static GeneratedKey generateKey(Path prefix, byte[] passphrase) throws IOException {
+    return KeyFiles.generate(prefix, passphrase);
+  }
+
+  /**
+   * Opens a signing key with its passphrase: before a build, so that a wrong passphrase stops the
+   * command before it pushes.
+   */
+  public static OpenedKey openKey(SigningKey key) throws IOException {
+    return OpenedKey.open(key);
+  }
+
+  /**
+   * Signs what {@link #push} pushed (the same {@code images} and {@code to}, its results in order):
+   * a cosign signature and a signed SLSA provenance attestation for each pushed manifest.
+   */
+  public List<SignedImage> sign(
+      Project project,
+      List<BuiltImage> images,
+      Optional<String> to,
+      List<PushedImage> pushed,
+      OpenedKey key)
+      throws IOException {
+    List<ImagePushes.Target> targets = ImagePushes.targets(images, to);
+    if (targets.size() != pushed.size()) {
+      throw new IllegalArgumentException(
+          "sign needs the results of pushing these images: "
+              + targets.size()
+              + " targets, "
+              + pushed.size()
+              + " results");
+    }
+    long start = System.nanoTime();
+    ImageSigner signer = new ImageSigner(registries.forPush(targets), key);
+    Path spec = project.file().toAbsolutePath();
+    Path lock = spec.getParent().resolve("rig.lock");
+    List<SignedImage> signed = new ArrayList<>();
+    for (int i = 0; i < targets.size(); i++) {
+      ImagePushes.Target target = targets.get(i);
+      SignedImage result =
+          signer.sign(
+              new ImageSigner.Request(
+                  target.reference(),
+                  Digest.parse(pushed.get(i).digest()),
+                  target.image().name(),
+                  target.image().tag(),
+                  spec,
+                  lock,
+                  Optional.of(target.image().sbom().bytes(SbomFormat.SPDX))),
+              version());
+      listener.on(
+          new BuildEvent.Notice(
+              target.image().name(),
+              "signed "
+                  + result.reference()
+                  + " ("
+                  + result.signatureTag()
+                  + ", attestations "
+                  + String.join(", ", result.attestations())
+                  + (result.referrers().isEmpty()
+                      ? "; the registry has no referrers API, tags only"
+                      : result.referrers().get()
+                          ? "; listed as referrer"
+                          : "; NOT listed as referrer")
+                  + ")",
+              false));
+      signed.add(result);
+    }
+    listener.on(
+        new BuildEvent.Notice(
+            "project",
+            signed.size() + " image(s) signed in " + Sizes.seconds(since(start)),
+            false));
+    return signed;
+  }
+
+  /**
+   * Checks the signatures stored for the manifest {@code reference} names with {@code publicKey};
+   * with {@code attestations}, also the signed attestations, which the report lists.
+   */
+  public VerifyReport verify(String reference, Path publicKey, boolean attestations)
+      throws IOException {
+    ImageReference ref = ImageReference.parse(reference);
+    return ImageVerifier.verify(registries.forReference(ref), ref, publicKey, attestations);
+  }
+
+  /** rig's version, as its jar says (named in provenance), or "dev" when run from classes. */
+  public static String version() {
+    String version = Rig.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
   }
 
   /**

@@ -25,6 +25,8 @@ public final class Main {
     Map<String, Class<?>> commands = new LinkedHashMap<>();
     commands.put("build", BuildCommand.class);
     commands.put("push", PushCommand.class);
+    commands.put("verify", VerifyCommand.class);
+    commands.put("key", KeyCommand.class);
     commands.put("load", LoadCommand.class);
     commands.put("shell", ShellCommand.class);
     commands.put("sbom", SbomCommand.class);

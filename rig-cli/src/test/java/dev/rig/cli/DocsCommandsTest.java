@@ -96,6 +96,7 @@ class DocsCommandsTest {
           "getting-started.md",
           "python.md",
           "runtime.md",
+          "signing.md",
           "architecture.md",
           "markets/docker-and-podman.md",
           "markets/kubernetes.md",
@@ -130,6 +131,14 @@ class DocsCommandsTest {
   /** Commands that cannot run here, as "page: command" → why. */
   static final Map<String, String> NOT_RUN =
       Map.ofEntries(
+          Map.entry(
+              "signing.md: podman pull ghcr.io/OWNER/app:0.1",
+              "this machine's podman has sigstore disabled; SigningEndToEndTest checks the same"
+                  + " policy with trixie's skopeo"),
+          Map.entry(
+              "signing.md: skopeo copy docker://ghcr.io/OWNER/app:0.1 oci:app:0.1",
+              "this machine's skopeo has sigstore disabled; SigningEndToEndTest runs trixie's"
+                  + " skopeo with the same policy"),
           Map.entry(
               "getting-started.md: export PATH=\"$PWD:$PATH\"",
               "the test runs rig in-process (RigRun), not through the launcher on PATH"),
@@ -169,7 +178,10 @@ class DocsCommandsTest {
       Map.of(
           "rig-init: market: ", "run: the container prints this line given the market's variables",
           "ENTRYPOINT ", "run: the built image's entrypoint is this",
-          "Rig.load(spec file)", "not run: the pipeline diagram");
+          "Rig.load(spec file)", "not run: the pipeline diagram",
+          "docker:", "not run: a registries.d file; SigningEndToEndTest uses the same",
+          "{\"default\": ",
+              "not run: a policy.json; SigningEndToEndTest checks the same policy with skopeo");
 
   @TempDir Path dir;
 

@@ -11,8 +11,9 @@ import java.util.TreeMap;
  *
  * @param file the spec file, absolute
  * @param images the images by name; each name is a build target
+ * @param signing where the key that signs pushes comes from
  */
-public record Project(Path file, Map<String, ImageSpec> images) {
+public record Project(Path file, Map<String, ImageSpec> images, SigningSpec signing) {
   public Project {
     images = Collections.unmodifiableMap(new TreeMap<>(images));
   }

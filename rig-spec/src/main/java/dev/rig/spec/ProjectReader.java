@@ -25,7 +25,15 @@ final class ProjectReader {
       String name = (String) entry.getKey();
       images.put(name, image(name, object(entry.getValue()), specDir));
     }
-    return new Project(file, images);
+    return new Project(file, images, signing(object(module.root().get("signing")), specDir));
+  }
+
+  private static SigningSpec signing(Obj signing, Path specDir) {
+    return new SigningSpec(
+        Optional.ofNullable(nullableString(signing.get("key")))
+            .map(key -> HostPaths.resolve(specDir, key)),
+        Optional.ofNullable(nullableString(signing.get("keyEnv"))),
+        (String) signing.get("passphraseEnv"));
   }
 
   private static ImageSpec image(String name, Obj image, Path specDir) {

@@ -58,6 +58,44 @@ class SpecErrorsTest {
         "keep one: home copies a directory of the build host, homeGit checks out a git repository");
   }
 
+  @Test
+  void aSigningKeyIsNamedNeverWrittenIntoTheSpec() {
+    assertError(
+        load(
+            "rig.yaml",
+            "images:\n  foo: {}\nsigning:\n  key: \"-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----"
+                + " eyJr\"\n"),
+        "rig.yaml",
+        4,
+        "signing.key",
+        "signing.key holds a key, not a path",
+        "name the key file, or put the key in an environment variable named by signing.keyEnv;"
+            + " a key in the spec would be committed with it");
+    write(dir, "cosign.key", "");
+    assertError(
+        load(
+            "rig.pkl",
+            "amends \"modulepath:/rig/Project.pkl\"\n"
+                + "signing {\n  key = \"cosign.key\"\n  keyEnv = \"COSIGN_KEY\"\n}\n"),
+        "rig.pkl",
+        4,
+        "signing.keyEnv",
+        "both signing.key and signing.keyEnv are set",
+        "keep one: key names a file, keyEnv an environment variable holding the key");
+  }
+
+  @Test
+  void theSigningKeyFileIsResolvedBesideTheSpec() throws Exception {
+    write(dir, "keys/cosign.key", "");
+    Project project =
+        SpecLoader.load(
+            write(dir, "rig.yaml", "images:\n  foo: {}\nsigning: { key: keys/cosign.key }\n"));
+    assertEquals(dir.resolve("keys/cosign.key"), project.signing().key().orElseThrow());
+    assertEquals("RIG_SIGNING_PASSPHRASE", project.signing().passphraseEnv());
+    Project unsigned = SpecLoader.load(write(dir, "rig.yaml", "images:\n  foo: {}\n"));
+    assertFalse(unsigned.signing().enabled());
+  }
+
   // --- unknown options -------------------------------------------------------------------------
 
   @Test
