@@ -37,7 +37,16 @@ import dev.rig.build.result.LoadReport;
 import dev.rig.build.result.LockReport;
 import dev.rig.build.result.PhaseTime;
 import dev.rig.build.result.PushedImage;
+import dev.rig.build.result.SignedImage;
+import dev.rig.build.result.VerifyReport;
 import dev.rig.build.result.VmRunReport;
+import dev.rig.build.sbom.SbomFormat;
+import dev.rig.build.sign.GeneratedKey;
+import dev.rig.build.sign.ImageSigner;
+import dev.rig.build.sign.ImageVerifier;
+import dev.rig.build.sign.KeyFiles;
+import dev.rig.build.sign.OpenedKey;
+import dev.rig.build.sign.SigningKey;
 import dev.rig.build.vm.run.Executables;
 import dev.rig.build.vm.run.GuestConfig;
 import dev.rig.build.vm.run.HostRoots;
@@ -48,15 +57,6 @@ import dev.rig.build.vm.run.LaunchPlan;
 import dev.rig.build.vm.run.PciAddress;
 import dev.rig.build.vm.run.VmArtifacts;
 import dev.rig.build.vm.run.VmLauncher;
-import dev.rig.build.result.SignedImage;
-import dev.rig.build.result.VerifyReport;
-import dev.rig.build.sbom.SbomFormat;
-import dev.rig.build.sign.GeneratedKey;
-import dev.rig.build.sign.ImageSigner;
-import dev.rig.build.sign.ImageVerifier;
-import dev.rig.build.sign.KeyFiles;
-import dev.rig.build.sign.OpenedKey;
-import dev.rig.build.sign.SigningKey;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.oci.digest.Digest;
 import dev.rig.oci.io.TempNames;
@@ -450,6 +450,8 @@ public final class Rig implements AutoCloseable {
     holdCache();
     LockStore locks = locks(project, locked ? LockStore.Mode.LOCKED : LockStore.Mode.USE, Set.of());
     try {
+      BaseImages bases =
+          bases(locks, images.stream().map(image -> project.images().get(image.name())).toList());
       for (BuiltImage image : images) {
         ImageSpec spec = project.images().get(image.name());
         if (!spec.parts().packages()) {
@@ -459,7 +461,7 @@ public final class Rig implements AutoCloseable {
                   + "' installs no packages, and a VM takes its kernel, busybox and mke2fs from"
                   + " the image's distribution; add packages to it or build it with --out oci:DIR");
         }
-        Instant created = created(spec, locks);
+        Instant created = created(spec, locks, bases);
         VmPackages packages =
             new VmPackages(settings.cacheDir(), created, RepoSources.ofSystem(), locks, listener);
         new dev.rig.build.vm.VmArtifacts(packages, listener, created).write(spec, image, vm.dir());

@@ -132,11 +132,14 @@ public final class PackageStage {
           new ArrayList<>(
               aptSources(sources.stream().filter(s -> !s.lockUri().endsWith(":")).toList()));
       top.addAll(CudaSetup.files(spec, system.root()));
-      return BaseDiff.layers(
-          base.get().system().root(),
-          system.root(),
-          top,
-          "packages on " + base.get().system().describe() + ": " + lock.packages().size());
+      return new Installed(
+          BaseDiff.layers(
+              base.get().system().root(),
+              system.root(),
+              top,
+              "packages on " + base.get().system().describe() + ": " + lock.packages().size()),
+          Optional.of(system.root()),
+          Optional.of(lock));
     }
     List<LayerEntry> top = new ArrayList<>(aptSources(sources));
     top.addAll(CudaSetup.files(spec, system.root()));
