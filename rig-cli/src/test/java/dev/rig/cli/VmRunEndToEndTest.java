@@ -188,6 +188,11 @@ class VmRunEndToEndTest {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       assertTrue(socket.isConnected());
     }
+    String qemuCommand = ProcessHandle.of(qemuPid).flatMap(h -> h.info().commandLine()).orElse("");
+    Matcher control = Pattern.compile("unix:(\\S+)/control\\.sock").matcher(qemuCommand);
+    assertTrue(control.find(), qemuCommand);
+    Path runDir = Path.of(control.group(1));
+    assertTrue(Files.isDirectory(runDir), runDir.toString());
     long stop = System.nanoTime();
     // SIGTERM through the handle: Process.destroy would also close our ends of its pipes.
     rig.process().toHandle().destroy();
@@ -197,6 +202,7 @@ class VmRunEndToEndTest {
     Optional<ProcessHandle> qemu = ProcessHandle.of(qemuPid);
     assertFalse(qemu.isPresent() && qemu.get().isAlive(), "QEMU " + qemuPid + " still runs");
     assertTrue(rig.err().text().contains("asking the guest to power off"), rig.describe());
+    assertFalse(Files.exists(runDir), runDir + ", the run's temp folder, is left behind");
   }
 
   private record Rig(Process process, Output out, Output err) {
