@@ -105,6 +105,8 @@ public final class VmLauncher {
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }
+                // The JVM halts when the hooks end, before the caller's cleanup would run.
+                removeRunFiles(plan.settings().controlSocket());
               }
             },
             "rig-vm-stop");
@@ -162,6 +164,19 @@ public final class VmLauncher {
       process.waitFor(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The control socket, a Firecracker config beside it and their folder, if nothing else is in it.
+   */
+  private static void removeRunFiles(Path socket) {
+    try {
+      Files.deleteIfExists(socket);
+      Files.deleteIfExists(socket.resolveSibling(LaunchFiles.FIRECRACKER));
+      Files.deleteIfExists(socket.getParent());
+    } catch (IOException e) {
+      // a folder someone else wrote into is left alone; it is in the temp directory
     }
   }
 
