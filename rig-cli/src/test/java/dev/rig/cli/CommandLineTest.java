@@ -27,6 +27,8 @@ class CommandLineTest {
         List.of(
             "build",
             "push",
+            "verify",
+            "key",
             "load",
             "shell",
             "lock",
@@ -49,9 +51,9 @@ class CommandLineTest {
     assertEquals(
         List.of("push"), List.copyOf(Main.commandLine("push", "--help").getSubcommands().keySet()));
     // help lists every command; a mistyped name gets picocli's suggestions from all of them.
-    assertEquals(11, Main.commandLine("help").getSubcommands().size());
-    assertEquals(11, Main.commandLine("pusj").getSubcommands().size());
-    assertEquals(11, Main.commandLine("--version").getSubcommands().size());
+    assertEquals(13, Main.commandLine("help").getSubcommands().size());
+    assertEquals(13, Main.commandLine("pusj").getSubcommands().size());
+    assertEquals(13, Main.commandLine("--version").getSubcommands().size());
     RigRun help = RigRun.of(List.of("push", "--help")).ok();
     assertTrue(help.stdout().startsWith("Usage: rig push"), help.describe());
     RigRun mistyped = RigRun.of(List.of("pusj"));
