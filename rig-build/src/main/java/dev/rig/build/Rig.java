@@ -560,6 +560,7 @@ public final class Rig implements AutoCloseable {
                   lock,
                   Optional.of(target.image().sbom().bytes(SbomFormat.SPDX))),
               version());
+      boolean unlisted = result.referrers().isPresent() && !result.referrers().get();
       listener.on(
           new BuildEvent.Notice(
               target.image().name(),
@@ -571,11 +572,12 @@ public final class Rig implements AutoCloseable {
                   + String.join(", ", result.attestations())
                   + (result.referrers().isEmpty()
                       ? "; the registry has no referrers API, tags only"
-                      : result.referrers().get()
-                          ? "; listed as referrer"
-                          : "; NOT listed as referrer")
+                      : unlisted
+                          ? "; the registry's referrers API does not list the signature: tools"
+                              + " that read only referrers will not find it, the tag still serves"
+                          : "; listed as a referrer too")
                   + ")",
-              false));
+              unlisted));
       signed.add(result);
     }
     listener.on(

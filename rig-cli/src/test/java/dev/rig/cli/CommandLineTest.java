@@ -27,6 +27,8 @@ class CommandLineTest {
         List.of(
             "build",
             "push",
+            "verify",
+            "key",
             "load",
             "shell",
             "sbom",
@@ -51,9 +53,9 @@ class CommandLineTest {
     assertEquals(
         List.of("push"), List.copyOf(Main.commandLine("push", "--help").getSubcommands().keySet()));
     // help lists every command; a mistyped name gets picocli's suggestions from all of them.
-    assertEquals(12, Main.commandLine("help").getSubcommands().size());
-    assertEquals(12, Main.commandLine("pusj").getSubcommands().size());
-    assertEquals(12, Main.commandLine("--version").getSubcommands().size());
+    assertEquals(14, Main.commandLine("help").getSubcommands().size());
+    assertEquals(14, Main.commandLine("pusj").getSubcommands().size());
+    assertEquals(14, Main.commandLine("--version").getSubcommands().size());
     RigRun help = RigRun.of(List.of("push", "--help")).ok();
     assertTrue(help.stdout().startsWith("Usage: rig push"), help.describe());
     RigRun mistyped = RigRun.of(List.of("pusj"));

@@ -305,6 +305,13 @@ class SigningEndToEndTest {
       }
     }
     assertFalse((again.stdout() + again.stderr()).contains(secret), again.describe());
+
+    // A second signer (another key) adds its signature and attestations beside the first's; each
+    // key verifies on its own.
+    push(spec, signWith("k2").toArray(String[]::new)).ok();
+    String ref = registry.host() + "/sign/tags:t1";
+    assertEquals(0, verify(ref, "k1", "--attestations"));
+    assertEquals(0, verify(ref, "k2", "--attestations"));
   }
 
   @Test

@@ -196,7 +196,11 @@ class OptionsReferenceTest {
             "images.<name>.runtime.tailscale.authKeySecret",
             "images.<name>.runtime.tailscale.hostname",
             "images.<name>.runtime.tailscale.extraArgs",
-            "images.<name>.runtime.shmMinimumMib"),
+            "images.<name>.runtime.shmMinimumMib",
+            "signing",
+            "signing.key",
+            "signing.keyEnv",
+            "signing.passphraseEnv"),
         paths);
     OptionDoc ports =
         OptionsReference.options().stream()

@@ -28,86 +28,93 @@ public final class SignatureChecks {
   public record Attested(String predicateType, List<String> subjects) {}
 
   /**
-   * The checks of each signature; the image is verified when some signature passes all three.
+   * The checks of one signature: it counts when every check made of it passed (a failed
+   * cryptographic check ends its checks, since nothing it says can be trusted).
+   */
+  public record Verdict(List<Check> checks) {
+    public Verdict {
+      checks = List.copyOf(checks);
+    }
+
+    public boolean valid() {
+      return checks.size() == 3 && checks.stream().allMatch(Check::passed);
+    }
+  }
+
+  /**
+   * The verdict on each signature; the image is verified when some verdict is valid.
    *
    * @param image the reference as the user gave it (its repository is the identity expected)
    */
-  public static List<Check> signatures(
+  public static List<Verdict> signatures(
       List<Attachment> signatures, PublicKey key, Digest manifest, ImageReference image) {
-    List<Check> checks = new ArrayList<>();
+    List<Verdict> verdicts = new ArrayList<>();
     int n = 0;
     for (Attachment attachment : signatures) {
       n++;
-      String label = "signature " + n + ": ";
-      if (!SimpleSigning.MEDIA_TYPE.equals(attachment.mediaType())) {
-        checks.add(
-            new Check(
-                false, label + "not a simple-signing payload (" + attachment.mediaType() + ")"));
-        continue;
-      }
-      String encoded = attachment.annotations().getOrDefault(Attachment.SIGNATURE_ANNOTATION, "");
-      byte[] signature;
-      try {
-        signature = Base64.getDecoder().decode(encoded);
-      } catch (IllegalArgumentException e) {
-        signature = new byte[0];
-      }
-      boolean cryptoOk = PayloadSignature.verify(key, attachment.blob(), signature);
-      checks.add(
-          new Check(
-              cryptoOk,
-              label
-                  + (cryptoOk
-                      ? "signed by the given key"
-                      : "cryptographic signature verification failed with the given key")));
-      if (!cryptoOk) {
-        continue;
-      }
-      Optional<SimpleSigning> payload = SimpleSigning.parse(attachment.blob());
-      if (payload.isEmpty()) {
-        checks.add(new Check(false, label + "the payload is not a cosign signature payload"));
-        continue;
-      }
-      boolean digestOk = payload.get().manifestDigest().equals(manifest);
-      checks.add(
-          new Check(
-              digestOk,
-              label
-                  + "payload digest "
-                  + payload.get().manifestDigest()
-                  + (digestOk ? " is the manifest's" : " is not the manifest's " + manifest)));
-      boolean identityOk = sameRepository(payload.get().dockerReference(), image);
-      checks.add(
-          new Check(
-              identityOk,
-              label
-                  + "identity "
-                  + payload.get().dockerReference()
-                  + (identityOk ? " matches " : " does not match ")
-                  + image.registry()
-                  + "/"
-                  + image.repository()));
+      verdicts.add(
+          new Verdict(signature(attachment, "signature " + n + ": ", key, manifest, image)));
     }
-    return checks;
+    return verdicts;
   }
 
-  /** True when some signature passed every check made of it. */
-  public static boolean anyValid(List<Check> checks) {
-    // Each signature's checks are consecutive and a valid one has three passing lines.
-    String current = "";
-    int passed = 0;
-    for (Check check : checks) {
-      String label = check.line().substring(0, check.line().indexOf(':') + 1);
-      if (!label.equals(current)) {
-        current = label;
-        passed = 0;
-      }
-      passed = check.passed() ? passed + 1 : Integer.MIN_VALUE;
-      if (passed == 3) {
-        return true;
-      }
+  /** True when some signature passed every check. */
+  public static boolean anyValid(List<Verdict> verdicts) {
+    return verdicts.stream().anyMatch(Verdict::valid);
+  }
+
+  private static List<Check> signature(
+      Attachment attachment, String label, PublicKey key, Digest manifest, ImageReference image) {
+    List<Check> checks = new ArrayList<>();
+    if (!SimpleSigning.MEDIA_TYPE.equals(attachment.mediaType())) {
+      checks.add(
+          new Check(
+              false, label + "not a simple-signing payload (" + attachment.mediaType() + ")"));
+      return checks;
     }
-    return false;
+    String encoded = attachment.annotations().getOrDefault(Attachment.SIGNATURE_ANNOTATION, "");
+    byte[] signature;
+    try {
+      signature = Base64.getDecoder().decode(encoded);
+    } catch (IllegalArgumentException e) {
+      signature = new byte[0];
+    }
+    boolean cryptoOk = PayloadSignature.verify(key, attachment.blob(), signature);
+    checks.add(
+        new Check(
+            cryptoOk,
+            label
+                + (cryptoOk
+                    ? "signed by the given key"
+                    : "cryptographic signature verification failed with the given key")));
+    if (!cryptoOk) {
+      return checks;
+    }
+    Optional<SimpleSigning> payload = SimpleSigning.parse(attachment.blob());
+    if (payload.isEmpty()) {
+      checks.add(new Check(false, label + "the payload is not a cosign signature payload"));
+      return checks;
+    }
+    boolean digestOk = payload.get().manifestDigest().equals(manifest);
+    checks.add(
+        new Check(
+            digestOk,
+            label
+                + "payload digest "
+                + payload.get().manifestDigest()
+                + (digestOk ? " is the manifest's" : " is not the manifest's " + manifest)));
+    boolean identityOk = sameRepository(payload.get().dockerReference(), image);
+    checks.add(
+        new Check(
+            identityOk,
+            label
+                + "identity "
+                + payload.get().dockerReference()
+                + (identityOk ? " matches " : " does not match ")
+                + image.registry()
+                + "/"
+                + image.repository()));
+    return checks;
   }
 
   private static boolean sameRepository(String signed, ImageReference image) {

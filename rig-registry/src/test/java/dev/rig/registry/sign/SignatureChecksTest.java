@@ -31,31 +31,32 @@ class SignatureChecksTest {
             Base64.getEncoder().encodeToString(PayloadSignature.sign(KEY.getPrivate(), payload))));
   }
 
-  private static List<SignatureChecks.Check> check(Attachment... signatures) {
+  private static List<SignatureChecks.Verdict> check(Attachment... signatures) {
     return SignatureChecks.signatures(List.of(signatures), KEY.getPublic(), MANIFEST, IMAGE);
   }
 
   @Test
   void aSignatureOfThisDigestAndRepositoryWithThisKeyCounts() {
-    List<SignatureChecks.Check> checks =
+    List<SignatureChecks.Verdict> checks =
         check(signature("127.0.0.1:5000/team/app:other", MANIFEST));
-    assertEquals(3, checks.size(), checks.toString());
+    assertEquals(3, checks.get(0).checks().size(), checks.toString());
     assertTrue(SignatureChecks.anyValid(checks), checks.toString());
   }
 
   @Test
   void anotherRepositoryAnotherDigestOrAnotherKeyDoesNot() {
-    List<SignatureChecks.Check> repository =
+    List<SignatureChecks.Verdict> repository =
         check(signature("127.0.0.1:5000/team/evil:1", MANIFEST));
     assertFalse(SignatureChecks.anyValid(repository), repository.toString());
-    assertTrue(repository.get(2).line().contains("does not match"), repository.toString());
+    assertTrue(
+        repository.get(0).checks().get(2).line().contains("does not match"), repository.toString());
 
     Digest other = Digest.of("other".getBytes(StandardCharsets.UTF_8));
-    List<SignatureChecks.Check> digest = check(signature("127.0.0.1:5000/team/app:1", other));
+    List<SignatureChecks.Verdict> digest = check(signature("127.0.0.1:5000/team/app:1", other));
     assertFalse(SignatureChecks.anyValid(digest), digest.toString());
 
     KeyPair stranger = SigstoreKeys.generate(new SecureRandom());
-    List<SignatureChecks.Check> key =
+    List<SignatureChecks.Verdict> key =
         SignatureChecks.signatures(
             List.of(signature("127.0.0.1:5000/team/app:1", MANIFEST)),
             stranger.getPublic(),
@@ -64,7 +65,7 @@ class SignatureChecksTest {
     assertFalse(SignatureChecks.anyValid(key), key.toString());
 
     // One good signature among bad ones is enough.
-    List<SignatureChecks.Check> mixed =
+    List<SignatureChecks.Verdict> mixed =
         check(
             signature("127.0.0.1:5000/team/evil:1", MANIFEST),
             signature("127.0.0.1:5000/team/app:1", MANIFEST));
