@@ -1,6 +1,7 @@
 package dev.rig.build.sbom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.rig.build.TestSpecs;
 import dev.rig.build.lock.ImageLock;
@@ -9,10 +10,13 @@ import dev.rig.build.lock.LockedPackage;
 import dev.rig.build.lock.PackageOrigin;
 import dev.rig.build.plan.PreparedCopy;
 import dev.rig.build.plan.PreparedImage;
+import dev.rig.build.runtime.RuntimeConfigs;
+import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.oci.layer.Content;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -139,5 +143,50 @@ class InventoryReaderTest {
                 3,
                 "copyToRoot")),
         inventory.files());
+  }
+
+  /**
+   * The runtime layer carries runtime.json and the encrypted secrets: the SBOM names rig-init's jar
+   * only, never those files, their paths or their hashes.
+   */
+  @Test
+  void listsRigInitButNoRuntimeConfigurationOrSecret() throws Exception {
+    String secret = RuntimeConfigs.secretPath("token");
+    LayerInput runtime =
+        new LayerInput(
+            List.of(
+                file(RuntimeLayer.JAR, "jar"),
+                file(RuntimeLayer.CONFIG, "{}"),
+                file(secret, "age-encrypted")),
+            "runtime");
+    PreparedImage prepared =
+        new PreparedImage(
+            TestSpecs.withPackages("tini"),
+            0,
+            List.of(),
+            Optional.of(runtime),
+            Optional.empty(),
+            List.of());
+    ImageInventory inventory =
+        InventoryReader.read(
+            prepared,
+            List.of(runtime),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+    assertEquals(
+        List.of("rig-init"), inventory.runtime().stream().map(RuntimeComponent::name).toList());
+    assertEquals(List.of(), inventory.files());
+    Sbom sbom =
+        new Sbom(
+            new SbomSubject(
+                "img", "1", "sha256:" + "00".repeat(32), "linux", "amd64", Instant.EPOCH),
+            inventory);
+    for (SbomFormat format : SbomFormat.values()) {
+      String text = new String(sbom.bytes(format), StandardCharsets.UTF_8);
+      assertFalse(text.contains("secrets"), text);
+      assertFalse(text.contains("runtime.json"), text);
+    }
   }
 }
