@@ -1,5 +1,6 @@
 package dev.rig.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,6 +113,13 @@ class BuildEndToEndTest {
     assertEquals(
         new String(cdx, StandardCharsets.UTF_8),
         rig(cache, "sbom", "-f", spec.toString(), name, "--format", "cyclonedx").stdout());
+    Path written = dir.resolve("written/app.spdx.json");
+    rig(cache, "sbom", "-f", spec.toString(), "-o", written.toString());
+    assertArrayEquals(spdx, Files.readAllBytes(written));
+    RigRun badFormat =
+        RigRun.withCache(cache, List.of("sbom", "-f", spec.toString(), "--format", "xml"));
+    assertEquals(1, badFormat.exitCode(), badFormat.describe());
+    assertTrue(badFormat.stderr().contains("use spdx or cyclonedx"), badFormat.describe());
 
     // umoci unpacks the layout and finds the files with their modes.
     Path bundle = dir.resolve("bundle");

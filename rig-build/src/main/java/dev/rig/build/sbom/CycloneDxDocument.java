@@ -2,9 +2,7 @@ package dev.rig.build.sbom;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -112,8 +110,7 @@ final class CycloneDxDocument {
     ObjectNode dependency = root.putArray("dependencies").addObject();
     dependency.put("ref", IMAGE_REF);
     ArrayNode dependsOn = dependency.putArray("dependsOn");
-    List<String> all = new ArrayList<>(refs);
-    all.forEach(dependsOn::add);
+    refs.forEach(dependsOn::add);
     return SbomJson.bytes(root);
   }
 

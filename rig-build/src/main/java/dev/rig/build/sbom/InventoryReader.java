@@ -15,11 +15,9 @@ import dev.rig.oci.layer.LayerInput;
 import dev.rig.spec.BaseImageRef;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -35,19 +33,11 @@ import java.util.stream.Collectors;
 public final class InventoryReader {
   private static final HexFormat HEX = HexFormat.of();
   private static final String STATUS = "/var/lib/dpkg/status";
-  private static final int MAX_LINKS = 40;
 
-  /** The image's files as its layers leave them, the upper layer winning. */
-  private final Map<String, LayerEntry> files;
+  private final LayeredFiles files;
 
   private InventoryReader(List<LayerInput> layers) {
-    Map<String, LayerEntry> top = new HashMap<>();
-    for (LayerInput layer : layers) {
-      for (LayerEntry entry : layer.entries()) {
-        top.put(entry.path(), entry);
-      }
-    }
-    this.files = top;
+    this.files = LayeredFiles.of(layers);
   }
 
   /**
@@ -78,9 +68,9 @@ public final class InventoryReader {
     List<DebianPackage> debs = packages.isPresent() ? debianPackages(packages.get()) : List.of();
     Optional<Distro> distro = Optional.empty();
     if (!debs.isEmpty()) {
-      Optional<String> osRelease = text("/etc/os-release");
+      Optional<String> osRelease = files.text("/etc/os-release");
       if (osRelease.isEmpty()) {
-        osRelease = text("/usr/lib/os-release");
+        osRelease = files.text("/usr/lib/os-release");
       }
       distro = Optional.of(osRelease.map(Distro::parse).orElse(Distro.UNKNOWN_DEBIAN));
     }
@@ -135,7 +125,7 @@ public final class InventoryReader {
 
   /** Every package dpkg lists as installed, with the .deb rig.lock says it came from. */
   private List<DebianPackage> debianPackages(ImageLock lock) throws IOException {
-    Optional<String> status = text(STATUS);
+    Optional<String> status = files.text(STATUS);
     if (status.isEmpty()) {
       return List.of();
     }
@@ -162,7 +152,8 @@ public final class InventoryReader {
       }
       Optional<LockedPackage> deb = Optional.ofNullable(locked.get(name + ":" + arch));
       SpdxLicense license =
-          text("/usr/share/doc/" + name + "/copyright")
+          files
+              .text("/usr/share/doc/" + name + "/copyright")
               .map(DebianCopyright::license)
               .orElse(SpdxLicense.NOASSERTION);
       out.add(
@@ -239,74 +230,6 @@ public final class InventoryReader {
             HEX.formatHex(sha256.digest()),
             size,
             origin));
-  }
-
-  /** A file's text, following links inside the image; empty when there is none. */
-  private Optional<String> text(String path) throws IOException {
-    Optional<LayerEntry> entry = resolve(path);
-    if (entry.isEmpty() || entry.get().type() != EntryType.FILE) {
-      return Optional.empty();
-    }
-    try (InputStream in = entry.get().content().open()) {
-      return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    }
-  }
-
-  /** The entry {@code path} names, each link on the way followed inside the image. */
-  private Optional<LayerEntry> resolve(String path) {
-    String current = path;
-    for (int hops = 0; hops < MAX_LINKS; hops++) {
-      String[] parts = current.substring(1).split("/");
-      String prefix = "";
-      boolean moved = false;
-      for (int i = 0; i < parts.length; i++) {
-        prefix = prefix + "/" + parts[i];
-        LayerEntry entry = files.get(prefix);
-        if (entry == null) {
-          // A directory a layer holds only implicitly, as the parent of its entries.
-          if (i == parts.length - 1) {
-            return Optional.empty();
-          }
-          continue;
-        }
-        String rest = String.join("/", List.of(parts).subList(i + 1, parts.length));
-        if (entry.type() == EntryType.SYMLINK) {
-          String target = entry.linkTarget();
-          String dir = prefix.substring(0, prefix.lastIndexOf('/'));
-          String joined = target.startsWith("/") ? target : dir + "/" + target;
-          current = normalize(joined + (rest.isEmpty() ? "" : "/" + rest));
-          moved = true;
-          break;
-        }
-        if (entry.type() == EntryType.HARDLINK && i == parts.length - 1) {
-          return Optional.ofNullable(files.get(entry.linkTarget()));
-        }
-        if (i == parts.length - 1) {
-          return Optional.of(entry);
-        }
-      }
-      if (!moved) {
-        return Optional.empty();
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static String normalize(String path) {
-    List<String> out = new ArrayList<>();
-    for (String part : path.split("/")) {
-      if (part.isEmpty() || part.equals(".")) {
-        continue;
-      }
-      if (part.equals("..")) {
-        if (!out.isEmpty()) {
-          out.remove(out.size() - 1);
-        }
-      } else {
-        out.add(part);
-      }
-    }
-    return "/" + String.join("/", out);
   }
 
   private static byte[] sha(byte[] bytes, String algorithm) {
