@@ -162,6 +162,11 @@ class PythonEndToEndTest {
       // python3-venv only.
       Path cacheA = RigRun.sharedCache();
       Files.createDirectories(cacheA);
+      // This test's wheels and venvs, left by an earlier run, would spare the downloads it checks.
+      for (String sha : List.of(helloSha, fastSha, bigSha, small1, small2)) {
+        Files.deleteIfExists(cacheA.resolve("wheels").resolve(sha + ".whl"));
+      }
+      Exec.run(List.of("rm", "-rf", cacheA.resolve("venvs").toString())).ok();
       Path layoutA = dir.resolve("layout-a");
       long t0 = System.nanoTime();
       Exec.Result first = rig(cacheA, "build", "-f", spec.toString(), "--out", "oci:" + layoutA);
