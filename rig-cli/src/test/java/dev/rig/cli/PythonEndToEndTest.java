@@ -218,6 +218,29 @@ class PythonEndToEndTest {
       String ref = "localhost/" + name + ":latest";
       try {
         podman.run("load", "-i", archive.toString()).ok();
+        // The reference: the image's own pip installing the same wheels into a fresh venv.
+        Path wheelDir = Files.createDirectories(dir.resolve("wheels"));
+        for (BinaryTestWheel w : List.of(hello(), fastmath(), big(), small("1.0"))) {
+          Files.write(wheelDir.resolve(w.fileName()), w.bytes());
+        }
+        Exec.Result pip =
+            podman.run(
+                Duration.ofMinutes(2),
+                "run",
+                "--rm",
+                "--network",
+                "none",
+                "-v",
+                wheelDir + ":/w:ro",
+                "--entrypoint",
+                "/bin/sh",
+                ref,
+                "-c",
+                "t0=$(date +%s%N); /usr/bin/python3 -m venv /tmp/ref && /tmp/ref/bin/pip install -q"
+                    + " --no-index --no-deps /w/*.whl && echo pip-ms $(( ($(date +%s%N) - t0)"
+                    + " / 1000000 ))");
+        System.out.println(
+            "reference, venv + pip install of the same wheels: " + pip.stdout().strip());
         Exec.Result checks =
             podman.run(
                 Duration.ofMinutes(2),
