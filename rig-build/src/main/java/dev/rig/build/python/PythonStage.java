@@ -141,7 +141,7 @@ public final class PythonStage {
               }
               return new WheelLock(
                   input,
-                  new UserLock(pages(python), fetcher(python), interpreter.tags(packages))
+                  new UserLock(pages(python), fetcher(python), interpreter.target())
                       .record(python.lockFile().get(), indexes));
             });
     listener.on(
@@ -177,8 +177,7 @@ public final class PythonStage {
           new PackageIndex(
               url, credentials.forUri(url).map(c -> new Credentials(c.user(), c.password()))));
     }
-    PythonTarget target =
-        PythonTarget.of(interpreter.version(), PackageResolver.ARCHITECTURE, interpreter.glibc());
+    PythonTarget target = interpreter.target();
     Resolution resolution;
     try {
       resolution =
@@ -484,13 +483,9 @@ public final class PythonStage {
       return program + "=" + debianVersion;
     }
 
-    WheelTags tags(ImageLock packages) {
-      String minor = program.substring("python".length());
-      return new WheelTags(minor, machine(), glibc);
-    }
-
-    private static String machine() {
-      return PackageResolver.ARCHITECTURE.equals("arm64") ? "aarch64" : "x86_64";
+    /** What markers and wheel tags are evaluated against: this interpreter on the image. */
+    PythonTarget target() {
+      return PythonTarget.of(version(), PackageResolver.ARCHITECTURE, glibc);
     }
   }
 }
