@@ -17,6 +17,7 @@ import dev.rig.build.result.BuiltImage;
 import dev.rig.build.result.LayerReport;
 import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.build.sbom.ImageInventory;
+import dev.rig.build.sbom.PythonWheel;
 import dev.rig.build.sbom.InventoryReader;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.oci.cache.LayerBuilder;
@@ -177,13 +178,23 @@ public final class ImageBuilder {
       ImageSpec spec, PreparedImage prepared, ImagePlan plan, ResolvedBase base)
       throws IOException {
     boolean withPackages = spec.parts().packages() && packages.isPresent();
-    return InventoryReader.read(
-        prepared,
-        plan.layers(),
-        withPackages ? Optional.of(packages.get().lock(spec)) : Optional.empty(),
-        withPackages ? packages.get().tools(spec) : Optional.empty(),
-        base.image(),
-        InventoryReader.origin(spec.from(), base.registrySource().map(ImageReference::toString)));
+    ImageInventory inventory =
+        InventoryReader.read(
+            prepared,
+            plan.layers(),
+            withPackages ? Optional.of(packages.get().lock(spec)) : Optional.empty(),
+            withPackages ? packages.get().tools(spec) : Optional.empty(),
+            base.image(),
+            InventoryReader.origin(
+                spec.from(), base.registrySource().map(ImageReference::toString)));
+    if (!withPackages || !spec.python().enable() || python.isEmpty()) {
+      return inventory;
+    }
+    String venv = spec.python().venv();
+    return inventory.withWheels(
+        python.get().locked(spec, packages.get().lock(spec)).wheels().stream()
+            .map(w -> new PythonWheel(w.name(), w.version(), venv, Optional.of(w.sha256())))
+            .toList());
   }
 
   private ImageConfig config(ImageSpec spec, ImagePlan plan, Platform platform) {

@@ -109,6 +109,18 @@ public final class PythonStage {
 
   /** The image's locked wheels, recorded now when rig.lock has none for this input. */
   public WheelLock lock(ImageSpec spec, ImageLock packages) throws IOException {
+    return lock(spec, packages, true);
+  }
+
+  /**
+   * The wheels {@link #lock} recorded for this build, for what reads the image afterwards (the
+   * SBOM): the same lookup, without a second resolve phase in the build's report.
+   */
+  public WheelLock locked(ImageSpec spec, ImageLock packages) throws IOException {
+    return lock(spec, packages, false);
+  }
+
+  private WheelLock lock(ImageSpec spec, ImageLock packages, boolean report) throws IOException {
     PythonSpec python = spec.python();
     Interpreter interpreter = Interpreter.of(spec.name(), packages);
     List<String> requirements = Requirements.of(python);
@@ -144,6 +156,9 @@ public final class PythonStage {
                   new UserLock(pages(python), fetcher(python), interpreter.target())
                       .record(python.lockFile().get(), indexes));
             });
+    if (!report) {
+      return lock;
+    }
     listener.on(
         new BuildEvent.PhaseDone(
             spec.name(),
