@@ -63,12 +63,19 @@ class PackagesOnBaseTest {
 
   static String common() {
     // Only what the test names: no default tool sets, no CUDA, no rig-init.
-    return "    environment: { core: false, network: false, shell: false }\n"
-        + "    cuda: { enable: false }\n"
-        + "    runtime: { enable: false }\n";
+    return packagesOnly() + "    runtime: { enable: false }\n";
   }
 
-  private Path top(String from, HermeticRepo repo, String registries) throws IOException {
+  private static String packagesOnly() {
+    return "    environment: { core: false, network: false, shell: false }\n"
+        + "    cuda: { enable: false }\n";
+  }
+
+  private Path top(String from, HermeticRepo repo, String more) throws IOException {
+    return top(from, repo, common(), more);
+  }
+
+  private Path top(String from, HermeticRepo repo, String parts, String more) throws IOException {
     Path file = Files.createDirectories(dir.resolve("top-" + suffix)).resolve("rig.yaml");
     Files.writeString(
         file,
@@ -83,8 +90,8 @@ class PackagesOnBaseTest {
             + "\"\n        suites: [stable]\n        signedBy: \""
             + repo.keyring()
             + "\"\n"
-            + common()
-            + registries);
+            + parts
+            + more);
     return file;
   }
 
@@ -280,7 +287,7 @@ class PackagesOnBaseTest {
   }
 
   /** The image runs: base and added packages in one database, apt content, the file gone. */
-  private void runs(Path cache, Path spec, String image) throws IOException {
+  private String runs(Path cache, Path spec, String image) throws IOException {
     Path archive = dir.resolve(image + ".tar");
     RigRun.withCache(
             cache, List.of("build", "-f", spec.toString(), "--out", "docker-archive:" + archive))
@@ -312,6 +319,7 @@ class PackagesOnBaseTest {
       assertTrue(out.contains("apt-check-clean"), checks.describe());
       assertTrue(out.lines().anyMatch("7"::equals), checks.describe());
       assertTrue(out.contains("issue-net-gone"), checks.describe());
+      return checks.describe();
     } finally {
       podman.run("rmi", "-f", ref);
     }
