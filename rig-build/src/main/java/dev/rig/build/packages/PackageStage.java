@@ -159,9 +159,11 @@ public final class PackageStage {
               + spec.name()
               + "': its base "
               + reference
-              + " is a "
-              + (system.architecture().isEmpty() ? "(unknown)" : system.architecture())
-              + " system (its dpkg says so), and rig installs "
+              + " is built for "
+              + (system.architecture().isEmpty()
+                  ? "an unknown architecture"
+                  : system.architecture())
+              + " (the architecture of its dpkg), and rig installs "
               + PackageResolver.ARCHITECTURE
               + " packages; use the base's linux/"
               + PackageResolver.ARCHITECTURE
