@@ -200,9 +200,10 @@ public final class Rig implements AutoCloseable {
     BaseImages bases = bases(locks, selected);
     List<BuiltImage> images = new ArrayList<>();
     try {
+      PackageStage locking = packages(locks, Instant.EPOCH, bases);
       for (ImageSpec image : selected) {
-        Instant created = created(image, locks, bases);
-        PackageStage stage = packages(locks, created, bases);
+        Instant created = created(image, locking);
+        PackageStage stage = locking.at(created);
         ImageBuilder builder =
             new ImageBuilder(
                 buildSettings(created),
@@ -322,14 +323,14 @@ public final class Rig implements AutoCloseable {
    * were current and the time is still a function of the spec and rig.lock alone (resolved now when
    * the lock has no entry yet); else 1970-01-01.
    */
-  private Instant created(ImageSpec image, LockStore locks, BaseImages bases) throws IOException {
+  private Instant created(ImageSpec image, PackageStage packages) throws IOException {
     if (settings.created().isPresent()) {
       return settings.created().get();
     }
     if (!image.parts().packages()) {
       return Instant.EPOCH;
     }
-    return packages(locks, Instant.EPOCH, bases)
+    return packages
         .lock(image)
         .newestReleaseDate()
         .map(date -> Instant.ofEpochSecond(date.getEpochSecond()))

@@ -63,12 +63,19 @@ class PackagesOnBaseTest {
 
   static String common() {
     // Only what the test names: no default tool sets, no CUDA, no rig-init.
-    return "    environment: { core: false, network: false, shell: false }\n"
-        + "    cuda: { enable: false }\n"
-        + "    runtime: { enable: false }\n";
+    return packagesOnly() + "    runtime: { enable: false }\n";
   }
 
-  private Path top(String from, HermeticRepo repo, String registries) throws IOException {
+  private static String packagesOnly() {
+    return "    environment: { core: false, network: false, shell: false }\n"
+        + "    cuda: { enable: false }\n";
+  }
+
+  private Path top(String from, HermeticRepo repo, String more) throws IOException {
+    return top(from, repo, common(), more);
+  }
+
+  private Path top(String from, HermeticRepo repo, String parts, String more) throws IOException {
     Path file = Files.createDirectories(dir.resolve("top-" + suffix)).resolve("rig.yaml");
     Files.writeString(
         file,
@@ -83,8 +90,8 @@ class PackagesOnBaseTest {
             + "\"\n        suites: [stable]\n        signedBy: \""
             + repo.keyring()
             + "\"\n"
-            + common()
-            + registries);
+            + parts
+            + more);
     return file;
   }
 
@@ -132,7 +139,7 @@ class PackagesOnBaseTest {
     RigRun pushed = RigRun.withCache(cacheA, List.of("push", "-f", top.toString())).ok();
     assertTrue(
         pushed.stderr().contains("base: Debian GNU/Linux 13 (trixie), ")
-            && pushed.stderr().contains(" packages installed"),
+            && pushed.stderr().contains(" packages installed; has already apt "),
         pushed.describe());
     Matcher push = PUSHED.matcher(pushed.stdout().strip());
     assertTrue(push.matches(), pushed.describe());
@@ -181,7 +188,40 @@ class PackagesOnBaseTest {
     assertEquals(0, cut.exitCode(), cut.describe());
     assertTrue(cut.stdout().contains(digest), cut.describe());
 
-    runs(cacheB, top, "top-" + suffix);
+    runs(cacheB, top, "top-" + suffix, "true");
+  }
+
+  /**
+   * rig's runtime on the same base, added the way packages are: rig-init, tini and sshd (what the
+   * base has of their dependencies is used as it is, and the build says so) and a service of the
+   * spec's, all running.
+   */
+  @Test
+  void theRuntimeAndAServiceOnTheRigBuiltBase() throws Exception {
+    HermeticRepo repo = remover();
+    Path spec =
+        top(
+            registry.host() + "/h17/base:1",
+            repo,
+            packagesOnly()
+                + "    runtime:\n      sshd: { port: "
+                + LocalRegistry.freePort()
+                + ", listenAddress: 127.0.0.1 }\n"
+                + "      services:\n        marker:\n"
+                + "          command: [sh, -c, \"touch /tmp/service-ran; exec sleep 100000\"]\n",
+            "");
+    String out =
+        runs(
+            RigRun.sharedCache(),
+            spec,
+            "top-" + suffix,
+            // The service runs beside the command (a bounded wait: both start at once).
+            "for i in $(seq 1 50); do test -e /tmp/service-ran && echo service-ran && break;"
+                + " sleep 0.1; done");
+    // rig-init ran the command as the image's main process, under tini, with sshd.
+    assertTrue(out.contains("pkg tini") && out.contains("pkg openssh-server"), out);
+    assertTrue(out.contains("rig-init: main: exited with code 0"), out);
+    assertTrue(out.contains("service-ran"), out);
   }
 
   /**
@@ -253,7 +293,7 @@ class PackagesOnBaseTest {
             .toList();
     assertEquals(baseDigests, topDigests.subList(0, baseDigests.size()), "base layers come first");
     assertWhiteout(layoutOut, "/etc/.wh.issue.net");
-    runs(RigRun.sharedCache(), top, "top-" + suffix);
+    runs(RigRun.sharedCache(), top, "top-" + suffix, "true");
   }
 
   /** The .debs linked under their Debian names (rig's cache names them by hash). */
@@ -280,7 +320,7 @@ class PackagesOnBaseTest {
   }
 
   /** The image runs: base and added packages in one database, apt content, the file gone. */
-  private void runs(Path cache, Path spec, String image) throws IOException {
+  private String runs(Path cache, Path spec, String image, String more) throws IOException {
     Path archive = dir.resolve(image + ".tar");
     RigRun.withCache(
             cache, List.of("build", "-f", spec.toString(), "--out", "docker-archive:" + archive))
@@ -304,7 +344,8 @@ class PackagesOnBaseTest {
                   "dpkg -l | awk '/^ii/ {print \"pkg\", $2}'",
                   "apt-get check -q >/dev/null 2>&1 && echo apt-check-clean",
                   "echo '{\"a\":7}' | jq .a",
-                  "test -e /etc/issue.net && echo still-there || echo issue-net-gone"));
+                  "test -e /etc/issue.net && echo still-there || echo issue-net-gone",
+                  more));
       String out = checks.ok().stdout();
       for (String pkg : List.of("pkg base-files", "pkg dpkg", "pkg jq", "pkg base-file-remover")) {
         assertTrue(out.lines().anyMatch(pkg::equals), pkg + " missing: " + checks.describe());
@@ -312,6 +353,7 @@ class PackagesOnBaseTest {
       assertTrue(out.contains("apt-check-clean"), checks.describe());
       assertTrue(out.lines().anyMatch("7"::equals), checks.describe());
       assertTrue(out.contains("issue-net-gone"), checks.describe());
+      return checks.describe();
     } finally {
       podman.run("rmi", "-f", ref);
     }

@@ -45,7 +45,10 @@ public final class PackageStage {
 
   private final Path cacheDir;
   private final Optional<BaseImages> bases;
-  private final Map<String, Optional<OnBase>> onBase = new HashMap<>();
+
+  /** Bases read so far, by image; shared with {@link #at} copies, so each is read once. */
+  private final Map<String, Optional<OnBase>> onBase;
+
   private final RepoSources repoSources;
   private final LockStore locks;
   private final PackageInstaller installer;
@@ -73,6 +76,18 @@ public final class PackageStage {
       LockStore locks,
       BuildListener listener,
       Optional<BaseImages> bases) {
+    this(cacheDir, created, repoSources, locks, listener, bases, new HashMap<>());
+  }
+
+  private PackageStage(
+      Path cacheDir,
+      Instant created,
+      RepoSources repoSources,
+      LockStore locks,
+      BuildListener listener,
+      Optional<BaseImages> bases,
+      Map<String, Optional<OnBase>> onBase) {
+    this.onBase = onBase;
     this.cacheDir = cacheDir;
     this.bases = bases;
     this.repoSources = repoSources;
@@ -81,6 +96,14 @@ public final class PackageStage {
     this.indexes = IndexCache.in(cacheDir.resolve("indexes"));
     this.listener = listener;
     this.java = new LinkedJava(cacheDir, created, installer, locks, listener);
+  }
+
+  /**
+   * This stage with {@code created} as the image's time (the time written into installed files),
+   * the bases it has read kept.
+   */
+  public PackageStage at(Instant created) {
+    return new PackageStage(cacheDir, created, repoSources, locks, listener, bases, onBase);
   }
 
   /** The image's package layers within {@code budget} layers; empty when it has no packages. */
@@ -178,9 +201,11 @@ public final class PackageStage {
               + spec.name()
               + "': its base "
               + reference
-              + " is a "
-              + (system.architecture().isEmpty() ? "(unknown)" : system.architecture())
-              + " system (its dpkg says so), and rig installs "
+              + " is built for "
+              + (system.architecture().isEmpty()
+                  ? "an unknown architecture"
+                  : system.architecture())
+              + " (the architecture of its dpkg), and rig installs "
               + PackageResolver.ARCHITECTURE
               + " packages; use the base's linux/"
               + PackageResolver.ARCHITECTURE
