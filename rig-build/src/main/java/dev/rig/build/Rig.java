@@ -453,6 +453,7 @@ public final class Rig implements AutoCloseable {
     try {
       BaseImages bases =
           bases(locks, images.stream().map(image -> project.images().get(image.name())).toList());
+      PackageStage locking = packages(locks, Instant.EPOCH, bases);
       for (BuiltImage image : images) {
         ImageSpec spec = project.images().get(image.name());
         if (!spec.parts().packages()) {
@@ -462,7 +463,7 @@ public final class Rig implements AutoCloseable {
                   + "' installs no packages, and a VM takes its kernel, busybox and mke2fs from"
                   + " the image's distribution; add packages to it or build it with --out oci:DIR");
         }
-        Instant created = created(spec, locks, bases);
+        Instant created = created(spec, locking);
         VmPackages packages =
             new VmPackages(settings.cacheDir(), created, RepoSources.ofSystem(), locks, listener);
         new dev.rig.build.vm.VmArtifacts(packages, listener, created).write(spec, image, vm.dir());
