@@ -46,6 +46,8 @@ public final class VmArtifacts {
           "ext4",
           "virtio_net",
           "vmw_vsock_virtio_transport",
+          // Seeds the kernel's random pool at once: sshd's host keys wait for it otherwise.
+          "virtio_rng",
           "af_packet");
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,7 +83,13 @@ public final class VmArtifacts {
           Vmlinux.extract(kernel.bzImage(), spec.vm().kernelPackage() + " " + kernel.version()));
       Path tools = packages.toolRoot(spec);
       RuntimeCommand command = RuntimeCommand.of(image.image().configJson());
-      writeInitrd(work.resolve("initrd.img"), kernel, tools, command, spec.name());
+      writeInitrd(
+          work.resolve("initrd.img"),
+          kernel,
+          tools,
+          command,
+          spec.name(),
+          spec.runtime().shmMinimumMib());
       Path files = work.resolve("files");
       Files.createDirectories(files);
       LayerUnpacker.unpack(image.image().layers(), files);
@@ -148,7 +156,12 @@ public final class VmArtifacts {
   }
 
   private void writeInitrd(
-      Path file, KernelFiles kernel, Path tools, RuntimeCommand command, String hostname)
+      Path file,
+      KernelFiles kernel,
+      Path tools,
+      RuntimeCommand command,
+      String hostname,
+      int shmMiB)
       throws IOException {
     List<String> order = kernel.loadOrder(BOOT_MODULES);
     NewcArchive cpio =
@@ -165,7 +178,13 @@ public final class VmArtifacts {
             .file(
                 "init",
                 0755,
-                InitScript.of(order, command.argv(), command.env(), command.workingDir(), hostname)
+                InitScript.of(
+                        order,
+                        command.argv(),
+                        command.env(),
+                        command.workingDir(),
+                        hostname,
+                        shmMiB)
                     .getBytes(StandardCharsets.UTF_8));
     for (String module : order) {
       cpio.file("lib/modules/" + module + ".ko", 0644, kernel.module(module).orElseThrow());
