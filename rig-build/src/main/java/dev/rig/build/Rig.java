@@ -36,7 +36,7 @@ import dev.rig.build.result.LoadReport;
 import dev.rig.build.result.LockReport;
 import dev.rig.build.result.PhaseTime;
 import dev.rig.build.result.PushedImage;
-import dev.rig.build.vm.VmArtifacts;
+import dev.rig.build.vm.VmArtifactWriter;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.oci.io.TempNames;
 import dev.rig.registry.RegistryClient;
@@ -427,7 +427,7 @@ public final class Rig implements AutoCloseable {
         Instant created = created(spec, locks);
         VmPackages packages =
             new VmPackages(settings.cacheDir(), created, RepoSources.ofSystem(), locks, listener);
-        new VmArtifacts(packages, listener, created).write(spec, image, vm.dir());
+        new VmArtifactWriter(packages, listener, created).write(spec, image, vm.dir());
       }
     } finally {
       locks.save();

@@ -53,6 +53,14 @@ final class InitScript {
         "for m in " + String.join(" ", modules) + "; do",
         "  insmod /lib/modules/$m.ko 2>/dev/null || echo \"rig-vm: module $m not loaded\"",
         "done",
+        // The ACPI power button (QEMU's system_powerdown, cloud-hypervisor's power-button) and
+        // Ctrl-Alt-Del (Firecracker's SendCtrlAltDel, which the kernel then sends to PID 1 as
+        // SIGINT) both end in the same clean stop as a guest poweroff.
+        "echo 0 > /proc/sys/kernel/ctrl-alt-del",
+        "mkdir -p /etc/acpi/PWRF",
+        "printf '#!/bin/busybox sh\\nkill -" + POWEROFF_SIGNAL + " 1\\n' > /etc/acpi/PWRF/00000080",
+        "chmod 755 /etc/acpi/PWRF/00000080",
+        "acpid -c /etc/acpi 2>/dev/null",
         "root=/dev/vda; env64=; name=" + quote(hostname),
         "for word in $(cat /proc/cmdline); do",
         "  case \"$word\" in",
@@ -98,7 +106,7 @@ final class InitScript {
         "  mount -o remount,ro $r; sync",
         "  poweroff -f; reboot -f",
         "}",
-        "trap stop TERM " + POWEROFF_SIGNAL,
+        "trap stop TERM INT " + POWEROFF_SIGNAL,
         "env -i"
             + envArgs
             + " chroot $r /bin/sh -c '"

@@ -34,7 +34,7 @@ import java.util.UUID;
  * {@code rootfs.ext4} from the image's layers, and {@code vm.json}, which hypervisor launchers
  * read. The directory is assembled under a temporary name and renamed into place.
  */
-public final class VmArtifacts {
+public final class VmArtifactWriter {
   /**
    * Modules the guest needs before its root is mounted, by module name; built-in ones are skipped.
    */
@@ -48,7 +48,10 @@ public final class VmArtifacts {
           "vmw_vsock_virtio_transport",
           // Seeds the kernel's random pool at once: sshd's host keys wait for it otherwise.
           "virtio_rng",
-          "af_packet");
+          "af_packet",
+          // The power button reaches the guest as an input event that acpid reads.
+          "button",
+          "evdev");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,7 +59,7 @@ public final class VmArtifacts {
   private final BuildListener listener;
   private final Instant created;
 
-  public VmArtifacts(VmPackages packages, BuildListener listener, Instant created) {
+  public VmArtifactWriter(VmPackages packages, BuildListener listener, Instant created) {
     this.packages = packages;
     this.listener = listener;
     this.created = created;
