@@ -54,7 +54,8 @@ class ArchitectureTest {
             "dev.rig.build.packages..",
             "dev.rig.build.plan..",
             "dev.rig.build.project..",
-            "dev.rig.build.runtime..")
+            "dev.rig.build.runtime..",
+            "dev.rig.build.vm.run..")
         .because("the CLI only calls the Rig facade (docs/architecture.md)")
         .check(classes);
   }

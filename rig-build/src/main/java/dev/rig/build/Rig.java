@@ -36,7 +36,18 @@ import dev.rig.build.result.LoadReport;
 import dev.rig.build.result.LockReport;
 import dev.rig.build.result.PhaseTime;
 import dev.rig.build.result.PushedImage;
+import dev.rig.build.result.VmRunReport;
 import dev.rig.build.vm.VmArtifactWriter;
+import dev.rig.build.vm.run.Executables;
+import dev.rig.build.vm.run.GuestConfig;
+import dev.rig.build.vm.run.HostRoots;
+import dev.rig.build.vm.run.KvmProbe;
+import dev.rig.build.vm.run.LaunchFiles;
+import dev.rig.build.vm.run.LaunchOptions;
+import dev.rig.build.vm.run.LaunchPlan;
+import dev.rig.build.vm.run.PciAddress;
+import dev.rig.build.vm.run.VmArtifacts;
+import dev.rig.build.vm.run.VmLauncher;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.oci.io.TempNames;
 import dev.rig.registry.RegistryClient;
@@ -52,15 +63,19 @@ import dev.rig.spec.SpecCacheEvent;
 import dev.rig.spec.SpecException;
 import dev.rig.spec.SpecLocator;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * rig's front door: every caller (the command line, the bench, the tests) runs the pipeline through
@@ -479,6 +494,75 @@ public final class Rig implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while loading into " + runtime.kind(), e);
+    }
+  }
+
+  /**
+   * Boots a VM build (see {@link VmRunRequest}) with the best hypervisor here, the serial console
+   * on {@code console}, until the VM ends; a dry run writes the hypervisors' configuration files
+   * next to the artifacts and returns the command without starting it. A failed passthrough
+   * preflight stops a real run (its checks went to the listener); a dry run still shows the
+   * command.
+   */
+  public VmRunReport vmRun(VmRunRequest request, OutputStream console)
+      throws IOException, InterruptedException {
+    VmArtifacts vm = VmArtifacts.open(request.dir());
+    List<PciAddress> gpus = new ArrayList<>();
+    for (String gpu : request.gpus()) {
+      gpus.add(PciAddress.parse(gpu));
+    }
+    LaunchOptions options =
+        new LaunchOptions(
+            request.sshPort(),
+            request.sshKey().isPresent()
+                ? GuestConfig.withKeyFile(request.sshKey().get())
+                : GuestConfig.none(),
+            gpus,
+            request.bind(),
+            request.tapDevice(),
+            request.stopTimeout());
+    VmLauncher launcher =
+        new VmLauncher(
+            Executables.fromEnvironment(System.getenv()),
+            KvmProbe.standard(),
+            HostRoots.system(),
+            listener);
+    Path runDir = Files.createTempDirectory("rig-vm-");
+    try {
+      LaunchPlan plan = launcher.plan(vm, options, runDir);
+      List<Path> files = request.dryRun() ? LaunchFiles.write(vm) : List.of();
+      if (!request.dryRun() && !plan.preflightPassed()) {
+        throw new IOException(
+            "the GPU passthrough preflight failed (see the checks above); fix them, or pass"
+                + " --bind to bind the devices to vfio-pci");
+      }
+      OptionalInt exit =
+          request.dryRun()
+              ? OptionalInt.empty()
+              : OptionalInt.of(launcher.run(plan, console, options.stopTimeout()));
+      return new VmRunReport(
+          vm.descriptor().image(),
+          plan.choice().hypervisor().label(),
+          plan.choice().kvm(),
+          plan.argv(),
+          plan.commandLine(),
+          plan.forwardsSsh() ? plan.settings().sshPort() : 0,
+          files,
+          plan.preflightPassed(),
+          exit);
+    } finally {
+      deleteTree(runDir);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
     }
   }
 

@@ -58,6 +58,25 @@ final class CommandSession implements AutoCloseable {
     return new CommandSession(command.commandLine().getOut(), err, Rig.open(settings), live);
   }
 
+  /**
+   * A session whose progress is always plain lines, never a live status line: for a command whose
+   * own output (a VM's serial console) runs on the same terminal.
+   */
+  static CommandSession openLines(CommandSpec command, ProjectOptions project) {
+    PrintWriter err = command.commandLine().getErr();
+    BuildListener listener =
+        project.quiet ? warningsOnly(Progress.to(err)) : Progress.to(err, project.verbose);
+    RigSettings settings =
+        new RigSettings(
+            project.cacheDir(),
+            project.compression,
+            SourceDateEpoch.fromEnvironment(),
+            RegistryAccess.defaults(),
+            listener);
+    return new CommandSession(
+        command.commandLine().getOut(), err, Rig.open(settings), Optional.empty());
+  }
+
   /** A quiet run still shows what went wrong on the way (retries, fallbacks). */
   private static BuildListener warningsOnly(BuildListener to) {
     return event -> {

@@ -30,6 +30,7 @@ public final class Main {
     commands.put("lock", LockCommand.class);
     commands.put("update", UpdateCommand.class);
     commands.put("cache", CacheCommand.class);
+    commands.put("vm", VmCommand.class);
     commands.put("options", OptionsCommand.class);
     commands.put("init", InitCommand.class);
     commands.put("cds-training", CdsTrainingCommand.class);

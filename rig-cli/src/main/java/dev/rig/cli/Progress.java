@@ -114,6 +114,20 @@ final class Progress implements BuildListener {
       }
     } else if (event instanceof BuildEvent.Notice notice) {
       err.printf("%s: %s%n", notice.scope(), notice.text());
+    } else if (event instanceof BuildEvent.VmHypervisorChosen chosen) {
+      err.printf(
+          "%s: booting with %s%n",
+          chosen.image(), chosen.hypervisor() + (chosen.kvm() ? " and KVM" : " without KVM (TCG)"));
+      for (String reason : chosen.reasons()) {
+        err.printf("%s:   %s%n", chosen.image(), reason);
+      }
+    } else if (event instanceof BuildEvent.VmPreflightChecked check) {
+      err.printf(
+          "%s: %-4s %s: %s%n",
+          check.image(), check.passed() ? "ok" : "FAIL", check.subject(), check.detail());
+      for (String fix : check.fix()) {
+        err.printf("%s:        %s%n", check.image(), fix);
+      }
     }
     err.flush();
   }

@@ -32,6 +32,7 @@ class CommandLineTest {
             "lock",
             "update",
             "cache",
+            "vm",
             "options",
             "init",
             "cds-training",
@@ -49,9 +50,9 @@ class CommandLineTest {
     assertEquals(
         List.of("push"), List.copyOf(Main.commandLine("push", "--help").getSubcommands().keySet()));
     // help lists every command; a mistyped name gets picocli's suggestions from all of them.
-    assertEquals(11, Main.commandLine("help").getSubcommands().size());
-    assertEquals(11, Main.commandLine("pusj").getSubcommands().size());
-    assertEquals(11, Main.commandLine("--version").getSubcommands().size());
+    assertEquals(12, Main.commandLine("help").getSubcommands().size());
+    assertEquals(12, Main.commandLine("pusj").getSubcommands().size());
+    assertEquals(12, Main.commandLine("--version").getSubcommands().size());
     RigRun help = RigRun.of(List.of("push", "--help")).ok();
     assertTrue(help.stdout().startsWith("Usage: rig push"), help.describe());
     RigRun mistyped = RigRun.of(List.of("pusj"));

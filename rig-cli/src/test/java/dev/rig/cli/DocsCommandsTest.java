@@ -100,7 +100,8 @@ class DocsCommandsTest {
           "markets/kubernetes.md",
           "markets/lambda-and-bare-metal.md",
           "markets/runpod.md",
-          "markets/vastai.md");
+          "markets/vastai.md",
+          "vm.md");
 
   static final String AMENDS = "amends \"modulepath:/rig/Project.pkl\"";
 
@@ -161,14 +162,36 @@ class DocsCommandsTest {
               "through kubectl port-forward; the same login is run on the docker page"),
           Map.entry(
               "markets/lambda-and-bare-metal.md: ssh ubuntu@INSTANCE-IP",
-              "a rented cloud VM; the docker run that follows is run here with podman"));
+              "a rented cloud VM; the docker run that follows is run here with podman"),
+          Map.entry(
+              "vm.md: ssh -p PORT root@127.0.0.1",
+              "PORT is what rig vm run prints; VmRunEndToEndTest connects to the forward"),
+          Map.entry(
+              "vm.md: sudo update-grub && sudo reboot",
+              "reboots a bare-metal host with the IOMMU on; none here"),
+          Map.entry(
+              "vm.md: ls /sys/kernel/iommu_groups",
+              "empty here (no IOMMU); VfioPreflightTest reads a fake tree"),
+          Map.entry("vm.md: sudo modprobe vfio-pci", "binds host devices; no GPU here to bind"),
+          Map.entry(
+              "vm.md: echo vfio-pci | sudo tee"
+                  + " /sys/bus/pci/devices/0000:65:00.0/driver_override",
+              "needs a GPU on the host; VfioPreflightTest checks --bind writes this"),
+          Map.entry(
+              "vm.md: echo 0000:65:00.0 | sudo tee"
+                  + " /sys/bus/pci/devices/0000:65:00.0/driver/unbind",
+              "needs a GPU on the host; VfioPreflightTest checks --bind writes this"),
+          Map.entry(
+              "vm.md: echo 0000:65:00.0 | sudo tee /sys/bus/pci/drivers_probe",
+              "needs a GPU on the host; VfioPreflightTest checks --bind writes this"));
 
   /** Unlabelled blocks, by their first line's start → how they are checked. */
   static final Map<String, String> TEXT_BLOCKS =
       Map.of(
           "rig-init: market: ", "run: the container prints this line given the market's variables",
           "ENTRYPOINT ", "run: the built image's entrypoint is this",
-          "Rig.load(spec file)", "not run: the pipeline diagram");
+          "Rig.load(spec file)", "not run: the pipeline diagram",
+          "rig.env=<base64", "not run: the kernel parameter's form (CommandLinesTest decodes it)");
 
   @TempDir Path dir;
 

@@ -2,6 +2,7 @@ package dev.rig.build.event;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** Progress of a build, reported to a {@link BuildListener}; the CLI renders these. */
 public sealed interface BuildEvent {
@@ -110,4 +111,27 @@ public sealed interface BuildEvent {
    * cache gc} keeps it while the image is among the recently built. Nothing to render.
    */
   record CacheUsed(String scope, Path entry) implements BuildEvent {}
+
+  /**
+   * {@code rig vm run} chose how to boot image {@code image}: the hypervisor, whether with KVM, and
+   * why ({@code reasons}, in the order they were decided).
+   */
+  record VmHypervisorChosen(String image, String hypervisor, boolean kvm, List<String> reasons)
+      implements BuildEvent {
+    public VmHypervisorChosen {
+      reasons = List.copyOf(reasons);
+    }
+  }
+
+  /**
+   * One check of the GPU passthrough preflight: {@code subject} ("IOMMU", "driver of
+   * 0000:65:00.0"), whether it passed, what was found, and the commands that fix it.
+   */
+  record VmPreflightChecked(
+      String image, String subject, boolean passed, String detail, List<String> fix)
+      implements BuildEvent {
+    public VmPreflightChecked {
+      fix = List.copyOf(fix);
+    }
+  }
 }

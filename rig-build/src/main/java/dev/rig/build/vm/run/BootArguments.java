@@ -1,0 +1,57 @@
+package dev.rig.build.vm.run;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The kernel command line a hypervisor passes: the console and root device each hypervisor needs,
+ * then what the image's vm.json adds (which wins, coming later), then the guest's settings.
+ */
+final class BootArguments {
+  private BootArguments() {}
+
+  /**
+   * Under TCG the guest's clock calibration against the emulated timers fails when the host is busy
+   * (seen here: the boot stops after "Marking TSC unstable"); telling the kernel the TSC's rate and
+   * the delay loop's speed skips that calibration. Harmless with KVM, but only needed without it.
+   */
+  static final List<String> EMULATED_CPU =
+      List.of("tsc_early_khz=2000000", "lpj=8000000", "no_timer_check");
+
+  static String of(Hypervisor hypervisor, VmDescriptor vm, GuestConfig guest) {
+    return of(hypervisor, vm, guest, true);
+  }
+
+  static String of(Hypervisor hypervisor, VmDescriptor vm, GuestConfig guest, boolean kvm) {
+    List<String> words = new ArrayList<>();
+    String image = vm.kernelCmdline().strip();
+    if (!image.contains("console=")) {
+      words.add("console=ttyS0");
+    }
+    // Firecracker adds root= itself for the drive marked is_root_device.
+    if (hypervisor != Hypervisor.FIRECRACKER && !image.contains("root=")) {
+      words.add("root=" + vm.rootDevice());
+      words.add("rw");
+    }
+    if (hypervisor == Hypervisor.FIRECRACKER) {
+      // Firecracker's documented guest arguments: reboot through the keyboard controller ends the
+      // VMM; it has no PCI bus.
+      words.add("reboot=k");
+      words.add("pci=off");
+    }
+    // A kernel that panics powers off at once instead of hanging the run.
+    if (!image.contains("panic=")) {
+      words.add("panic=-1");
+    }
+    if (!kvm) {
+      words.addAll(EMULATED_CPU);
+    }
+    if (!image.isEmpty()) {
+      words.add(image);
+    }
+    if (!guest.isEmpty()) {
+      words.add(guest.kernelParameter());
+    }
+    return String.join(" ", words);
+  }
+}

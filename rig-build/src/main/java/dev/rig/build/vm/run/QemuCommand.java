@@ -1,0 +1,55 @@
+package dev.rig.build.vm.run;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * QEMU's command line for a rig VM. Without PCI devices it uses the {@code microvm} machine
+ * (virtio-mmio, no firmware to run, the fastest boot); passing GPUs through needs PCI, so then
+ * {@code q35}. The network is user-mode with {@code restrict=on}: the guest reaches nothing
+ * outside, and only SSH is forwarded, from 127.0.0.1. The root disk is opened with {@code
+ * snapshot=on}: the built disk is never changed by a run, as a container's image is not. The serial
+ * console is on stdio and a QMP socket lets rig ask the guest to power off.
+ */
+final class QemuCommand {
+  private QemuCommand() {}
+
+  static List<String> argv(Path qemu, boolean kvm, VmArtifacts vm, LaunchSettings settings) {
+    VmDescriptor descriptor = vm.descriptor();
+    boolean pci = !settings.gpus().isEmpty();
+    String bus = pci ? "pci" : "device";
+    List<String> argv = new ArrayList<>();
+    argv.add(qemu.toString());
+    argv.addAll(List.of("-M", pci ? "q35" : "microvm"));
+    argv.addAll(List.of("-accel", kvm ? "kvm" : "tcg"));
+    if (kvm) {
+      argv.addAll(List.of("-cpu", KvmProbe.CPU));
+    }
+    argv.addAll(List.of("-smp", Integer.toString(descriptor.vcpus())));
+    argv.addAll(List.of("-m", descriptor.memoryMiB() + "M"));
+    argv.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
+    argv.addAll(List.of("-kernel", vm.bzImage().toString()));
+    argv.addAll(List.of("-initrd", vm.initrd().toString()));
+    argv.addAll(
+        List.of("-append", BootArguments.of(Hypervisor.QEMU, descriptor, settings.guest(), kvm)));
+    argv.addAll(
+        List.of(
+            "-drive",
+            "id=root,file=" + vm.rootfs() + ",format=raw,if=none,snapshot=on",
+            "-device",
+            "virtio-blk-" + bus + ",drive=root"));
+    argv.addAll(
+        List.of(
+            "-netdev",
+            "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:" + settings.sshPort() + "-:22",
+            "-device",
+            "virtio-net-" + bus + ",netdev=net0"));
+    for (PciAddress gpu : settings.gpus()) {
+      argv.addAll(List.of("-device", "vfio-pci,host=" + gpu));
+    }
+    argv.addAll(List.of("-serial", "stdio"));
+    argv.addAll(List.of("-qmp", "unix:" + settings.controlSocket() + ",server=on,wait=off"));
+    return List.copyOf(argv);
+  }
+}
