@@ -432,6 +432,15 @@ public final class Rig implements AutoCloseable {
     try {
       for (BuiltImage image : images) {
         ImageSpec spec = project.images().get(image.name());
+        if (spec.vm().nvidiaDriver()) {
+          throw new SpecException(
+              project.file(),
+              SpecLocator.line(project.file(), List.of(image.name(), "nvidiaDriver")),
+              "images[\"" + image.name() + "\"].vm.gpu.nvidiaDriver",
+              "the guest NVIDIA kernel module is not built yet, and a VM without it cannot use a"
+                  + " passed-through GPU",
+              "set it to false to build the VM without a GPU driver");
+        }
         if (!spec.parts().packages()) {
           throw new IllegalArgumentException(
               "image '"
