@@ -158,14 +158,7 @@ final class VmRunCommand implements Callable<Integer> {
     List<BuiltImage> images = rig.build(spec, List.of(name), project.locked);
     Path target =
         out != null ? out : spec.file().toAbsolutePath().getParent().resolve(".rig").resolve("vm");
-    OutputTarget vm;
-    try {
-      vm = OutputTarget.parse("vm:" + target, Path.of(""));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "this rig cannot write VM builds yet (" + e.getMessage() + "); boot one with --dir", e);
-    }
-    rig.export(images, vm);
+    rig.export(spec, images, new OutputTarget.VmDirectory(target), project.locked);
     return target.resolve(name);
   }
 }

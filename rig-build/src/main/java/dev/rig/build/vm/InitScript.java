@@ -27,21 +27,24 @@ final class InitScript {
    * @param modules module names in load order (files /lib/modules/NAME.ko)
    * @param command the image's entrypoint and cmd
    * @param env the image's environment
+   * @param shmMiB the size of /dev/shm (a limit, not an allocation); 0 leaves the kernel's default
    */
   static String of(
       List<String> modules,
       List<String> command,
       Map<String, String> env,
       String workingDir,
-      String hostname) {
-    StringBuilder envArgs = new StringBuilder();
+      String hostname,
+      int shmMiB) {
+    // tini is not PID 1 here: as a subreaper it still reaps the orphans of the services.
+    StringBuilder envArgs = new StringBuilder(" TINI_SUBREAPER=1");
     env.forEach((k, v) -> envArgs.append(' ').append(quote(k + "=" + v)));
     StringBuilder commandArgs = new StringBuilder();
     command.forEach(word -> commandArgs.append(' ').append(quote(word)));
     return String.join(
         "\n",
         "#!/bin/busybox sh",
-        "# rig microVM init (PID 1): see rig's docs/vm.md.",
+        "# rig microVM init (PID 1): see docs/vm-artifacts.md.",
         "/bin/busybox --install -s /bin",
         "export PATH=/bin",
         "mount -t proc proc /proc",
@@ -50,6 +53,15 @@ final class InitScript {
         "for m in " + String.join(" ", modules) + "; do",
         "  insmod /lib/modules/$m.ko 2>/dev/null || echo \"rig-vm: module $m not loaded\"",
         "done",
+        // The ACPI power button (QEMU's system_powerdown, cloud-hypervisor's power-button) and
+        // Ctrl-Alt-Del (Firecracker's SendCtrlAltDel, which the kernel then sends to PID 1 as
+        // SIGINT) both end in the same clean stop as a guest poweroff.
+        "echo 0 > /proc/sys/kernel/ctrl-alt-del",
+        "mkdir -p /etc/acpi/PWRF",
+        "printf '#!/bin/busybox sh\\nkill -" + POWEROFF_SIGNAL + " 1\\n' > /etc/acpi/PWRF/00000080",
+        "chmod 755 /etc/acpi/PWRF/00000080",
+        "mkdir -p /var/log /var/run",
+        "acpid -c /etc/acpi -l /var/log/acpid.log",
         "root=/dev/vda; env64=; name=" + quote(hostname),
         "for word in $(cat /proc/cmdline); do",
         "  case \"$word\" in",
@@ -70,7 +82,9 @@ final class InitScript {
         "mount --move /dev $r/dev",
         "mkdir -p $r/dev/pts $r/dev/shm",
         "mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts $r/dev/pts",
-        "mount -t tmpfs -o mode=1777,nosuid,nodev shm $r/dev/shm",
+        "mount -t tmpfs -o mode=1777,nosuid,nodev"
+            + (shmMiB > 0 ? ",size=" + shmMiB + "m" : "")
+            + " shm $r/dev/shm",
         "mount -t tmpfs -o mode=0755,nosuid,nodev run $r/run",
         "mount -t tmpfs -o mode=1777,nosuid,nodev tmp $r/tmp",
         "hostname \"$name\"",
@@ -93,7 +107,7 @@ final class InitScript {
         "  mount -o remount,ro $r; sync",
         "  poweroff -f; reboot -f",
         "}",
-        "trap stop TERM " + POWEROFF_SIGNAL,
+        "trap stop TERM INT " + POWEROFF_SIGNAL,
         "env -i"
             + envArgs
             + " chroot $r /bin/sh -c '"

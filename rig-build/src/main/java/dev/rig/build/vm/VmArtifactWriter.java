@@ -34,7 +34,7 @@ import java.util.UUID;
  * {@code rootfs.ext4} from the image's layers, and {@code vm.json}, which hypervisor launchers
  * read. The directory is assembled under a temporary name and renamed into place.
  */
-public final class VmArtifacts {
+public final class VmArtifactWriter {
   /**
    * Modules the guest needs before its root is mounted, by module name; built-in ones are skipped.
    */
@@ -46,7 +46,12 @@ public final class VmArtifacts {
           "ext4",
           "virtio_net",
           "vmw_vsock_virtio_transport",
-          "af_packet");
+          // Seeds the kernel's random pool at once: sshd's host keys wait for it otherwise.
+          "virtio_rng",
+          "af_packet",
+          // The power button reaches the guest as an input event that acpid reads.
+          "button",
+          "evdev");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,7 +59,7 @@ public final class VmArtifacts {
   private final BuildListener listener;
   private final Instant created;
 
-  public VmArtifacts(VmPackages packages, BuildListener listener, Instant created) {
+  public VmArtifactWriter(VmPackages packages, BuildListener listener, Instant created) {
     this.packages = packages;
     this.listener = listener;
     this.created = created;
@@ -81,7 +86,13 @@ public final class VmArtifacts {
           Vmlinux.extract(kernel.bzImage(), spec.vm().kernelPackage() + " " + kernel.version()));
       Path tools = packages.toolRoot(spec);
       RuntimeCommand command = RuntimeCommand.of(image.image().configJson());
-      writeInitrd(work.resolve("initrd.img"), kernel, tools, command, spec.name());
+      writeInitrd(
+          work.resolve("initrd.img"),
+          kernel,
+          tools,
+          command,
+          spec.name(),
+          spec.runtime().shmMinimumMib());
       Path files = work.resolve("files");
       Files.createDirectories(files);
       LayerUnpacker.unpack(image.image().layers(), files);
@@ -148,7 +159,12 @@ public final class VmArtifacts {
   }
 
   private void writeInitrd(
-      Path file, KernelFiles kernel, Path tools, RuntimeCommand command, String hostname)
+      Path file,
+      KernelFiles kernel,
+      Path tools,
+      RuntimeCommand command,
+      String hostname,
+      int shmMiB)
       throws IOException {
     List<String> order = kernel.loadOrder(BOOT_MODULES);
     NewcArchive cpio =
@@ -165,7 +181,13 @@ public final class VmArtifacts {
             .file(
                 "init",
                 0755,
-                InitScript.of(order, command.argv(), command.env(), command.workingDir(), hostname)
+                InitScript.of(
+                        order,
+                        command.argv(),
+                        command.env(),
+                        command.workingDir(),
+                        hostname,
+                        shmMiB)
                     .getBytes(StandardCharsets.UTF_8));
     for (String module : order) {
       cpio.file("lib/modules/" + module + ".ko", 0644, kernel.module(module).orElseThrow());
