@@ -51,19 +51,59 @@ class PythonEndToEndTest {
         .consoleScript("hello-rig", "hello_rig:main");
   }
 
-  /** A wheel with a platform tag whose module calls a native library built here by gcc. */
+  /**
+   * A wheel with a real CPython extension module, built here by gcc against the host's Python
+   * headers with the limited API, so the one binary imports in the image's newer Python (abi3).
+   */
   private BinaryTestWheel fastmath() throws IOException {
     Path source = dir.resolve("fast.c");
-    Files.writeString(source, "int fast_add(int a, int b) { return a + b; }\n");
-    Path library = dir.resolve("libfast.so");
-    Exec.run(List.of("gcc", "-shared", "-fPIC", "-o", library.toString(), source.toString())).ok();
-    return BinaryTestWheel.tagged("fastmath", "1.0", "cp313-cp313-manylinux_2_17_x86_64")
-        .file("fastmath/libfast.so", Files.readAllBytes(library))
-        .file(
-            "fastmath/__init__.py",
-            "import ctypes, os\n"
-                + "_lib = ctypes.CDLL(os.path.join(os.path.dirname(__file__), 'libfast.so'))\n"
-                + "def add(a, b):\n    return _lib.fast_add(a, b)\n");
+    Files.writeString(
+        source,
+        String.join(
+            "\n",
+            "#define Py_LIMITED_API 0x03080000",
+            "#include <Python.h>",
+            "static PyObject *add(PyObject *self, PyObject *args) {",
+            "  long a, b;",
+            "  if (!PyArg_ParseTuple(args, \"ll\", &a, &b)) return NULL;",
+            "  return PyLong_FromLong(a + b);",
+            "}",
+            "static PyMethodDef methods[] = {",
+            "  {\"add\", add, METH_VARARGS, \"Adds two integers.\"}, {NULL, NULL, 0, NULL}};",
+            "static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, \"_fast\", NULL, -1,"
+                + " methods};",
+            "PyMODINIT_FUNC PyInit__fast(void) { return PyModule_Create(&module); }",
+            ""));
+    Path library = dir.resolve("_fast.abi3.so");
+    Exec.run(
+            List.of(
+                "gcc",
+                "-shared",
+                "-fPIC",
+                "-O2",
+                "-I" + pythonHeaders(),
+                "-o",
+                library.toString(),
+                source.toString()))
+        .ok();
+    return BinaryTestWheel.tagged("fastmath", "1.0", "cp38-abi3-manylinux_2_17_x86_64")
+        .file("fastmath/_fast.abi3.so", Files.readAllBytes(library))
+        .file("fastmath/__init__.py", "from fastmath._fast import add\n");
+  }
+
+  /** The host's CPython headers (Debian's python3-dev), for the extension module above. */
+  private static String pythonHeaders() {
+    Exec.Result include =
+        Exec.run(
+            List.of(
+                "/usr/bin/python3",
+                "-c",
+                "import sysconfig; print(sysconfig.get_path('include'))"));
+    String path = include.ok().stdout().strip();
+    assertTrue(
+        Files.isRegularFile(Path.of(path, "Python.h")),
+        "no Python.h in " + path + ": install python3-dev (scripts/setup lists it)");
+    return path;
   }
 
   /** Larger than the large-wheel threshold once unpacked: it gets a layer of its own. */
@@ -138,7 +178,9 @@ class PythonEndToEndTest {
     Tools.require("bwrap", "bubblewrap");
     Tools.require("gcc", "gcc");
     Tools.require("ssh", "openssh-client");
-    try (AuthWheelIndex index = AuthWheelIndex.start()) {
+    try (AuthWheelIndex index = AuthWheelIndex.start();
+        LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"))) {
+      String repo = registry.host() + "/py/" + name;
       index.requireBasic("builder", TOKEN);
       String helloSha = index.add(hello());
       String fastSha = index.add(fastmath());
@@ -320,6 +362,11 @@ class PythonEndToEndTest {
       assertFalse(Files.exists(cacheC.resolve("wheels").resolve(small1 + ".whl")));
       index.add(small("1.0"));
 
+      // The image as it is now goes to a registry, so the re-push below can be counted.
+      JsonNode firstPush =
+          pushed(rig(cacheA, "push", "-f", spec.toString(), "--to", repo + ":1", "--json"));
+      assertTrue(firstPush.path("blobsUploaded").asInt() > 2, firstPush.toString());
+
       // A small requirement changes, now as requirements rig's resolver locks: with --locked the
       // stale lock is refused; without, the large wheel's layer keeps its digest.
       spec(index, "requirements: [hello-rig==1.0, fastmath, bigmodel, \"smallutil>=2\"]", sshPort);
@@ -351,6 +398,12 @@ class PythonEndToEndTest {
       long kept = before.stream().filter(d -> after.contains(d.digest().toString())).count();
       System.out.printf("changing smallutil kept %d of %d layers%n", kept, before.size());
       assertEquals(before.size() - 1, kept, "only the small wheels' layer changes");
+      // The re-push uploads that one layer and the config; every other layer is already there.
+      JsonNode rePush =
+          pushed(rig(cacheA, "push", "-f", spec.toString(), "--to", repo + ":2", "--json"));
+      System.out.printf("re-push after changing smallutil: %s%n", rePush);
+      assertEquals(2, rePush.path("blobsUploaded").asInt(), rePush.toString());
+      assertEquals(before.size() - 1, rePush.path("blobsSkipped").asInt(), rePush.toString());
 
       // A lock without hashes is refused, with the commands that write a full one.
       Files.writeString(dir.resolve("requirements.lock"), "smallutil==2.0\n");
@@ -361,6 +414,14 @@ class PythonEndToEndTest {
       assertTrue(unhashed.stderr().contains("has no --hash"), unhashed.describe());
       assertTrue(unhashed.stderr().contains("pip-compile --generate-hashes"), unhashed.describe());
     }
+  }
+
+  /** The one image a {@code rig push --json} pushed. */
+  private static JsonNode pushed(Exec.Result push) throws IOException {
+    assertEquals(0, push.exitCode(), push.describe());
+    JsonNode images = new ObjectMapper().readTree(push.stdout()).path("pushed");
+    assertEquals(1, images.size(), push.describe());
+    return images.get(0);
   }
 
   private static void copyLinked(Path from, Path to) throws IOException {
