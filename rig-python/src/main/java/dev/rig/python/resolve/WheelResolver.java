@@ -21,10 +21,11 @@ import java.util.TreeSet;
 /**
  * Turns requirement strings into one wheel per project for a {@link PythonTarget}: markers
  * evaluated for the target, only wheels whose tags and Requires-Python fit, newest version first,
- * yanked files and pre-releases avoided as pip avoids them, extras followed, and a depth-first
- * search that backtracks when a choice leads to a clash. The search picks names in the order pip
- * prefers them (exact pins first, then by depth, then in the order they were asked for), so that
- * where several answers exist it lands on the one pip gives.
+ * yanked files and pre-releases avoided as pip avoids them, extras followed, and a search that
+ * backtracks when a choice leads to a clash ({@link PipOrderSearch}: pip's own order of pins and
+ * backtracks, so that where several answers exist rig lands on the one pip gives). The answer lists
+ * every wheel with its URL, size and SHA-256 (from the index page, else measured by downloading it)
+ * and what pulled it in.
  */
 public final class WheelResolver {
   /** More rounds than any real set of requirements needs; beyond it rig gives up. */
