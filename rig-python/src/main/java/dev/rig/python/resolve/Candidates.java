@@ -132,6 +132,10 @@ final class Candidates {
     return Optional.ofNullable(whyNone.get(name));
   }
 
+  String pythonVersion() {
+    return target.pythonFullVersion();
+  }
+
   boolean pythonFits(String requiresPython) {
     try {
       return SpecifierSet.parse(requiresPython).contains(python, true);
