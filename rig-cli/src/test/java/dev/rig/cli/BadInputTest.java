@@ -184,7 +184,8 @@ class BadInputTest {
             List.of("build", "-f", writeGood().toString(), "--out", "tarball:x.tar"));
     assertEquals(1, run.exitCode(), run.describe());
     assertTrue(
-        run.stderr().contains("oci:DIR, oci-archive:FILE or docker-archive:FILE"), run.stderr());
+        run.stderr().contains("oci:DIR, oci-archive:FILE, docker-archive:FILE or vm:DIR"),
+        run.stderr());
   }
 
   private Path writeGood() throws IOException {

@@ -53,9 +53,9 @@ class CommandLineTest {
     assertEquals(
         List.of("push"), List.copyOf(Main.commandLine("push", "--help").getSubcommands().keySet()));
     // help lists every command; a mistyped name gets picocli's suggestions from all of them.
-    assertEquals(14, Main.commandLine("help").getSubcommands().size());
-    assertEquals(14, Main.commandLine("pusj").getSubcommands().size());
-    assertEquals(14, Main.commandLine("--version").getSubcommands().size());
+    assertEquals(15, Main.commandLine("help").getSubcommands().size());
+    assertEquals(15, Main.commandLine("pusj").getSubcommands().size());
+    assertEquals(15, Main.commandLine("--version").getSubcommands().size());
     RigRun help = RigRun.of(List.of("push", "--help")).ok();
     assertTrue(help.stdout().startsWith("Usage: rig push"), help.describe());
     RigRun mistyped = RigRun.of(List.of("pusj"));

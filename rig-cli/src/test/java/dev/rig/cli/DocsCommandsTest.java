@@ -103,7 +103,8 @@ class DocsCommandsTest {
           "markets/lambda-and-bare-metal.md",
           "markets/runpod.md",
           "markets/vastai.md",
-          "vm.md");
+          "vm.md",
+          "vm-artifacts.md");
 
   static final String AMENDS = "amends \"modulepath:/rig/Project.pkl\"";
 

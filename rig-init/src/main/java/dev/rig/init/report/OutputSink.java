@@ -16,12 +16,18 @@ public final class OutputSink {
     this.out = out;
   }
 
-  /** Writes {@code prefix + bytes[off, off+len) + '\n'} as one unit. */
+  /**
+   * Writes {@code prefix + bytes[off, off+len) + '\n'} as one unit: one array in one write, since
+   * the main program writes to the same file descriptor directly (it inherits it), and the lock
+   * does not hold it off; three writes let its output land between a line and its newline.
+   */
   public synchronized void line(byte[] prefix, byte[] bytes, int off, int len) {
+    byte[] whole = new byte[prefix.length + len + 1];
+    System.arraycopy(prefix, 0, whole, 0, prefix.length);
+    System.arraycopy(bytes, off, whole, prefix.length, len);
+    whole[whole.length - 1] = '\n';
     try {
-      out.write(prefix);
-      out.write(bytes, off, len);
-      out.write('\n');
+      out.write(whole);
       out.flush();
     } catch (IOException e) {
       // Nobody to tell when stdout is gone; a broken log must not take services down.
