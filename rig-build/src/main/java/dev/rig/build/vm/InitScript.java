@@ -91,8 +91,9 @@ final class InitScript {
         "ip link set lo up",
         "if [ -e /sys/class/net/eth0 ]; then",
         "  ip link set eth0 up",
+        // The guest's own address on QEMU's user-mode network, where hostfwd delivers the forwarded
+        // loopback port; no default route: the guest reaches nothing off that virtual link.
         "  ip addr add 10.0.2.15/24 dev eth0",
-        "  ip route add default via 10.0.2.2",
         "fi",
         "umask 077",
         "echo \"$env64\" | base64 -d > $r/run/rig-vm.env 2>/dev/null",
