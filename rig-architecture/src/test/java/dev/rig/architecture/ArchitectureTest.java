@@ -51,6 +51,7 @@ class ArchitectureTest {
             "dev.rig.build.home..",
             "dev.rig.build.image..",
             "dev.rig.build.lock..",
+            "dev.rig.build.memo..",
             "dev.rig.build.packages..",
             "dev.rig.build.plan..",
             "dev.rig.build.project..",

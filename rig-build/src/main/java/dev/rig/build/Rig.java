@@ -22,6 +22,10 @@ import dev.rig.build.load.ImageLoader;
 import dev.rig.build.lock.ImageLock;
 import dev.rig.build.lock.LockStore;
 import dev.rig.build.lock.LockedPackage;
+import dev.rig.build.memo.BuildMemo;
+import dev.rig.build.memo.LayoutCheck;
+import dev.rig.build.memo.MemoEntry;
+import dev.rig.build.memo.MemoKey;
 import dev.rig.build.output.ImageExporter;
 import dev.rig.build.output.OutputTarget;
 import dev.rig.build.packages.PackageNotFoundException;
@@ -38,6 +42,7 @@ import dev.rig.build.result.LockReport;
 import dev.rig.build.result.PhaseTime;
 import dev.rig.build.result.PushedImage;
 import dev.rig.build.result.SignedImage;
+import dev.rig.build.result.UpToDateImage;
 import dev.rig.build.result.VerifyReport;
 import dev.rig.build.result.VmRunReport;
 import dev.rig.build.sbom.SbomFormat;
@@ -60,6 +65,7 @@ import dev.rig.build.vm.run.VmArtifacts;
 import dev.rig.build.vm.run.VmLauncher;
 import dev.rig.oci.cache.BlobCache;
 import dev.rig.oci.digest.Digest;
+import dev.rig.oci.image.ImageLayer;
 import dev.rig.oci.io.TempNames;
 import dev.rig.registry.RegistryClient;
 import dev.rig.registry.http.ClientStopper;
@@ -83,7 +89,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -107,6 +115,16 @@ public final class Rig implements AutoCloseable {
   private final RegistryConnections registries;
   private final ReportedUse reportedUse = new ReportedUse();
   private Optional<CacheLock.Lease> cacheLease = Optional.empty();
+  private Optional<BuildMemo> memo = Optional.empty();
+
+  /**
+   * The memo inputs (all but rig.lock) each image had when its build started, by name: stored once
+   * its output is written, under the lock as the build left it, and only if the inputs are still
+   * the same then (a file edited during the build must not be remembered as what was built).
+   */
+  private final Map<String, Pending> pendingMemos = new HashMap<>();
+
+  private record Pending(ImageSpec spec, Path lockFile, String inputs) {}
 
   private Rig(RigSettings settings) {
     this.settings = settings;
@@ -203,6 +221,7 @@ public final class Rig implements AutoCloseable {
     try {
       PackageStage locking = packages(locks, Instant.EPOCH, bases);
       for (ImageSpec image : selected) {
+        rememberKey(project, image);
         Instant created = created(image, locking);
         PackageStage stage = locking.at(created);
         ImageBuilder builder =
@@ -224,6 +243,118 @@ public final class Rig implements AutoCloseable {
     }
     warnIfDiskLow();
     return images;
+  }
+
+  /**
+   * The named images (all when {@code names} is empty) when {@code target} already holds each one
+   * exactly as building it now would make it; empty when any of them must be built. Decided by the
+   * build memo: a key over each image's inputs (its spec as loaded, rig.lock, the content of every
+   * host path it names, the settings, rig's own code) names what an earlier build with the same key
+   * made, and the output must still hold that manifest, every blob at its size and the SBOMs. Only
+   * OCI layouts are checked (an archive is rewritten whole anyway). Nothing is resolved, installed
+   * or layered; each image found gets an {@link BuildEvent.ImageUpToDate}.
+   */
+  public Optional<List<UpToDateImage>> upToDate(
+      Project project, List<String> names, OutputTarget target) throws IOException, SpecException {
+    if (!(target instanceof OutputTarget.OciLayout layout)) {
+      return Optional.empty();
+    }
+    long start = System.nanoTime();
+    List<ImageSpec> selected = ProjectFiles.select(project, names);
+    SpecChecks.check(project, selected);
+    holdCache();
+    BuildMemo memo = memo();
+    List<UpToDateImage> found = new ArrayList<>();
+    try {
+      for (ImageSpec image : selected) {
+        Optional<MemoKey> key = memo.key(image, lockFile(project), memoSettings());
+        Optional<MemoEntry> entry = key.flatMap(memo::lookup);
+        if (entry.isEmpty() || !LayoutCheck.holds(layout.dir(), entry.get())) {
+          return Optional.empty();
+        }
+        found.add(
+            new UpToDateImage(
+                image.name(),
+                entry.get().reference(),
+                entry.get().digest(),
+                entry.get().ownLayers()));
+      }
+    } finally {
+      memo.saveInputStats();
+    }
+    UsageRecords usage = UsageRecords.in(settings.cacheDir());
+    Path projectFile = project.file().toAbsolutePath().normalize();
+    for (UpToDateImage image : found) {
+      // gc keeps what recent builds used: a build the memo served is as recent as any.
+      usage.touch(projectFile, image.reference(), image.digest(), Instant.now());
+      listener.on(
+          new BuildEvent.ImageUpToDate(
+              image.name(), image.reference(), image.digest(), image.layers(), since(start)));
+    }
+    return Optional.of(found);
+  }
+
+  private synchronized BuildMemo memo() {
+    if (memo.isEmpty()) {
+      memo = Optional.of(BuildMemo.in(settings.cacheDir()));
+    }
+    return memo.get();
+  }
+
+  /** What besides the spec and the lock changes an image's bytes. */
+  private String memoSettings() {
+    return "compression "
+        + settings.compression().cacheKey()
+        + "\ncreated "
+        + settings.created().map(Instant::toString).orElse("from the lock");
+  }
+
+  private static Path lockFile(Project project) {
+    return project.file().getParent().resolve("rig.lock");
+  }
+
+  private void rememberKey(Project project, ImageSpec image) throws IOException {
+    Optional<String> inputs = memo().inputs(image, memoSettings());
+    synchronized (this) {
+      pendingMemos.remove(image.name());
+      inputs.ifPresent(
+          i -> pendingMemos.put(image.name(), new Pending(image, lockFile(project), i)));
+    }
+  }
+
+  /**
+   * Remembers what was written to {@code layout} for each image whose inputs (all but the lock) are
+   * those it had when its build started, under the lock as the build left it: the digest is a
+   * function of the spec and that lock.
+   */
+  private void storeMemos(List<BuiltImage> images, Path layout) throws IOException {
+    BuildMemo memo = memo();
+    for (BuiltImage image : images) {
+      Pending pending;
+      synchronized (this) {
+        pending = pendingMemos.remove(image.name());
+      }
+      if (pending == null
+          || !Optional.of(pending.inputs()).equals(memo.inputs(pending.spec(), memoSettings()))) {
+        continue;
+      }
+      List<MemoEntry.Blob> blobs = new ArrayList<>();
+      for (ImageLayer layer : image.image().layers()) {
+        blobs.add(new MemoEntry.Blob(layer.blob().digest().toString(), layer.blob().size()));
+      }
+      var config = image.image().configDescriptor();
+      var manifest = image.image().manifestDescriptor();
+      blobs.add(new MemoEntry.Blob(config.digest().toString(), config.size()));
+      blobs.add(new MemoEntry.Blob(manifest.digest().toString(), manifest.size()));
+      List<String> side = new ArrayList<>();
+      for (SbomFormat format : SbomFormat.values()) {
+        side.add(ImageExporter.SBOM_DIR + "/" + image.sbom().fileName(format));
+      }
+      memo.store(
+          memo.key(pending.inputs(), pending.lockFile()),
+          new MemoEntry(image.reference(), image.digest(), image.layers().size(), blobs, side));
+    }
+    memo.saveInputStats();
   }
 
   /**
@@ -436,6 +567,9 @@ public final class Rig implements AutoCloseable {
           "a vm: output needs the project the images were built from: call export(project, ...)");
     }
     new ImageExporter(listener).write(target, images);
+    if (target instanceof OutputTarget.OciLayout layout) {
+      storeMemos(images, layout.dir());
+    }
   }
 
   /**

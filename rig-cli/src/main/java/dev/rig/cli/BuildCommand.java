@@ -11,6 +11,7 @@ import dev.rig.build.result.BuiltImage;
 import dev.rig.build.result.LayerReport;
 import dev.rig.build.result.PhaseTime;
 import dev.rig.build.result.PushedImage;
+import dev.rig.build.result.UpToDateImage;
 import dev.rig.spec.Project;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -74,6 +75,19 @@ final class BuildCommand implements Callable<Integer> {
         CommandSession.open(command, project, access, project.quiet || json)) {
       Rig rig = session.rig();
       Project spec = rig.load(project.spec());
+      // A rebuild with nothing changed: the output already holds every image (JSON and pushes
+      // report per layer and per registry, so they take the full path).
+      Optional<List<UpToDateImage>> fresh =
+          json || push ? Optional.empty() : rig.upToDate(spec, names, target);
+      if (fresh.isPresent()) {
+        session.endProgress();
+        PrintWriter out = session.out();
+        for (UpToDateImage image : fresh.get()) {
+          out.println(image.reference() + " " + image.digest());
+        }
+        out.flush();
+        return 0;
+      }
       List<BuiltImage> images = rig.build(spec, names, project.locked);
       rig.export(spec, images, target, project.locked);
       List<PushedImage> pushed = push ? rig.push(images, Optional.empty(), format) : List.of();

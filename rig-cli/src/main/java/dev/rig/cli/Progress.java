@@ -64,6 +64,18 @@ final class Progress implements BuildListener {
       } else {
         err.printf("%s %s (%s)%n", done.reference(), done.digest(), summary(counts, done.took()));
       }
+    } else if (event instanceof BuildEvent.ImageUpToDate fresh) {
+      if (verbose) {
+        err.printf(
+            "%s: %s %s (the output holds it as these inputs built it; nothing built, %s)%n",
+            fresh.image(), fresh.reference(), fresh.digest(), seconds(fresh.took()));
+      } else {
+        err.printf(
+            "%s %s (%s)%n",
+            fresh.reference(),
+            fresh.digest(),
+            summary(new int[] {0, fresh.layers()}, fresh.took()));
+      }
     } else if (event instanceof BuildEvent.HomeCheckedOut home) {
       err.printf(
           "%s: home: %s at %s (%s, %s)%n",

@@ -161,8 +161,24 @@ class ProgressDisplayTest {
     assertFalse(warm.stderr().contains("spec:"), warm.describe());
     assertEquals(1, lines.size(), warm.describe());
 
-    Exec.Result verbose =
+    // The warm rebuild is served by the build memo: nothing planned or layered, even with -v.
+    Exec.Result served =
         run(rig(dir.resolve("cache"), "build", "-f", spec.toString(), "--out", out, "-v"));
+    assertTrue(served.stderr().contains(" " + digest + " (the output holds it"), served.describe());
+    assertFalse(served.stderr().contains("layer 1/"), served.describe());
+    assertEquals("summary:latest " + digest, served.stdout().strip(), served.describe());
+
+    // Into another output the memo has nothing to serve: every layer comes from the cache.
+    Exec.Result verbose =
+        run(
+            rig(
+                dir.resolve("cache"),
+                "build",
+                "-f",
+                spec.toString(),
+                "--out",
+                "oci:" + dir.resolve("o2"),
+                "-v"));
     assertTrue(verbose.stderr().contains("summary: layer 1/"), verbose.describe());
     assertTrue(verbose.stderr().contains("(cached, "), verbose.describe());
     assertTrue(verbose.stderr().contains("spec: 1 image(s)"), verbose.describe());

@@ -78,6 +78,19 @@ public final class UsageRecords {
     return records;
   }
 
+  /**
+   * Marks the record of {@code reference} in {@code project} as used at {@code now}, keeping what
+   * it lists, when it is for {@code digest}: a build the memo served used the same entries again.
+   */
+  public void touch(Path project, String reference, String digest, Instant now) throws IOException {
+    Path file = file(new UsageRecord(reference, project, digest, now, Set.of()));
+    Optional<UsageRecord> record = read(file);
+    if (record.isPresent() && record.get().digest().equals(digest)) {
+      UsageRecord old = record.get();
+      write(new UsageRecord(old.reference(), old.project(), old.digest(), now, old.entries()));
+    }
+  }
+
   public void delete(UsageRecord record) throws IOException {
     Files.deleteIfExists(file(record));
   }

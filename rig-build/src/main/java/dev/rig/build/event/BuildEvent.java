@@ -29,6 +29,13 @@ public sealed interface BuildEvent {
       implements BuildEvent {}
 
   /**
+   * The output already holds the image as a build of these inputs makes it (the build memo knew
+   * them): nothing was planned, installed or layered. {@code layers} counts the image's own layers.
+   */
+  record ImageUpToDate(String image, String reference, String digest, int layers, Duration took)
+      implements BuildEvent {}
+
+  /**
    * An image's git home is ready at {@code commit}: checked out now, or {@code cached} from an
    * earlier build.
    */
