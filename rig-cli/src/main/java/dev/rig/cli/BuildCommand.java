@@ -64,21 +64,56 @@ final class BuildCommand implements Callable<Integer> {
           "Manifest format for --push: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   ImagePushes.Format format;
 
+  /**
+   * The exit code of a {@code --up-to-date-probe} run that found something to build: the launcher
+   * then runs the same command in a JVM set up for heavy work (EX_TEMPFAIL, "try again").
+   */
+  static final int PROBE_MISSED = 75;
+
+  @Option(
+      names = "--up-to-date-probe",
+      hidden = true,
+      description =
+          "For the launcher: finish only when the output already holds every image (a warm"
+              + " rebuild); else show nothing and exit "
+              + PROBE_MISSED
+              + ".")
+  boolean probe;
+
   @Override
   public Integer call() throws Exception {
+    if (!probe) {
+      return build();
+    }
+    if (json || push) {
+      return PROBE_MISSED;
+    }
+    try {
+      return build();
+    } catch (Exception e) {
+      // The build in the next process meets the same problem and reports it.
+      return PROBE_MISSED;
+    }
+  }
+
+  private int build() throws Exception {
     OutputTarget target =
         this.out == null
             ? new OutputTarget.OciLayout(Path.of("out").toAbsolutePath())
             : OutputTarget.parse(this.out, Path.of("").toAbsolutePath());
     RegistryAccess access = push ? registry.access().pushing(Optional.empty()) : registry.access();
     try (CommandSession session =
-        CommandSession.open(command, project, access, project.quiet || json)) {
+        CommandSession.open(command, project, access, project.quiet || json, probe)) {
       Rig rig = session.rig();
       Project spec = rig.load(project.spec());
       // A rebuild with nothing changed: the output already holds every image (JSON and pushes
       // report per layer and per registry, so they take the full path).
       Optional<List<UpToDateImage>> fresh =
           json || push ? Optional.empty() : rig.upToDate(spec, names, target);
+      if (probe && fresh.isEmpty()) {
+        return PROBE_MISSED;
+      }
+      session.replay();
       if (fresh.isPresent()) {
         session.endProgress();
         PrintWriter out = session.out();

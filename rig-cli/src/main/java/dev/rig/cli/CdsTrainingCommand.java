@@ -16,8 +16,9 @@ import picocli.CommandLine.Parameters;
  * It does what a user's commands do, so that their classes load from the archive: a push of a
  * {@code rig.pkl} project (Pkl, the spec cache, the build from the layer cache, the HTTP client and
  * TLS set-up, the registry calls) twice, the second time from the spec cache, and a build of a YAML
- * spec. The registry is a stand-in in this JVM on 127.0.0.1 that claims every blob, so nothing
- * leaves the machine and no time is spent waiting.
+ * spec, then the same build again as the launcher's probe (served by the build memo). The registry
+ * is a stand-in in this JVM on 127.0.0.1 that claims every blob, so nothing leaves the machine and
+ * no time is spent waiting.
  */
 @Command(name = "cds-training", hidden = true)
 final class CdsTrainingCommand implements Callable<Integer> {
@@ -60,6 +61,18 @@ final class CdsTrainingCommand implements Callable<Integer> {
               cache,
               "--out",
               "oci:" + dir.resolve("out")));
+      // Again, as the launcher's probe: served by the build memo (a warm rebuild's classes).
+      int probe =
+          Main.run(
+              "build",
+              "--up-to-date-probe",
+              "-f",
+              yaml.toString(),
+              "--cache",
+              cache,
+              "--out",
+              "oci:" + dir.resolve("out"));
+      check(probe == BuildCommand.PROBE_MISSED ? 0 : probe);
     } finally {
       registry.stop(0);
     }

@@ -6,6 +6,8 @@ import dev.rig.build.RigSettings;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -19,12 +21,49 @@ final class CommandSession implements AutoCloseable {
   private final PrintWriter err;
   private final Rig rig;
   private final Optional<LiveProgress> live;
+  private final Optional<Deferred> deferred;
 
-  private CommandSession(PrintWriter out, PrintWriter err, Rig rig, Optional<LiveProgress> live) {
+  private CommandSession(
+      PrintWriter out,
+      PrintWriter err,
+      Rig rig,
+      Optional<LiveProgress> live,
+      Optional<Deferred> deferred) {
     this.out = out;
     this.err = err;
     this.rig = rig;
     this.live = live;
+    this.deferred = deferred;
+  }
+
+  /**
+   * Events held back until the command knows whether it goes on in this process: {@link #replay}
+   * shows them as they would have been shown, {@link #close} without it drops them.
+   */
+  private static final class Deferred implements BuildListener {
+    private final BuildListener to;
+    private final List<BuildEvent> held = new ArrayList<>();
+
+    Deferred(BuildListener to) {
+      this.to = to;
+    }
+
+    private boolean passing;
+
+    @Override
+    public synchronized void on(BuildEvent event) {
+      if (passing) {
+        to.on(event);
+      } else {
+        held.add(event);
+      }
+    }
+
+    synchronized void replay() {
+      held.forEach(to::on);
+      held.clear();
+      passing = true;
+    }
   }
 
   static CommandSession open(
@@ -35,9 +74,22 @@ final class CommandSession implements AutoCloseable {
   /** With {@code access} saying where the command pushes, if it does. */
   static CommandSession open(
       CommandSpec command, ProjectOptions project, RegistryAccess access, boolean quiet) {
+    return open(command, project, access, quiet, false);
+  }
+
+  /**
+   * With {@code deferred}, its events are held (no live status line either) until {@link #replay}:
+   * for a run that may hand the command on to another process and must then have shown nothing.
+   */
+  static CommandSession open(
+      CommandSpec command,
+      ProjectOptions project,
+      RegistryAccess access,
+      boolean quiet,
+      boolean deferred) {
     PrintWriter err = command.commandLine().getErr();
     Optional<LiveProgress> live =
-        !quiet && Terminal.isInteractive()
+        !quiet && !deferred && Terminal.isInteractive()
             ? Optional.of(new LiveProgress(err, LiveProgress.terminalWidth(), project.verbose))
             : Optional.empty();
     BuildListener listener;
@@ -48,14 +100,15 @@ final class CommandSession implements AutoCloseable {
     } else {
       listener = Progress.to(err, project.verbose);
     }
+    Optional<Deferred> held = deferred ? Optional.of(new Deferred(listener)) : Optional.empty();
     RigSettings settings =
         new RigSettings(
             project.cacheDir(),
             project.compression,
             SourceDateEpoch.fromEnvironment(),
             access,
-            listener);
-    return new CommandSession(command.commandLine().getOut(), err, Rig.open(settings), live);
+            held.map(BuildListener.class::cast).orElse(listener));
+    return new CommandSession(command.commandLine().getOut(), err, Rig.open(settings), live, held);
   }
 
   /**
@@ -74,7 +127,11 @@ final class CommandSession implements AutoCloseable {
             RegistryAccess.defaults(),
             listener);
     return new CommandSession(
-        command.commandLine().getOut(), err, Rig.open(settings), Optional.empty());
+        command.commandLine().getOut(),
+        err,
+        Rig.open(settings),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** A quiet run still shows what went wrong on the way (retries, fallbacks). */
@@ -96,6 +153,11 @@ final class CommandSession implements AutoCloseable {
 
   Rig rig() {
     return rig;
+  }
+
+  /** Shows the events a deferred session held back, and every later one as it comes. */
+  void replay() {
+    deferred.ifPresent(Deferred::replay);
   }
 
   /** Clears the live status line before the command prints its results. */

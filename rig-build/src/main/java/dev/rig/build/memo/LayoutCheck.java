@@ -1,11 +1,14 @@
 package dev.rig.build.memo;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.rig.oci.digest.Digest;
-import dev.rig.oci.image.Descriptor;
 import dev.rig.oci.image.ImageIndex;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Whether an OCI layout still holds what a memo entry says a build wrote there: index.json names
@@ -18,8 +21,9 @@ public final class LayoutCheck {
 
   public static boolean holds(Path layout, MemoEntry entry) {
     try {
-      ImageIndex index = ImageIndex.parse(Files.readAllBytes(layout.resolve("index.json")));
-      if (!Files.isRegularFile(layout.resolve("oci-layout")) || !names(index, entry)) {
+      Optional<String> named = manifestNamed(layout.resolve("index.json"), entry.reference());
+      if (!Files.isRegularFile(layout.resolve("oci-layout"))
+          || !named.equals(Optional.of(entry.digest()))) {
         return false;
       }
       Path blobs = layout.resolve("blobs");
@@ -43,14 +47,51 @@ public final class LayoutCheck {
     }
   }
 
-  /** The last entry with the reference wins, as it does for the layout's readers. */
-  private static boolean names(ImageIndex index, MemoEntry entry) {
-    String found = null;
-    for (Descriptor manifest : index.manifests()) {
-      if (entry.reference().equals(manifest.annotations().get(ImageIndex.REF_NAME))) {
-        found = manifest.digest().toString();
+  /**
+   * The digest of the manifest index.json names {@code reference} (the last such entry, as the
+   * layout's readers take it). Read with the streaming parser: a warm build starts no data binding.
+   */
+  static Optional<String> manifestNamed(Path index, String reference) throws IOException {
+    Optional<String> found = Optional.empty();
+    try (JsonParser json = new JsonFactory().createParser(Files.readAllBytes(index))) {
+      if (json.nextToken() != JsonToken.START_OBJECT) {
+        return Optional.empty();
+      }
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String field = json.currentName();
+        JsonToken value = json.nextToken();
+        if (field.equals("manifests") && value == JsonToken.START_ARRAY) {
+          while (json.nextToken() == JsonToken.START_OBJECT) {
+            Optional<String> digest = Optional.empty();
+            Optional<String> ref = Optional.empty();
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+              String name = json.currentName();
+              JsonToken token = json.nextToken();
+              if (name.equals("digest") && token == JsonToken.VALUE_STRING) {
+                digest = Optional.of(json.getText());
+              } else if (name.equals("annotations") && token == JsonToken.START_OBJECT) {
+                while (json.nextToken() == JsonToken.FIELD_NAME) {
+                  String key = json.currentName();
+                  JsonToken annotation = json.nextToken();
+                  if (key.equals(ImageIndex.REF_NAME) && annotation == JsonToken.VALUE_STRING) {
+                    ref = Optional.of(json.getText());
+                  } else {
+                    json.skipChildren();
+                  }
+                }
+              } else {
+                json.skipChildren();
+              }
+            }
+            if (ref.equals(Optional.of(reference)) && digest.isPresent()) {
+              found = digest;
+            }
+          }
+        } else {
+          json.skipChildren();
+        }
       }
     }
-    return entry.digest().equals(found);
+    return found;
   }
 }
