@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rig.testkit.Exec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -76,6 +77,62 @@ class LauncherTest {
     assertEquals("rig ran: " + root.resolve("rig"), run.stdout().strip(), run.describe());
     for (String line : run.stderr().lines().toList()) {
       assertTrue(line.startsWith("rig: "), "not one of rig's lines: " + run.describe());
+    }
+  }
+
+  /**
+   * {@code rig build} runs first as a probe in a C1-only JVM: when the probe finds the output up to
+   * date it is the whole command; when it exits 75 the same command runs again in the C2 JVM. A
+   * stand-in java records each start's arguments and answers the probe as it is told.
+   */
+  @Test
+  void aBuildIsProbedInAShortRunJvmAndRunInTheBuildJvmOnlyWhenTheProbeMisses() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("checkout"));
+    Files.copy(Path.of("..", "rig"), root.resolve("rig"));
+    Files.createDirectories(root.resolve("rig-cli/src/main"));
+    Files.createDirectories(root.resolve("rig-cli/target/lib"));
+    Files.writeString(root.resolve("pom.xml"), "<project/>\n");
+    Files.writeString(root.resolve("rig-cli/pom.xml"), "<project/>\n");
+    Path jar = Files.writeString(root.resolve("rig-cli/target/rig-cli.jar"), "jar\n");
+    // Newer than every source, so that the launcher does not build rig.
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    Path log = dir.resolve("starts");
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    executable(
+        bin.resolve("java"),
+        "#!/bin/sh\n"
+            + "for a in \"$@\"; do [ \"$a\" = cds-training ] && exit 1; done\n"
+            + "echo \"$*\" >> "
+            + log
+            + "\n"
+            + "case \" $* \" in *' --up-to-date-probe '*) exit \"$PROBE_EXIT\";; esac\n"
+            + "echo built\n");
+    for (String probeExit : List.of("0", "75")) {
+      Files.deleteIfExists(log);
+      Exec.Result run =
+          Exec.run(
+              List.of("bash", root.resolve("rig").toString(), "build", "-f", "x/rig.pkl"),
+              Map.of("PATH", bin + ":/usr/bin:/bin", "PROBE_EXIT", probeExit),
+              dir,
+              Duration.ofSeconds(30));
+      List<String> starts =
+          Files.readAllLines(log).stream().filter(l -> !l.contains("cds-training")).toList();
+      assertTrue(
+          starts.get(0).contains("-XX:TieredStopAtLevel=1")
+              && starts.get(0).endsWith("-jar " + jar + " build --up-to-date-probe -f x/rig.pkl"),
+          starts.toString());
+      if (probeExit.equals("0")) {
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals(1, starts.size(), starts.toString());
+        assertEquals("", run.stdout(), run.describe());
+      } else {
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals(2, starts.size(), starts.toString());
+        assertFalse(starts.get(1).contains("TieredStopAtLevel"), starts.toString());
+        assertTrue(
+            starts.get(1).endsWith("-jar " + jar + " build -f x/rig.pkl"), starts.toString());
+        assertEquals("built", run.stdout().strip(), run.describe());
+      }
     }
   }
 
