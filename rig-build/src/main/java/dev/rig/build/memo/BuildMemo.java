@@ -28,14 +28,19 @@ public final class BuildMemo {
   private final InputDigests inputs;
   private final Optional<String> code;
 
-  private BuildMemo(Path dir) {
+  private BuildMemo(Path dir, Optional<String> code) {
     this.dir = dir;
     this.inputs = InputDigests.load(dir.resolve("input-stats"));
-    this.code = CodeIdentity.current();
+    this.code = code;
   }
 
   public static BuildMemo in(Path cacheDir) {
-    return new BuildMemo(cacheDir.toAbsolutePath().normalize().resolve(DIR));
+    return in(cacheDir, CodeIdentity.current());
+  }
+
+  /** With {@code code} standing for the running rig's (tests: another build of rig). */
+  static BuildMemo in(Path cacheDir, Optional<String> code) {
+    return new BuildMemo(cacheDir.toAbsolutePath().normalize().resolve(DIR), code);
   }
 
   /**

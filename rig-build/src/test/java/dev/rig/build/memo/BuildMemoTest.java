@@ -214,6 +214,44 @@ class BuildMemoTest {
   }
 
   @Test
+  void aHomeDirectoryEditIsBuiltAndGivesTheCleanDigest() throws Exception {
+    Files.writeString(dir.resolve("a.txt"), "a\n");
+    Files.createDirectories(dir.resolve("tree"));
+    Path rc = Files.createDirectories(dir.resolve("homedir/.config")).resolve("rc");
+    Files.writeString(rc, "one\n");
+    Path spec = project("    home: homedir\n");
+    Path cache = dir.resolve("cache");
+    Path out = dir.resolve("out");
+    Run first = run(spec, cache, out);
+    assertTrue(run(spec, cache, out).served());
+    Files.writeString(rc, "two\n");
+    Run edited = run(spec, cache, out);
+    assertFalse(edited.served());
+    assertNotEquals(first.digest(), edited.digest());
+    assertEquals(clean(spec), edited.digest());
+  }
+
+  /** Another build of rig (another jar) never trusts this one's memo, and the reverse. */
+  @Test
+  void anotherBuildOfRigHasOtherKeys() throws Exception {
+    Files.writeString(dir.resolve("a.txt"), "a\n");
+    Files.createDirectories(dir.resolve("tree"));
+    Path spec = project("");
+    Path cache = dir.resolve("cache");
+    try (Rig rig = Rig.open(RigSettings.defaults(cache))) {
+      var image = rig.load(Optional.of(spec)).images().get("memo");
+      Path lock = dir.resolve("rig.lock");
+      var running = BuildMemo.in(cache).key(image, lock, "s");
+      assertTrue(running.isPresent());
+      assertEquals(running, BuildMemo.in(cache).key(image, lock, "s"));
+      assertNotEquals(
+          running, BuildMemo.in(cache, Optional.of("code other")).key(image, lock, "s"));
+      assertNotEquals(running, BuildMemo.in(cache).key(image, lock, "other settings"));
+      assertEquals(Optional.empty(), BuildMemo.in(cache, Optional.empty()).key(image, lock, "s"));
+    }
+  }
+
+  @Test
   void aLockEditIsBuiltAndGivesTheCleanDigest() throws Exception {
     Path cache = dir.resolve("cache");
     try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"))) {
