@@ -323,11 +323,11 @@ public final class Rig implements AutoCloseable {
   }
 
   /**
-   * Remembers what was written to {@code layout} for each image whose inputs (all but the lock) are
+   * Remembers what was written to an OCI layout for each image whose inputs (all but the lock) are
    * those it had when its build started, under the lock as the build left it: the digest is a
    * function of the spec and that lock.
    */
-  private void storeMemos(List<BuiltImage> images, Path layout) throws IOException {
+  private void storeMemos(List<BuiltImage> images) throws IOException {
     BuildMemo memo = memo();
     for (BuiltImage image : images) {
       Pending pending;
@@ -567,8 +567,8 @@ public final class Rig implements AutoCloseable {
           "a vm: output needs the project the images were built from: call export(project, ...)");
     }
     new ImageExporter(listener).write(target, images);
-    if (target instanceof OutputTarget.OciLayout layout) {
-      storeMemos(images, layout.dir());
+    if (target instanceof OutputTarget.OciLayout) {
+      storeMemos(images);
     }
   }
 
