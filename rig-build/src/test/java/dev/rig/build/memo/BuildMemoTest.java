@@ -231,6 +231,32 @@ class BuildMemoTest {
     assertEquals(clean(spec), edited.digest());
   }
 
+  /** A base read from an OCI layout: a new image written into that layout is a new input. */
+  @Test
+  void aBaseLayoutRewrittenIsBuiltAndGivesTheCleanDigest() throws Exception {
+    Path base = Files.createDirectories(dir.resolve("base"));
+    Path baseSpec =
+        Files.writeString(
+            base.resolve("rig.yaml"),
+            "images:\n  base:\n    copyToRoot:\n      - { source: base.txt, target: /base.txt }\n");
+    Path cache = dir.resolve("cache");
+    Files.writeString(base.resolve("base.txt"), "one\n");
+    run(baseSpec, cache, dir.resolve("layout"));
+    Files.writeString(dir.resolve("a.txt"), "a\n");
+    Files.createDirectories(dir.resolve("tree"));
+    Path spec = project("    from: \"oci:layout:base:latest\"\n");
+    Path out = dir.resolve("out");
+    Run first = run(spec, cache, out);
+    assertTrue(run(spec, cache, out).served());
+
+    Files.writeString(base.resolve("base.txt"), "two\n");
+    run(baseSpec, cache, dir.resolve("layout"));
+    Run rebased = run(spec, cache, out);
+    assertFalse(rebased.served());
+    assertNotEquals(first.digest(), rebased.digest());
+    assertEquals(clean(spec), rebased.digest());
+  }
+
   /** Another build of rig (another jar) never trusts this one's memo, and the reverse. */
   @Test
   void anotherBuildOfRigHasOtherKeys() throws Exception {
