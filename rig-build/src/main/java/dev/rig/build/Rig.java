@@ -330,14 +330,16 @@ public final class Rig implements AutoCloseable {
   private void storeMemos(List<BuiltImage> images) throws IOException {
     BuildMemo memo = memo();
     for (BuiltImage image : images) {
-      Pending pending;
+      Optional<Pending> taken;
       synchronized (this) {
-        pending = pendingMemos.remove(image.name());
+        taken = Optional.ofNullable(pendingMemos.remove(image.name()));
       }
-      if (pending == null
-          || !Optional.of(pending.inputs()).equals(memo.inputs(pending.spec(), memoSettings()))) {
+      if (taken.isEmpty()
+          || !Optional.of(taken.get().inputs())
+              .equals(memo.inputs(taken.get().spec(), memoSettings()))) {
         continue;
       }
+      Pending pending = taken.get();
       List<MemoEntry.Blob> blobs = new ArrayList<>();
       for (ImageLayer layer : image.image().layers()) {
         blobs.add(new MemoEntry.Blob(layer.blob().digest().toString(), layer.blob().size()));

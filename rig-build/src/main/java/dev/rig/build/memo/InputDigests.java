@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -129,9 +130,9 @@ public final class InputDigests {
             + nanos(stat.get("lastModifiedTime"))
             + " "
             + nanos(stat.get("ctime"));
-    Known seen = known.get(key);
-    if (seen != null && seen.stat().equals(fields)) {
-      return seen.sha256();
+    Optional<Known> seen = Optional.ofNullable(known.get(key));
+    if (seen.isPresent() && seen.get().stat().equals(fields)) {
+      return seen.get().sha256();
     }
     MessageDigest content = Digest.newSha256();
     try (InputStream in = Files.newInputStream(path)) {
@@ -146,7 +147,7 @@ public final class InputDigests {
     if (!racy && key.indexOf('\n') < 0) {
       known.put(key, new Known(fields, sha256));
       changed = true;
-    } else if (seen != null) {
+    } else if (seen.isPresent()) {
       known.remove(key);
       changed = true;
     }
