@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,6 +134,27 @@ class LauncherTest {
             starts.get(1).endsWith("-jar " + jar + " build -f x/rig.pkl"), starts.toString());
         assertEquals("built", run.stdout().strip(), run.describe());
       }
+    }
+    // JSON results and archives always build: no probe.
+    for (List<String> args :
+        List.of(
+            List.of("build", "--json", "-f", "x/rig.pkl"),
+            List.of("build", "--out", "docker-archive:x.tar"))) {
+      Files.deleteIfExists(log);
+      List<String> command = new ArrayList<>(List.of("bash", root.resolve("rig").toString()));
+      command.addAll(args);
+      Exec.Result run =
+          Exec.run(
+              command,
+              Map.of("PATH", bin + ":/usr/bin:/bin", "PROBE_EXIT", "0"),
+              dir,
+              Duration.ofSeconds(30));
+      List<String> starts =
+          Files.readAllLines(log).stream().filter(l -> !l.contains("cds-training")).toList();
+      assertEquals(1, starts.size(), starts.toString());
+      assertTrue(
+          starts.get(0).endsWith("-jar " + jar + " " + String.join(" ", args)), starts.toString());
+      assertEquals("built", run.stdout().strip(), run.describe());
     }
   }
 
