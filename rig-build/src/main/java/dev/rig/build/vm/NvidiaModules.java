@@ -39,7 +39,7 @@ final class NvidiaModules {
   static final String CACHE_DIR = "vm-modules";
 
   /** Bump when the way the modules are built changes, so old ones are not reused. */
-  private static final String FORMAT = "rig-vm-nvidia-modules/1";
+  private static final String FORMAT = "rig-vm-nvidia-modules/2";
 
   // Where the sandbox sees the source: a fixed path, since it ends up in the objects' strings.
   private static final String BUILD_DIR = "/tmp/rig-nvidia";
@@ -129,14 +129,19 @@ final class NvidiaModules {
   /**
    * The build, run by the sandbox's shell: the kernel's kbuild through NVIDIA's Makefile (as
    * Debian's dkms.conf does, but with the guest's kernel named, never {@code uname -r}), then the
-   * debug sections stripped, as dkms does before it installs a module.
+   * debug sections stripped, as dkms does before it installs a module. The kernel's config asks for
+   * debug info, which would be stripped anyway: turning it off on the command line (it only adds
+   * compiler flags; vermagic and symbol versions come from the generated headers) saves about a
+   * third of the compile.
    */
   private static String script() {
     return String.join(
         "\n",
         "set -e",
         "cd " + BUILD_DIR + "/src",
-        "make -j\"$2\" modules KERNEL_UNAME=\"$1\" NV_KERNEL_MODULES=\"$3\" NV_VERBOSE=0 2>&1",
+        "make -j\"$2\" modules KERNEL_UNAME=\"$1\" NV_KERNEL_MODULES=\"$3\" NV_VERBOSE=0"
+            + " CONFIG_DEBUG_INFO= CONFIG_DEBUG_INFO_BTF="
+            + " CONFIG_DEBUG_INFO_BTF_MODULES= 2>&1",
         "for m in $3; do strip --strip-debug \"$m.ko\"; done");
   }
 
