@@ -5,6 +5,7 @@ import dev.rig.apt.deb.DataEntry;
 import dev.rig.apt.deb.DebArchive;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
+import dev.rig.build.packages.PackageNotFoundException;
 import dev.rig.build.packages.VmPackages;
 import dev.rig.build.rootfs.ImageRoot;
 import dev.rig.spec.ImageSpec;
@@ -86,23 +87,21 @@ final class NvidiaGuestDriver {
   /** Adds the driver for {@code kernel} to {@code files}, the unpacked root of the VM disk. */
   Added add(ImageSpec spec, KernelFiles kernel, Path files) throws IOException {
     String kver = kernel.version();
-    VmPackages.ModuleTools tools;
+    // The driver first: a distribution without non-free fails here, before the compile tools
+    // (gcc, the headers: a few hundred MB) are installed.
+    Map<String, VmPackages.LockedDeb> debs;
     try {
-      tools = packages.nvidiaTools(spec, kver);
-    } catch (IOException e) {
+      debs = packages.nvidiaDriverDebs(spec);
+    } catch (PackageNotFoundException e) {
       throw new NvidiaDriverException(
-          "no kernel headers for the guest kernel "
-              + kver
-              + " (from vm.kernelPackage "
-              + spec.vm().kernelPackage()
-              + "): "
+          "Debian's NVIDIA driver packages ("
+              + String.join(", ", VmPackages.NVIDIA_DRIVER)
+              + ") are not in the image's distributions: "
               + e.getMessage(),
-          "pick a vm.kernelPackage whose linux-headers-"
-              + kver
-              + " is in the image's distributions, or set gpu.nvidiaDriver = false",
+          "the image's distributions need the non-free and non-free-firmware components (the"
+              + " debian:trixie default has them), or set gpu.nvidiaDriver = false",
           e);
     }
-    Map<String, VmPackages.LockedDeb> debs = packages.nvidiaDriverDebs(spec);
     for (String name : VmPackages.NVIDIA_DRIVER) {
       if (!debs.containsKey(name)) {
         throw new NvidiaDriverException(
@@ -123,6 +122,22 @@ final class NvidiaGuestDriver {
             "the module and the user-space driver must be one version: update the lock (rig lock"
                 + " --update)");
       }
+    }
+    VmPackages.ModuleTools tools;
+    try {
+      tools = packages.nvidiaTools(spec, kver);
+    } catch (PackageNotFoundException e) {
+      throw new NvidiaDriverException(
+          "no kernel headers for the guest kernel "
+              + kver
+              + " (from vm.kernelPackage "
+              + spec.vm().kernelPackage()
+              + "): "
+              + e.getMessage(),
+          "pick a vm.kernelPackage whose linux-headers-"
+              + kver
+              + " is in the image's distributions, or set gpu.nvidiaDriver = false",
+          e);
     }
     NvidiaModules.Built built =
         new NvidiaModules(packages, listener)
