@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.testkit.Exec;
+import dev.rig.testkit.HermeticRepo;
+import dev.rig.testkit.HermeticRepo.Deb;
+import dev.rig.testkit.HermeticRepo.DebFile;
 import dev.rig.testkit.LocalRegistry;
 import dev.rig.testkit.SshCommand;
 import dev.rig.testkit.Tools;
@@ -237,6 +240,60 @@ class VmNvidiaEndToEndTest {
       process.waitFor(30, TimeUnit.SECONDS);
       process.destroyForcibly();
     }
+  }
+
+  @Test
+  void aGuestKernelWithoutHeadersIsRefusedAtTheOptionsLine() throws Exception {
+    // A kernel package of a version Debian has no headers for: the real kernel under another name,
+    // from a signed repository of the test's own.
+    HermeticRepo repo =
+        HermeticRepo.buildFlat(
+            dir.resolve("kernel-repo"),
+            List.of(
+                Deb.of("linux-image-9.9.9-rig-test", "9.9.9-1", "amd64", "Section", "kernel")
+                    .with(
+                        DebFile.file(
+                            "/boot/vmlinuz-9.9.9-rig-test",
+                            Files.readAllBytes(vm.resolve("bzImage")),
+                            0644))));
+    Path project = dir.resolve("no-headers");
+    Files.createDirectories(project);
+    String yaml =
+        String.join(
+            "\n",
+            "images:",
+            "  nvt:",
+            "    packages: [busybox]",
+            "    slim: { docs: true, manPages: true, locales: true }",
+            "    environment: { core: false, network: false, shell: false }",
+            "    cuda: { enable: false }",
+            "    repositories:",
+            "      - { uri: \""
+                + repo.uri()
+                + "\", suites: [\"/\"], signedBy: \""
+                + repo.keyring()
+                + "\" }",
+            "    vm:",
+            "      kernelPackage: linux-image-9.9.9-rig-test",
+            "      gpu: { nvidiaDriver: true }",
+            "    runtime: { shmMinimumMib: 64 }",
+            "");
+    Files.writeString(project.resolve("rig.yaml"), yaml);
+    RigRun run =
+        RigRun.withCache(
+            RigRun.sharedCache(),
+            List.of(
+                "build",
+                "-f",
+                project.resolve("rig.yaml").toString(),
+                "--out",
+                "vm:" + dir.resolve("vm-no-headers")));
+    assertEquals(1, run.exitCode(), run.describe());
+    String all = run.stdout() + run.stderr();
+    assertTrue(all.contains("rig.yaml:11: images[\"nvt\"].vm.gpu.nvidiaDriver:"), run.describe());
+    assertTrue(
+        all.contains("no kernel headers for the guest kernel 9.9.9-rig-test"), run.describe());
+    assertTrue(all.contains("linux-headers-9.9.9-rig-test"), run.describe());
   }
 
   private static String sha256(Path file) throws Exception {
