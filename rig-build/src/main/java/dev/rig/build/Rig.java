@@ -52,6 +52,7 @@ import dev.rig.build.sign.ImageVerifier;
 import dev.rig.build.sign.KeyFiles;
 import dev.rig.build.sign.OpenedKey;
 import dev.rig.build.sign.SigningKey;
+import dev.rig.build.vm.NvidiaDriverException;
 import dev.rig.build.vm.VmArtifactWriter;
 import dev.rig.build.vm.run.Executables;
 import dev.rig.build.vm.run.GuestConfig;
@@ -593,15 +594,6 @@ public final class Rig implements AutoCloseable {
       PackageStage locking = packages(locks, Instant.EPOCH, bases);
       for (BuiltImage image : images) {
         ImageSpec spec = project.images().get(image.name());
-        if (spec.vm().nvidiaDriver()) {
-          throw new SpecException(
-              project.file(),
-              SpecLocator.line(project.file(), List.of(image.name(), "nvidiaDriver")),
-              "images[\"" + image.name() + "\"].vm.gpu.nvidiaDriver",
-              "the guest NVIDIA kernel module is not built yet, and a VM without it cannot use a"
-                  + " passed-through GPU",
-              "set it to false to build the VM without a GPU driver");
-        }
         if (!spec.parts().packages()) {
           throw new IllegalArgumentException(
               "image '"
@@ -612,7 +604,17 @@ public final class Rig implements AutoCloseable {
         Instant created = created(spec, locking);
         VmPackages packages =
             new VmPackages(settings.cacheDir(), created, RepoSources.ofSystem(), locks, listener);
-        new VmArtifactWriter(packages, listener, created).write(spec, image, vm.dir());
+        try {
+          new VmArtifactWriter(packages, listener, created).write(spec, image, vm.dir());
+        } catch (NvidiaDriverException e) {
+          throw new SpecException(
+              project.file(),
+              SpecLocator.line(project.file(), List.of(image.name(), "nvidiaDriver")),
+              "images[\"" + image.name() + "\"].vm.gpu.nvidiaDriver",
+              e.getMessage(),
+              e.hint(),
+              e);
+        }
       }
     } finally {
       locks.save();

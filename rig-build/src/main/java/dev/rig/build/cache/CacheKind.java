@@ -46,7 +46,9 @@ public record CacheKind(String name, String dir, int depth, Tracking tracking, S
           new CacheKind("home-git", "home-git", 1, Tracking.RECORDED, "git homes checked out"),
           new CacheKind("wheels", "wheels", 1, Tracking.RECORDED, "downloaded Python wheels"),
           new CacheKind("venvs", "venvs", 1, Tracking.RECORDED, "installed Python venvs"),
-          new CacheKind("memo", "memo", 1, Tracking.WRITTEN, "build memo (warm rebuilds)"));
+          new CacheKind("memo", "memo", 1, Tracking.WRITTEN, "build memo (warm rebuilds)"),
+          new CacheKind(
+              "vm-modules", "vm-modules", 1, Tracking.RECORDED, "guest kernel modules built"));
 
   /** The layer index's tables that map a layer's input key, not a diffID, to what it points at. */
   static final String LAYER_INPUTS = "inputs";

@@ -25,8 +25,14 @@ import org.tukaani.xz.XZInputStream;
  * the modules' own {@code depends=} say the load order).
  *
  * @param modules compressed module files by module name (dashes as underscores)
+ * @param builtins the files that tell depmod and modprobe which modules are built in ({@code
+ *     modules.builtin}, {@code modules.builtin.modinfo}, {@code modules.order}) by file name
  */
-record KernelFiles(String version, byte[] bzImage, Map<String, ModuleFile> modules) {
+record KernelFiles(
+    String version, byte[] bzImage, Map<String, ModuleFile> modules, Map<String, byte[]> builtins) {
+
+  private static final Set<String> BUILTIN_FILES =
+      Set.of("modules.builtin", "modules.builtin.modinfo", "modules.order");
 
   /** One module as shipped, {@code .ko}, {@code .ko.xz} or {@code .ko.zst}. */
   record ModuleFile(String path, byte[] shipped) {
@@ -50,6 +56,7 @@ record KernelFiles(String version, byte[] bzImage, Map<String, ModuleFile> modul
     String[] version = {null};
     byte[][] image = {null};
     Map<String, ModuleFile> modules = new TreeMap<>();
+    Map<String, byte[]> builtins = new TreeMap<>();
     for (Path deb : debs) {
       DebArchive archive = DebArchive.open(deb);
       archive.forEachDataEntry(
@@ -65,6 +72,9 @@ record KernelFiles(String version, byte[] bzImage, Map<String, ModuleFile> modul
               String file = name.substring(name.lastIndexOf('/') + 1);
               String module = file.substring(0, file.indexOf(".ko")).replace('-', '_');
               modules.put(module, new ModuleFile(name, content.readAllBytes()));
+            } else if (name.matches("(usr/)?lib/modules/[^/]+/[^/]+")
+                && BUILTIN_FILES.contains(name.substring(name.lastIndexOf('/') + 1))) {
+              builtins.put(name.substring(name.lastIndexOf('/') + 1), content.readAllBytes());
             }
           });
     }
@@ -75,7 +85,7 @@ record KernelFiles(String version, byte[] bzImage, Map<String, ModuleFile> modul
               + ": none of its locked packages ships /boot/vmlinuz-*; name a Debian kernel image"
               + " package such as linux-image-cloud-amd64");
     }
-    return new KernelFiles(version[0], image[0], modules);
+    return new KernelFiles(version[0], image[0], modules, builtins);
   }
 
   /**

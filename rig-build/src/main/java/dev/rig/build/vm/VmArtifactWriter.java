@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -97,6 +98,12 @@ public final class VmArtifactWriter {
       Files.createDirectories(files);
       LayerUnpacker.unpack(image.image().layers(), files);
       addGuestFiles(files);
+      Optional<NvidiaGuestDriver.Added> nvidia = Optional.empty();
+      if (spec.vm().nvidiaDriver()) {
+        nvidia =
+            Optional.of(
+                new NvidiaGuestDriver(packages, listener, created).add(spec, kernel, files));
+      }
       UUID uuid = diskUuid(image);
       RootDisk.make(
           packages,
@@ -108,7 +115,7 @@ public final class VmArtifactWriter {
           created.getEpochSecond(),
           spec.name());
       ImageRoot.deleteTree(files);
-      Files.write(work.resolve("vm.json"), vmJson(spec));
+      Files.write(work.resolve("vm.json"), vmJson(spec, nvidia));
       Map<String, Long> sizes = new LinkedHashMap<>();
       for (String name : List.of("vmlinux", "bzImage", "initrd.img", "rootfs.ext4", "vm.json")) {
         sizes.put(name, Files.size(work.resolve(name)));
@@ -219,14 +226,18 @@ public final class VmArtifactWriter {
         ("rig-vm-rootfs " + image.digest()).getBytes(StandardCharsets.UTF_8));
   }
 
-  private byte[] vmJson(ImageSpec spec) throws IOException {
+  private byte[] vmJson(ImageSpec spec, Optional<NvidiaGuestDriver.Added> nvidia)
+      throws IOException {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("image", spec.name());
     json.put("vcpus", spec.vm().vcpus());
     json.put("memoryMiB", spec.vm().memoryMiB());
     json.put("kernelCmdline", kernelCmdline(spec));
     json.put("rootDevice", "/dev/vda");
-    json.put("gpu", Map.of("vfioBind", spec.vm().vfioBind()));
+    Map<String, Object> gpu = new LinkedHashMap<>();
+    gpu.put("vfioBind", spec.vm().vfioBind());
+    gpu.put("nvidiaDriver", nvidia.map(NvidiaGuestDriver.Added::json).orElse(null));
+    json.put("gpu", gpu);
     return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
   }
 
