@@ -153,6 +153,9 @@ public final class RuntimeLayer {
           "-XX:MaxMetaspaceSize=64m",
           "-XX:ReservedCodeCacheSize=16m",
           "-XX:-UsePerfData",
+          // Reflection (runtime.json's records) through the VM's native accessors: since JDK 18
+          // each reflective call shape otherwise spins method-handle classes at start.
+          "-Djdk.reflect.useNativeAccessorOnly=true",
           "-Xshare:auto");
 
   private static byte[] loadJar() {
