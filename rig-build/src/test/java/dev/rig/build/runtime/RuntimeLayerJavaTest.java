@@ -54,7 +54,7 @@ class RuntimeLayerJavaTest {
     assertTrue(
         launcher.contains(
             "exec /usr/lib/rig/java/bin/java -XX:SharedArchiveFile=/usr/lib/rig/java/lib/rig-init.jsa"
-                + " -XX:TieredStopAtLevel=1"),
+                + " -Xint"),
         launcher);
     assertTrue(launcher.contains("-XX:+UseSerialGC") && launcher.contains("-XX:-UsePerfData"));
 
