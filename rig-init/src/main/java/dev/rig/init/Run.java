@@ -220,8 +220,11 @@ final class Run {
   /** The sshd service, or empty when the platform already serves SSH on the port. */
   private Optional<ServiceSpec> sshd(StepContext ctx, boolean pid1) {
     StartupSettings s = ctx.settings();
-    String host = s.sshListenAddress() == null ? "127.0.0.1" : s.sshListenAddress();
-    if (!pid1 && s.skipSshdWhenPortBusy() && Ports.accepting(host, s.sshPort())) {
+    // The kernel's table of listening sockets, not a connection: connecting costs the start the
+    // socket stack's classes (tens of ms before sshd can start) and the platform's sshd a log line.
+    if (!pid1
+        && s.skipSshdWhenPortBusy()
+        && Ports.listening(ctx.path("/proc")).contains(s.sshPort())) {
       reporter.report(
           Event.info(
               "sshd",
