@@ -40,6 +40,8 @@ import java.util.concurrent.TimeoutException;
  * run it under tini (PID 1, which reaps); when rig-init finds itself PID 1 anyway it says so.
  */
 final class Run {
+  private static final Path PROC = Path.of("/proc");
+
   private static final String SELF = "run";
 
   /** How long a startup step gets to end its program after a stop signal. */
@@ -222,9 +224,8 @@ final class Run {
     StartupSettings s = ctx.settings();
     // The kernel's table of listening sockets, not a connection: connecting costs the start the
     // socket stack's classes (tens of ms before sshd can start) and the platform's sshd a log line.
-    if (!pid1
-        && s.skipSshdWhenPortBusy()
-        && Ports.listening(ctx.path("/proc")).contains(s.sshPort())) {
+    // The host's /proc even under --root: sockets belong to the network namespace, not the tree.
+    if (!pid1 && s.skipSshdWhenPortBusy() && Ports.listening(PROC).contains(s.sshPort())) {
       reporter.report(
           Event.info(
               "sshd",
