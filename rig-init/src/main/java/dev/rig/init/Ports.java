@@ -1,8 +1,6 @@
 package dev.rig.init;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -11,16 +9,6 @@ import java.util.TreeSet;
 /** Which TCP ports are in use, without netstat/ss in the image. */
 final class Ports {
   private Ports() {}
-
-  /** Whether something accepts connections on 127.0.0.1:port. */
-  static boolean accepting(String host, int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(host, port), 300);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
 
   /** Listening TCP ports from /proc/net/tcp and tcp6 (state 0A = LISTEN). */
   static Set<Integer> listening(Path proc) {

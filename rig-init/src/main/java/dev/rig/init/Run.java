@@ -40,6 +40,8 @@ import java.util.concurrent.TimeoutException;
  * run it under tini (PID 1, which reaps); when rig-init finds itself PID 1 anyway it says so.
  */
 final class Run {
+  private static final Path PROC = Path.of("/proc");
+
   private static final String SELF = "run";
 
   /** How long a startup step gets to end its program after a stop signal. */
@@ -220,8 +222,10 @@ final class Run {
   /** The sshd service, or empty when the platform already serves SSH on the port. */
   private Optional<ServiceSpec> sshd(StepContext ctx, boolean pid1) {
     StartupSettings s = ctx.settings();
-    String host = s.sshListenAddress() == null ? "127.0.0.1" : s.sshListenAddress();
-    if (!pid1 && s.skipSshdWhenPortBusy() && Ports.accepting(host, s.sshPort())) {
+    // The kernel's table of listening sockets, not a connection: connecting costs the start the
+    // socket stack's classes (tens of ms before sshd can start) and the platform's sshd a log line.
+    // The host's /proc even under --root: sockets belong to the network namespace, not the tree.
+    if (!pid1 && s.skipSshdWhenPortBusy() && Ports.listening(PROC).contains(s.sshPort())) {
       reporter.report(
           Event.info(
               "sshd",

@@ -46,4 +46,30 @@ class DoctorTest {
         text.contains("rig-init: ssh: WARNING: host keys none; 0 authorized keys; port 22"), text);
     assertTrue(text.contains("rig-init: market: RunPod, public IP 9.9.9.9"), text);
   }
+
+  /** sshd's port is looked up in the kernel's table of listening sockets, not connected to. */
+  @Test
+  void sshIsListeningWhenTheKernelTableSaysSo(@TempDir Path root) throws Exception {
+    Files.createDirectories(root.resolve("proc/net"));
+    Files.writeString(
+        root.resolve("proc/net/tcp"),
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid\n"
+            + "   0: 0100007F:08FB 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0\n");
+    Path config =
+        Files.writeString(
+            root.resolve("runtime.json"), "{\"startup\": {\"sshd\": true, \"sshPort\": 2299}}");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+    int code =
+        Main.execute(
+            List.of("doctor", "--root", root.toString(), "--config", config.toString()),
+            ps,
+            ps,
+            Map.of(),
+            System.nanoTime());
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, text);
+    assertTrue(text.contains("port 2299 accepting"), text);
+    assertTrue(text.contains("ports: listening on [2299]"), text);
+  }
 }

@@ -1,8 +1,5 @@
 package dev.rig.init;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts rig-init as a real process, with the same classes, Jackson and jagged jars as this test.
+ * Starts rig-init as a real process, with the same classes and jagged jars as this test (and no
+ * Jackson, which the image's jar does not carry).
  */
 final class RigInitProcess {
   private RigInitProcess() {}
@@ -22,9 +20,6 @@ final class RigInitProcess {
     for (Class<?> c :
         List.of(
             Main.class,
-            ObjectMapper.class,
-            JsonParser.class,
-            JsonInclude.class,
             com.exceptionfactory.jagged.FileKey.class,
             com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFactory.class,
             com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory.class,

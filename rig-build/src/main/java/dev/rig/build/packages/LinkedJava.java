@@ -38,18 +38,22 @@ import java.util.regex.Pattern;
  */
 public final class LinkedJava {
   /**
-   * What rig-init's jar needs ({@code jdeps --print-module-deps} on it, less java.desktop, java.sql
-   * and java.xml, which only Jackson's optional handlers name): sun.misc.Signal is in
-   * jdk.unsupported, and Jackson logs through java.util.logging.
+   * What rig-init's jar needs ({@code jdeps --print-module-deps} on it): sun.misc.Signal is in
+   * jdk.unsupported.
    */
-  public static final List<String> MODULES =
-      List.of("java.base", "java.logging", "jdk.unsupported");
+  public static final List<String> MODULES = List.of("java.base", "jdk.unsupported");
 
   /** X25519 (age secrets) and Ed25519 live here up to JDK 21; JDK 22 moved them to java.base. */
   static final String EC_MODULE = "jdk.crypto.ec";
 
+  /**
+   * Strips the linked libraries' symbol tables (Debian leaves libjvm.so's: 1.4 MB of a gzipped
+   * layer). A tool set package, so that the locked strip runs in the sandbox, never the host's.
+   */
+  static final String STRIP_PACKAGE = "binutils";
+
   /** Bump when the way a runtime is linked changes, so old ones are not reused. */
-  private static final String FORMAT = "rig-java/3";
+  private static final String FORMAT = "rig-java/4";
 
   private static final byte[] CLASS_LIST = classList();
 
@@ -82,12 +86,13 @@ public final class LinkedJava {
    */
   ImageLock lock(ImageSpec spec, List<RepoSource> sources) throws IOException {
     String java = spec.runtime().javaPackage();
-    LockInput input = PackageResolver.input(List.of(java), sources, false);
+    LockInput input = PackageResolver.input(List.of(java, STRIP_PACKAGE), sources, false);
     return locks.toolsFor(
         spec.name(),
         input,
         pins -> {
           List<String> requests = new ArrayList<>(jdkRequests(spec.name(), java, sources, pins));
+          requests.add(STRIP_PACKAGE);
           requests.addAll(pins);
           ImageLock fresh;
           try {
@@ -120,7 +125,9 @@ public final class LinkedJava {
             tools,
             sources,
             TOOLS_SLIM,
-            List.of(new InstallStages.Requested("jdk", List.of(spec.runtime().javaPackage()))),
+            List.of(
+                new InstallStages.Requested(
+                    "jdk", List.of(spec.runtime().javaPackage(), STRIP_PACKAGE))),
             false);
     String jdk = "/usr/lib/jvm/java-" + feature + "-openjdk-" + PackageResolver.ARCHITECTURE;
     List<String> modules = new ArrayList<>(MODULES);
@@ -145,6 +152,7 @@ public final class LinkedJava {
                 + " (openjdk-21-jre-headless), or report it. Its output:\n"
                 + linked.output().strip());
       }
+      strip(spec.name(), root.root(), work);
       archive(spec.name(), root.root(), work);
       AtomicFiles.commitDirectory(work, done);
     } finally {
@@ -163,11 +171,11 @@ public final class LinkedJava {
   }
 
   /**
-   * jlink's options: no Java debug attributes (Debian's libraries are stripped already, and
-   * --strip-debug would need objcopy), headers or man pages; the module image left uncompressed
-   * (the layer's compression, across files, makes it smaller than jlink's per-class zip: 8.1 MB
-   * against 11.7 MB gzipped, and it maps without inflating); and the JDK's classes' CDS archive, so
-   * rig-init starts without parsing them.
+   * jlink's options: no Java debug attributes (the native libraries' symbols go in {@link #strip}),
+   * headers or man pages; the module image left uncompressed (the layer's compression, across
+   * files, makes it smaller than jlink's per-class zip: 8.1 MB against 11.7 MB gzipped, and it maps
+   * without inflating); and the JDK's classes' CDS archive, so rig-init starts without parsing
+   * them.
    */
   static List<String> command(String jdk, List<String> modules) {
     return List.of(
@@ -182,6 +190,36 @@ public final class LinkedJava {
         "--strip-java-debug-attributes",
         "--no-header-files",
         "--no-man-pages");
+  }
+
+  /**
+   * Removes the symbol tables of the runtime's native code with the tool set's strip (the dynamic
+   * symbols that linking needs stay). Before the class archive, which is dumped by this libjvm.
+   */
+  private void strip(String image, Path toolsRoot, Path work) throws IOException {
+    List<String> command = new ArrayList<>(List.of("/usr/bin/strip", "--strip-unneeded"));
+    Path java = work.resolve("java");
+    try (var files = Files.walk(java)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".so")).sorted().toList()) {
+        command.add("/tmp/rig-out/" + work.relativize(f));
+      }
+    }
+    Sandbox.Result stripped =
+        Sandbox.of(toolsRoot, created.getEpochSecond())
+            .runWithOutputs(command, Map.of("/tmp/rig-out", work), 300);
+    if (stripped.exitCode() != 0) {
+      throw new PackageException(
+          "image '"
+              + image
+              + "': strip (from the locked "
+              + STRIP_PACKAGE
+              + ") failed on rig-init's Java (exit "
+              + stripped.exitCode()
+              + "); run `rig lock "
+              + image
+              + "` to lock the build tools again. Its output:\n"
+              + stripped.output().strip());
+    }
   }
 
   /**

@@ -59,6 +59,7 @@ class LinkedJavaTest {
     ImageLock tools = java.lock(spec, sources);
     List<String> names = tools.packages().stream().map(LockedPackage::name).toList();
     assertTrue(names.contains("openjdk-21-jdk-headless"), names.toString());
+    assertTrue(names.contains("binutils"), "strip comes from the locked tools: " + names);
     assertTrue(locks.save(), "the tool set is written to rig.lock");
 
     Path first = java.link(spec, sources);
@@ -74,9 +75,10 @@ class LinkedJavaTest {
     assertFalse(once.containsKey("lib/server/classes.jsa"), "no default CDS archive");
     assertFalse(once.containsKey("jar") || once.containsKey("lists"), "no work files are left");
     String release = Files.readString(second.resolve("release"));
-    assertTrue(
-        release.contains("MODULES=\"java.base java.logging jdk.crypto.ec jdk.unsupported\""),
-        release);
+    assertTrue(release.contains("MODULES=\"java.base jdk.crypto.ec jdk.unsupported\""), release);
+    List<String> sections = ElfSections.names(second.resolve("lib/server/libjvm.so"));
+    assertTrue(sections.contains(".dynsym"), sections.toString());
+    assertFalse(sections.contains(".symtab"), "libjvm.so keeps its symbol table: " + sections);
   }
 
   /** Every path of {@code dir} with its kind and content digest (or link target). */

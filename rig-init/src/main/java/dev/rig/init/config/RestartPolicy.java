@@ -1,7 +1,5 @@
 package dev.rig.init.config;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -17,12 +15,10 @@ public enum RestartPolicy {
     this.text = text;
   }
 
-  @JsonValue
   public String text() {
     return text;
   }
 
-  @JsonCreator
   public static RestartPolicy of(String text) {
     for (RestartPolicy p : values()) {
       if (p.text.equals(text)) {

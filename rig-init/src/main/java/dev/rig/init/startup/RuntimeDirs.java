@@ -1,5 +1,6 @@
 package dev.rig.init.startup;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,10 +34,13 @@ public final class RuntimeDirs implements StartupStep {
       Files.createDirectories(tmp);
       created.add("/tmp");
     }
-    // Java cannot set the sticky bit, so chmod(1) does it.
-    Commands.Output chmod = Commands.run(List.of("chmod", "1777", tmp.toString()), null, 10);
-    if (!chmod.ok()) {
-      problems.add("cannot make /tmp 1777: " + chmod.firstLine());
+    // Java cannot set the sticky bit, so chmod(1) does it; only when needed, as a process start
+    // is a measurable part of the time before sshd (images made by rig already have 1777).
+    if (!isSticky777(tmp)) {
+      Commands.Output chmod = Commands.run(List.of("chmod", "1777", tmp.toString()), null, 10);
+      if (!chmod.ok()) {
+        problems.add("cannot make /tmp 1777: " + chmod.firstLine());
+      }
     }
     for (String[] d : DIRS) {
       Path p = ctx.path(d[0]);
@@ -56,5 +60,14 @@ public final class RuntimeDirs implements StartupStep {
       return StepResult.warning(name(), did + "; " + String.join("; ", problems));
     }
     return StepResult.ok(name(), did + "; /tmp is 1777");
+  }
+
+  /** Whether the directory's mode is exactly 1777; false when the mode cannot be read. */
+  static boolean isSticky777(Path dir) {
+    try {
+      return ((Integer) Files.getAttribute(dir, "unix:mode") & 07777) == 01777;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return false;
+    }
   }
 }

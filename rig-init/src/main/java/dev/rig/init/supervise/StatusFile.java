@@ -1,16 +1,17 @@
 package dev.rig.init.supervise;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.rig.init.json.JsonException;
+import dev.rig.init.json.JsonReader;
+import dev.rig.init.json.JsonValue;
+import dev.rig.init.json.JsonWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * status.json: what {@code rig-init status} and health checks read. Written to a temp name and
@@ -19,14 +20,6 @@ import java.util.List;
 public final class StatusFile {
   /** Where it lives relative to the filesystem root. */
   public static final String RELATIVE = "run/rig/status.json";
-
-  /**
-   * Made on first write only: {@code rig-init status} reads with jackson-core's streaming parser,
-   * so it does not load and set up data binding (a third of its start-up time).
-   */
-  private static final class Writer {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  }
 
   private final Path file;
 
@@ -48,69 +41,73 @@ public final class StatusFile {
   public synchronized void write(Document doc) throws IOException {
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Writer.JSON.writeValue(tmp.toFile(), doc);
+    Files.writeString(tmp, JsonWriter.write(tree(doc)));
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   public Document read() throws IOException {
-    long pid = 0;
-    String state = null;
+    JsonValue tree;
+    try {
+      tree = JsonReader.parse(Files.readString(file));
+    } catch (JsonException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    if (!(tree instanceof JsonValue.Obj doc)) {
+      throw new IOException("expected an object at the start, found " + tree.kind());
+    }
     List<ServiceStatus> rows = new ArrayList<>();
-    try (JsonParser p = new JsonFactory().createParser(file.toFile())) {
-      expect(p.nextToken(), JsonToken.START_OBJECT);
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken value = p.nextToken();
-        switch (field) {
-          case "pid" -> pid = value.isNumeric() ? p.getLongValue() : 0;
-          case "state" -> state = p.getValueAsString();
-          case "services" -> {
-            if (value == JsonToken.START_ARRAY) {
-              while (p.nextToken() == JsonToken.START_OBJECT) {
-                rows.add(row(p));
-              }
-            } else {
-              p.skipChildren();
-            }
-          }
-          default -> p.skipChildren();
+    if (doc.fields().get("services") instanceof JsonValue.Arr services) {
+      for (JsonValue item : services.items()) {
+        if (item instanceof JsonValue.Obj row) {
+          rows.add(row(row.fields()));
         }
       }
     }
-    return new Document(pid, String.valueOf(state), rows);
+    Long pid = number(doc.fields().get("pid"));
+    return new Document(
+        pid == null ? 0 : pid, String.valueOf(text(doc.fields().get("state"))), rows);
   }
 
-  /** One service object; the parser is on its START_OBJECT and is left on its END_OBJECT. */
-  private static ServiceStatus row(JsonParser p) throws IOException {
-    String name = null;
-    String state = null;
-    Long pid = null;
-    int restarts = 0;
-    boolean ready = false;
-    Integer lastExit = null;
-    String message = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken value = p.nextToken();
-      boolean isNull = value == JsonToken.VALUE_NULL;
-      switch (field) {
-        case "name" -> name = isNull ? null : p.getValueAsString();
-        case "state" -> state = isNull ? null : p.getValueAsString();
-        case "pid" -> pid = isNull ? null : p.getLongValue();
-        case "restarts" -> restarts = isNull ? 0 : p.getIntValue();
-        case "ready" -> ready = value == JsonToken.VALUE_TRUE;
-        case "lastExit" -> lastExit = isNull ? null : p.getIntValue();
-        case "message" -> message = isNull ? null : p.getValueAsString();
-        default -> p.skipChildren();
-      }
-    }
-    return new ServiceStatus(name, state, pid, restarts, ready, lastExit, message);
+  private static ServiceStatus row(Map<String, JsonValue> f) {
+    Long pid = number(f.get("pid"));
+    Long restarts = number(f.get("restarts"));
+    Long lastExit = number(f.get("lastExit"));
+    return new ServiceStatus(
+        text(f.get("name")),
+        text(f.get("state")),
+        pid,
+        restarts == null ? 0 : restarts.intValue(),
+        f.get("ready") instanceof JsonValue.Bool b && b.value(),
+        lastExit == null ? null : lastExit.intValue(),
+        text(f.get("message")));
   }
 
-  private static void expect(JsonToken actual, JsonToken expected) throws IOException {
-    if (actual != expected) {
-      throw new IOException("expected " + expected + " at the start, found " + actual);
+  private static String text(JsonValue v) {
+    return v instanceof JsonValue.Str s ? s.text() : null;
+  }
+
+  private static Long number(JsonValue v) {
+    return v instanceof JsonValue.Num n ? n.value().longValue() : null;
+  }
+
+  private static Map<String, Object> tree(Document doc) {
+    List<Object> services = new ArrayList<>();
+    for (ServiceStatus s : doc.services()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("name", s.name());
+      row.put("state", s.state());
+      row.put("pid", s.pid());
+      row.put("restarts", s.restarts());
+      row.put("ready", s.ready());
+      row.put("lastExit", s.lastExit());
+      row.put("message", s.message());
+      services.add(row);
     }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("pid", doc.pid());
+    out.put("state", doc.state());
+    out.put("services", services);
+    return out;
   }
 
   /** The document as a fixed-width table for people. */

@@ -89,6 +89,31 @@ class ConfigTest {
   }
 
   @Test
+  void reportsWrongTypesWithPathAndPlace() {
+    String json =
+        "{\"services\": {\"a\": {\"argv\": [\"x\"],\n"
+            + " \"restart\": {\"maxRestarts\": \"five\"}}}}";
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(json, "f"));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "line 2, column 29: services.a.restart.maxRestarts: expected a whole number, got"
+                    + " a string"),
+        e.getMessage());
+    ConfigException policy =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.parse(
+                    "{\"services\": {\"a\": {\"argv\": [\"x\"], \"restart\": {\"policy\":"
+                        + " \"sometimes\"}}}}",
+                    "f"));
+    assertTrue(
+        policy.getMessage().contains("services.a.restart.policy: unknown restart policy"),
+        policy.getMessage());
+  }
+
+  @Test
   void reportsUnknownDependencyCycleAndEmptyArgv() {
     ServiceSpec a = ServiceSpec.of(List.of("x")).withDependsOn(List.of("b"));
     ServiceSpec b = ServiceSpec.of(List.of("x")).withDependsOn(List.of("a"));

@@ -51,6 +51,17 @@ class StartupStepsTest {
     assertEquals("700", mode(root.resolve("workspace")), "a mounted volume must not be touched");
   }
 
+  /** chmod(1) runs only when /tmp is not 1777 already: the check reads the sticky bit too. */
+  @Test
+  void theStickyModeIsReadWithoutChmod(@TempDir Path root) throws Exception {
+    Path tmp = Files.createDirectories(root.resolve("tmp"));
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertFalse(RuntimeDirs.isSticky777(tmp), "0777 without the sticky bit");
+    Exec.run(List.of("chmod", "1777", tmp.toString())).ok();
+    assertTrue(RuntimeDirs.isSticky777(tmp));
+    assertFalse(RuntimeDirs.isSticky777(root.resolve("missing")));
+  }
+
   @Test
   void sshKeysAreMergedDeduplicatedAndAppended(@TempDir Path root) throws Exception {
     Path file = root.resolve("root/.ssh/authorized_keys");

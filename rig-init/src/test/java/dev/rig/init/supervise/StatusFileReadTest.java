@@ -53,4 +53,32 @@ class StatusFileReadTest {
     assertTrue(out.contains("web "), out);
     assertFalse(out.contains("com.fasterxml.jackson.databind."), "status loaded data binding");
   }
+
+  @Test
+  void doctorAndValidateLoadNoJackson(@TempDir Path root) throws Exception {
+    Path config =
+        java.nio.file.Files.writeString(
+            root.resolve("runtime.json"),
+            "{\"services\": {\"a\": {\"argv\": [\"true\"], \"stopTimeout\": \"2s\"}}}");
+    for (String command : List.of("validate", "doctor")) {
+      Process p =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xlog:class+load=info",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "dev.rig.init.Main",
+                  command,
+                  "--root",
+                  root.toString(),
+                  "--config",
+                  config.toString())
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "rig-init " + command + " did not finish");
+      assertEquals(0, p.exitValue(), out);
+      assertFalse(out.contains("com.fasterxml.jackson"), command + " loaded Jackson");
+    }
+  }
 }
