@@ -24,6 +24,8 @@ class StagedRebuildTest {
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
   private static final Pattern INSTALL =
       Pattern.compile("\"phase\"\\s*:\\s*\"install\"[^}]*\"count\"\\s*:\\s*(\\d+)");
+  private static final Pattern DOWNLOAD =
+      Pattern.compile("\"phase\"\\s*:\\s*\"download\"[^}]*\"count\"\\s*:\\s*(\\d+)");
 
   @TempDir Path dir;
 
@@ -49,6 +51,14 @@ class StagedRebuildTest {
     // htop and what it needs, not the ~200 packages of the stages below.
     int configured = configured(staged);
     assertTrue(configured > 0 && configured < 10, "dpkg configured " + configured + " packages");
+    // Planning the new lock's stages reads the kept control of every locked .deb: only htop's own
+    // .debs are verified and opened, not the 1.6 GB of the ~190 locked ones again.
+    int verified = count(DOWNLOAD, staged);
+    assertTrue(verified > 0 && verified < 10, ".debs verified: " + verified);
+    // The re-resolve read the parsed indexes the first build kept.
+    try (Stream<Path> indexes = Files.list(cacheA.resolve("indexes"))) {
+      assertTrue(indexes.anyMatch(f -> f.toString().endsWith(".parsed")), "no parsed index kept");
+    }
 
     Path cacheB = dir.resolve("cache-b");
     Path cacheC = dir.resolve("cache-c");
@@ -99,8 +109,13 @@ class StagedRebuildTest {
   }
 
   private static int configured(RigRun run) {
-    Matcher m = INSTALL.matcher(run.stdout());
-    assertTrue(m.find(), "no install phase in " + run.stdout());
+    return count(INSTALL, run);
+  }
+
+  /** The count of the first phase {@code pattern} matches. */
+  private static int count(Pattern pattern, RigRun run) {
+    Matcher m = pattern.matcher(run.stdout());
+    assertTrue(m.find(), "no such phase (" + pattern + ") in " + run.stdout());
     return Integer.parseInt(m.group(1));
   }
 }

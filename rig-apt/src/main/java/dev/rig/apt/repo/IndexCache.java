@@ -1,9 +1,12 @@
 package dev.rig.apt.repo;
 
+import dev.rig.apt.control.PackageRecord;
+import dev.rig.apt.control.PackageRecordCodec;
 import dev.rig.oci.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -11,9 +14,16 @@ import java.util.regex.Pattern;
  * Index files (Packages, as the Release file lists them) kept by their SHA-256, so resolving again
  * while the mirror has not moved costs the signed Release file and no index download. What comes
  * out is checked against the Release file like a download, so a damaged entry is fetched again.
+ *
+ * <p>Beside each index, its parsed records ({@link PackageRecordCodec}, name {@code
+ * SHA256.parsed}): parsing the text costs more than anything else in a re-resolve. They are keyed
+ * by the SHA-256 that the signed Release file lists for the index they were parsed from, and read
+ * back only when their format version and checksum hold; anything else is parsed again and
+ * rewritten.
  */
 public final class IndexCache {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final String PARSED = ".parsed";
 
   private final Path dir;
 
@@ -40,6 +50,32 @@ public final class IndexCache {
     if (SHA256.matcher(sha256).matches()) {
       Files.createDirectories(dir);
       AtomicFiles.write(dir.resolve(sha256), bytes);
+    }
+  }
+
+  /**
+   * The records parsed from the index whose SHA-256 is {@code sha256}; empty when none are intact.
+   */
+  Optional<List<PackageRecord>> parsed(String sha256) throws IOException {
+    if (!SHA256.matcher(sha256).matches()) {
+      return Optional.empty();
+    }
+    Path file = dir.resolve(sha256 + PARSED);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(PackageRecordCodec.decode(Files.readAllBytes(file)));
+    } catch (PackageRecordCodec.CorruptRecordsException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Stores the records parsed from a verified index (temp name, then rename). */
+  void putParsed(String sha256, List<PackageRecord> records) throws IOException {
+    if (SHA256.matcher(sha256).matches()) {
+      Files.createDirectories(dir);
+      AtomicFiles.write(dir.resolve(sha256 + PARSED), PackageRecordCodec.encode(records));
     }
   }
 }

@@ -130,6 +130,12 @@ public final class SuiteReader {
       if (entry.isEmpty()) {
         continue;
       }
+      // Records parsed before from the index this signed Release lists: no text read or parsed.
+      Optional<List<PackageRecord>> parsed =
+          cache.isPresent() ? cache.get().parsed(entry.get().sha256()) : Optional.empty();
+      if (parsed.isPresent()) {
+        return new Index(where(dists() + path), entry.get().sha256(), parsed.get());
+      }
       // The index as text, kept when the Release file lists the uncompressed file too: a resolve
       // then neither downloads nor decompresses it. It is named as the file it was fetched as.
       Optional<ReleaseFile.FileEntry> plain = release.entry(base);
@@ -198,11 +204,13 @@ public final class SuiteReader {
     }
   }
 
-  private Index parsedText(String path, String sha256, byte[] text) {
-    return new Index(
-        where(dists() + path),
-        sha256,
-        PackageRecord.parseIndex(where(dists() + path), new String(text, StandardCharsets.UTF_8)));
+  private Index parsedText(String path, String sha256, byte[] text) throws IOException {
+    List<PackageRecord> records =
+        PackageRecord.parseIndex(where(dists() + path), new String(text, StandardCharsets.UTF_8));
+    if (cache.isPresent()) {
+      cache.get().putParsed(sha256, records);
+    }
+    return new Index(where(dists() + path), sha256, records);
   }
 
   private String where(String path) {

@@ -4,6 +4,7 @@ import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.control.PackageRef;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,41 +39,62 @@ public final class Universe {
    * suites) counts once, keeping the first, so earlier sources win deterministically.
    */
   public static Universe of(String nativeArch, Collection<PackageRecord> packages) {
-    Map<String, List<PackageRecord>> byName = new HashMap<>();
+    // Sized for a whole Debian index (about 70,000 names) so that building it never rehashes;
+    // this runs on every resolve, including the one that extends a lock by one package.
+    Map<String, List<PackageRecord>> byName = new HashMap<>(packages.size() * 2);
     Map<String, List<Provider>> providers = new HashMap<>();
-    Set<String> seen = new HashSet<>();
     for (PackageRecord p : packages) {
       if (!p.architecture().equals(nativeArch) && !p.architecture().equals("all")) {
         continue;
       }
-      if (!seen.add(p.name() + "\0" + p.version() + "\0" + p.architecture())) {
+      List<PackageRecord> versions = byName.get(p.name());
+      if (versions == null) {
+        versions = new ArrayList<>(1);
+        byName.put(p.name(), versions);
+      } else if (seen(versions, p)) {
         continue;
       }
-      byName.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(p);
+      versions.add(p);
       for (PackageRef provided : p.provides()) {
         providers
-            .computeIfAbsent(provided.name(), k -> new ArrayList<>())
+            .computeIfAbsent(provided.name(), k -> new ArrayList<>(2))
             .add(new Provider(p, provided));
       }
     }
     // Highest version first; equal versions keep source order (a stable sort).
     Comparator<PackageRecord> newestFirst =
         Comparator.comparing(PackageRecord::version, Comparator.reverseOrder());
-    Map<String, List<PackageRecord>> frozen = new HashMap<>();
-    byName.forEach((k, v) -> frozen.put(k, v.stream().sorted(newestFirst).toList()));
-    Map<String, List<Provider>> frozenProviders = new HashMap<>();
-    providers.forEach(
-        (k, v) ->
-            frozenProviders.put(
-                k,
-                v.stream()
-                    .sorted(
-                        Comparator.comparing((Provider pr) -> !pr.pkg().essential())
-                            .thenComparingInt(pr -> priorityRank(pr.pkg().priority()))
-                            .thenComparing(pr -> pr.pkg().name())
-                            .thenComparing(pr -> pr.pkg().version(), Comparator.reverseOrder()))
-                    .toList()));
-    return new Universe(nativeArch, Map.copyOf(frozen), Map.copyOf(frozenProviders));
+    Comparator<Provider> preferred =
+        Comparator.comparing((Provider pr) -> !pr.pkg().essential())
+            .thenComparingInt(pr -> priorityRank(pr.pkg().priority()))
+            .thenComparing(pr -> pr.pkg().name())
+            .thenComparing(pr -> pr.pkg().version(), Comparator.reverseOrder());
+    for (Map.Entry<String, List<PackageRecord>> e : byName.entrySet()) {
+      e.setValue(frozen(e.getValue(), newestFirst));
+    }
+    for (Map.Entry<String, List<Provider>> e : providers.entrySet()) {
+      e.setValue(frozen(e.getValue(), preferred));
+    }
+    return new Universe(
+        nativeArch, Collections.unmodifiableMap(byName), Collections.unmodifiableMap(providers));
+  }
+
+  /** Whether the same version and architecture is listed already (the same package twice). */
+  private static boolean seen(List<PackageRecord> versions, PackageRecord p) {
+    for (PackageRecord q : versions) {
+      if (q.version().equals(p.version()) && q.architecture().equals(p.architecture())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The list sorted stably by {@code order}, unmodifiable. */
+  private static <T> List<T> frozen(List<T> list, Comparator<T> order) {
+    if (list.size() > 1) {
+      list.sort(order);
+    }
+    return List.copyOf(list);
   }
 
   /**

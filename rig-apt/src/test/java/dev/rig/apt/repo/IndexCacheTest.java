@@ -1,5 +1,6 @@
 package dev.rig.apt.repo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rig.apt.testrepo.Fixtures;
@@ -70,5 +71,47 @@ class IndexCacheTest {
     Counting again = new Counting();
     assertEquals(Fixtures.DEBS.size(), read(again, cache));
     assertEquals(2, again.asked.size(), again.asked.toString());
+  }
+
+  private static List<Path> files(Path dir, String suffix) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(suffix)).toList();
+    }
+  }
+
+  @Test
+  void aSecondResolveReadsTheParsedRecordsNotTheIndexText(@TempDir Path cacheDir)
+      throws IOException {
+    IndexCache cache = IndexCache.in(cacheDir);
+    read(new Counting(), cache);
+    assertEquals(1, files(cacheDir, ".parsed").size());
+    // Without the index text the records can only come from the parsed entry.
+    for (Path text : files(cacheDir, "")) {
+      if (!text.getFileName().toString().endsWith(".parsed")) {
+        Files.delete(text);
+      }
+    }
+    Counting second = new Counting();
+    SuiteReader reader = SuiteReader.cached(second, "rigtest", Keyring.read(repo.keyring()), cache);
+    var records = reader.packages(reader.release(), "main", "amd64");
+    assertEquals(List.of("dists/rigtest/InRelease"), second.asked);
+    SuiteReader plain = new SuiteReader(new Counting(), "rigtest", Keyring.read(repo.keyring()));
+    assertEquals(plain.packages(plain.release(), "main", "amd64"), records);
+  }
+
+  @Test
+  void aDamagedParsedEntryIsParsedAgainAndRewritten(@TempDir Path cacheDir) throws IOException {
+    IndexCache cache = IndexCache.in(cacheDir);
+    read(new Counting(), cache);
+    Path parsed = files(cacheDir, ".parsed").get(0);
+    byte[] good = Files.readAllBytes(parsed);
+    byte[] damaged = good.clone();
+    damaged[good.length / 2] ^= 0x01;
+    Files.write(parsed, damaged);
+    Counting again = new Counting();
+    assertEquals(Fixtures.DEBS.size(), read(again, cache));
+    // The text entry was still good: read from the cache, parsed, and the entry written anew.
+    assertEquals(List.of("dists/rigtest/InRelease"), again.asked);
+    assertArrayEquals(good, Files.readAllBytes(parsed));
   }
 }

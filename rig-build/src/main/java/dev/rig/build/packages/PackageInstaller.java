@@ -104,11 +104,27 @@ public final class PackageInstaller {
     Map<LockedPackage, Path> debs = new LinkedHashMap<>();
     String planKey = planKey(lock, slim, requested, recommends);
     List<InstallStages.Stage> stages = readPlan(stagesDir, planKey);
+    DebControls known = DebControls.in(stagesDir);
     if (stages.isEmpty()) {
-      debs.putAll(download(image, lock.packages(), sources));
+      // Only .debs whose control was never read are verified and opened: a lock that adds one
+      // package to a planned one opens that package's .debs, not the whole set again.
       List<PackageRecord> controls = new ArrayList<>();
-      for (Path deb : debs.values()) {
-        controls.add(PackageRecord.from(DebArchive.open(deb).control()));
+      List<LockedPackage> unread = new ArrayList<>();
+      for (LockedPackage p : lock.packages()) {
+        Optional<PackageRecord> control = known.get(p.sha256());
+        if (control.isPresent()) {
+          controls.add(control.get());
+        } else {
+          unread.add(p);
+        }
+      }
+      if (!unread.isEmpty()) {
+        debs.putAll(download(image, unread, sources));
+      }
+      for (LockedPackage p : unread) {
+        PackageRecord control = PackageRecord.from(DebArchive.open(debs.get(p)).control());
+        known.put(p.sha256(), control);
+        controls.add(control);
       }
       stages = InstallStages.partition(requested, controls, recommends);
       writePlan(stagesDir, planKey, stages);
@@ -136,6 +152,7 @@ public final class PackageInstaller {
       listener.on(new BuildEvent.CacheUsed(image, stagesDir.resolve(key)));
     }
     listener.on(new BuildEvent.CacheUsed(image, stagesDir.resolve(PLANS)));
+    listener.on(new BuildEvent.CacheUsed(image, stagesDir.resolve(DebControls.DIR)));
     listener.on(new BuildEvent.CacheUsed(image, stagesDir.resolve(EDITED_IN_PLACE)));
     if (cached == stages.size()) {
       listener.on(
@@ -152,11 +169,14 @@ public final class PackageInstaller {
                   + " stages, cached (no download, no scripts)"));
       return InstalledSystem.read(top);
     }
-    if (debs.isEmpty()) {
-      List<LockedPackage> missing = new ArrayList<>();
-      for (InstallStages.Stage stage : stages.subList(cached, stages.size())) {
-        stage.packages().forEach(name -> missing.add(byName.get(name)));
-      }
+    List<LockedPackage> missing = new ArrayList<>();
+    for (InstallStages.Stage stage : stages.subList(cached, stages.size())) {
+      stage.packages().stream()
+          .map(byName::get)
+          .filter(p -> !debs.containsKey(p))
+          .forEach(missing::add);
+    }
+    if (!missing.isEmpty()) {
       debs.putAll(download(image, missing, sources));
     }
     long start = System.nanoTime();
@@ -251,7 +271,8 @@ public final class PackageInstaller {
         (String.join("\n", edited) + "\n").getBytes(StandardCharsets.UTF_8));
     try (Stream<Path> entries = Files.list(stagesDir)) {
       for (Path entry : entries.toList()) {
-        if (Files.isDirectory(entry) && !entry.getFileName().toString().equals(PLANS)) {
+        String name = entry.getFileName().toString();
+        if (Files.isDirectory(entry) && !name.equals(PLANS) && !name.equals(DebControls.DIR)) {
           deleteTree(entry);
         }
       }
