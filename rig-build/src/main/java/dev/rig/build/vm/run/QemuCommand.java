@@ -9,8 +9,9 @@ import java.util.List;
  * (virtio-mmio, no firmware to run, the fastest boot); passing GPUs through needs PCI, so then
  * {@code q35}. The network is user-mode with {@code restrict=on}: the guest reaches nothing
  * outside, and only SSH is forwarded, from 127.0.0.1. The root disk is opened with {@code
- * snapshot=on}: the built disk is never changed by a run, as a container's image is not. The serial
- * console is on stdio and a QMP socket lets rig ask the guest to power off.
+ * snapshot=on}: the built disk is never changed by a run, as a container's image is not; the config
+ * disk with the guest's settings is the second, read-only drive. The serial console is on stdio and
+ * a QMP socket lets rig ask the guest to power off.
  */
 final class QemuCommand {
   private QemuCommand() {}
@@ -31,14 +32,17 @@ final class QemuCommand {
     argv.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
     argv.addAll(List.of("-kernel", vm.bzImage().toString()));
     argv.addAll(List.of("-initrd", vm.initrd().toString()));
-    argv.addAll(
-        List.of("-append", BootArguments.of(Hypervisor.QEMU, descriptor, settings.guest(), kvm)));
+    argv.addAll(List.of("-append", BootArguments.of(Hypervisor.QEMU, descriptor, kvm)));
     argv.addAll(
         List.of(
             "-drive",
             "id=root,file=" + vm.rootfs() + ",format=raw,if=none,snapshot=on",
             "-device",
-            "virtio-blk-" + bus + ",drive=root"));
+            "virtio-blk-" + bus + ",drive=root",
+            "-drive",
+            "id=config,file=" + settings.configDisk() + ",format=raw,if=none,readonly=on",
+            "-device",
+            "virtio-blk-" + bus + ",drive=config"));
     argv.addAll(
         List.of(
             "-netdev",
