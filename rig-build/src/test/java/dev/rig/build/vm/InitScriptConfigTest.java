@@ -83,6 +83,8 @@ class InitScriptConfigTest {
     assertTrue(init.contains("rig.config=/dev/*) config=${word#rig.config=}"), init);
     assertTrue(init.contains("read_config \"$config\" /rig-settings.env"), init);
     assertFalse(init.contains("rig.env"), init);
+    // The device node is read before /dev moves into the disk (then it is not at /dev/vdb).
+    assertTrue(init.indexOf("read_config \"$config\"") < init.indexOf("mount --move /dev"), init);
     assertFalse(init.contains("$r/run/rig-vm.env"), init);
   }
 }
