@@ -77,6 +77,8 @@ class CommandLinesTest {
     assertFalse(argv.contains("-cpu"), line);
     assertTrue(argv.contains("user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:2345-:22"), line);
     assertTrue(argv.contains("virtio-net-device,netdev=net0"), line);
+    // PVH boot of the ELF kernel on microvm, not the bzImage
+    assertEquals(vm.vmlinux().toString(), argv.get(argv.indexOf("-kernel") + 1));
     assertTrue(
         argv.contains("id=root,file=" + vm.rootfs() + ",format=raw,if=none,snapshot=on"), line);
     assertTrue(argv.contains("virtio-blk-device,drive=root"), line);
@@ -114,6 +116,7 @@ class CommandLinesTest {
         line);
     assertTrue(argv.contains("virtio-blk-pci,drive=root"), line);
     assertTrue(argv.contains("virtio-net-pci,netdev=net0"), line);
+    assertEquals(vm.bzImage().toString(), argv.get(argv.indexOf("-kernel") + 1));
     assertFalse(line.contains("no_timer_check"), line);
   }
 
