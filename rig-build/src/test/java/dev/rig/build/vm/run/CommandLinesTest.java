@@ -77,6 +77,8 @@ class CommandLinesTest {
     assertFalse(argv.contains("-cpu"), line);
     assertTrue(argv.contains("user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:2345-:22"), line);
     assertTrue(argv.contains("virtio-net-device,netdev=net0"), line);
+    assertTrue(line.contains("-object rng-random,id=rng0,filename=/dev/urandom"), line);
+    assertTrue(argv.contains("virtio-rng-device,rng=rng0"), line);
     // PVH boot of the ELF kernel on microvm, not the bzImage
     assertEquals(vm.vmlinux().toString(), argv.get(argv.indexOf("-kernel") + 1));
     assertTrue(
