@@ -784,9 +784,10 @@ public final class Rig implements AutoCloseable {
     LaunchOptions options =
         new LaunchOptions(
             request.sshPort(),
-            request.sshKey().isPresent()
-                ? GuestConfig.withKeyFile(request.sshKey().get())
-                : GuestConfig.none(),
+            (request.sshKey().isPresent()
+                    ? GuestConfig.withKeyFile(request.sshKey().get())
+                    : GuestConfig.none())
+                .withVariables(request.env()),
             gpus,
             request.bind(),
             request.tapDevice(),

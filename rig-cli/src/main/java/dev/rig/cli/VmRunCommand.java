@@ -12,10 +12,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,6 +39,8 @@ import picocli.CommandLine.Spec;
             + " emulating the CPU), SSH forwarded from 127.0.0.1. The serial console goes to"
             + " stdout; SIGTERM or Ctrl-C asks the guest to power off.")
 final class VmRunCommand implements Callable<Integer> {
+  private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
   @Spec picocli.CommandLine.Model.CommandSpec command;
 
   @Mixin ProjectOptions project;
@@ -67,8 +72,19 @@ final class VmRunCommand implements Callable<Integer> {
   @Option(
       names = "--ssh-key",
       paramLabel = "FILE",
-      description = "A public key file root may log in with (passed on the kernel command line).")
+      description =
+          "A public key file root may log in with (passed on the run's read-only config disk).")
   Path sshKey;
+
+  @Option(
+      names = {"-e", "--env"},
+      paramLabel = "NAME[=VALUE]",
+      description =
+          "A variable for the guest's entrypoint, as a container's -e (repeatable): NAME=VALUE, or"
+              + " NAME alone for rig's own value, which keeps a secret such as ROOT_PASSWORD out of"
+              + " the process list. It travels on the run's read-only config disk, not on the"
+              + " kernel command line.")
+  List<String> env = new ArrayList<>();
 
   @Option(
       names = "--gpu",
@@ -127,6 +143,7 @@ final class VmRunCommand implements Callable<Integer> {
               vmDir,
               sshPort == null ? OptionalInt.empty() : OptionalInt.of(sshPort),
               Optional.ofNullable(sshKey),
+              variables(System.getenv()),
               gpus,
               bind,
               tap,
@@ -150,6 +167,38 @@ final class VmRunCommand implements Callable<Integer> {
       VmRunReport report = rig.vmRun(request, console);
       return report.exitCode().orElse(0);
     }
+  }
+
+  /** The --env options as a map; NAME alone takes {@code own}'s value (rig's environment). */
+  private Map<String, String> variables(Map<String, String> own) {
+    Map<String, String> variables = new LinkedHashMap<>();
+    for (String option : env) {
+      int eq = option.indexOf('=');
+      String key = eq < 0 ? option : option.substring(0, eq);
+      if (!VARIABLE_NAME.matcher(key).matches()) {
+        throw new ParameterException(
+            command.commandLine(),
+            "--env "
+                + key
+                + ": not a variable name (letters, digits and _, not starting with a digit); give"
+                + " NAME=VALUE or NAME");
+      }
+      String value = eq < 0 ? own.get(key) : option.substring(eq + 1);
+      if (value == null) {
+        throw new ParameterException(
+            command.commandLine(),
+            "--env " + key + ": not set in rig's environment; export it or give " + key + "=VALUE");
+      }
+      if (value.indexOf('\n') >= 0) {
+        throw new ParameterException(
+            command.commandLine(),
+            "--env "
+                + key
+                + ": the value holds a newline, which the guest cannot take; use one line");
+      }
+      variables.put(key, value);
+    }
+    return variables;
   }
 
   /** Builds NAME and writes its VM build; returns the image's folder in it. */

@@ -204,8 +204,7 @@ class DocsCommandsTest {
           "Rig.load(spec file)", "not run: the pipeline diagram",
           "docker:", "not run: a registries.d file; SigningEndToEndTest uses the same",
           "{\"default\": ",
-              "not run: a policy.json; SigningEndToEndTest checks the same policy with skopeo",
-          "rig.env=<base64", "not run: the kernel parameter's form (CommandLinesTest decodes it)");
+              "not run: a policy.json; SigningEndToEndTest checks the same policy with skopeo");
 
   @TempDir Path dir;
 

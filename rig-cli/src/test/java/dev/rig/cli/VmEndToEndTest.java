@@ -1,6 +1,7 @@
 package dev.rig.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,9 @@ class VmEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> ARTIFACTS =
       List.of("vmlinux", "bzImage", "initrd.img", "rootfs.ext4");
+
+  private static final String ROOT_PASSWORD = "vm-root-pw-3141";
+  private static final String GREETING = "hello-from-the-config-disk";
 
   @TempDir static Path dir;
 
@@ -99,7 +103,7 @@ class VmEndToEndTest {
             "      shmMinimumMib: 64",
             "      services:",
             "        hello:",
-            "          command: [sh, -c, \"echo hi > /run/hello.txt; exec sleep 100000\"]",
+            "          command: [sh, -c, \"echo $GREETING > /run/hello.txt; exec sleep 100000\"]",
             "          readiness: { file: /run/hello.txt }",
             ""));
   }
@@ -119,7 +123,8 @@ class VmEndToEndTest {
     int port = LocalRegistry.freePort();
     Path console = dir.resolve("console.log");
     // rig vm run in a JVM of its own: it picks QEMU without KVM here (nested guests do not run),
-    // forwards SSH from 127.0.0.1 only with restrict=on, and passes the key on the command line.
+    // forwards SSH from 127.0.0.1 only with restrict=on, and passes the key, ROOT_PASSWORD (from
+    // its own environment) and a variable on the read-only config disk.
     List<String> argv =
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -137,10 +142,16 @@ class VmEndToEndTest {
             "--ssh-key",
             key.resolveSibling("ssh-key.pub").toString(),
             "--stop-timeout",
-            "20");
+            "20",
+            "--env",
+            "ROOT_PASSWORD",
+            "--env",
+            "GREETING=" + GREETING);
     long t0 = System.nanoTime();
-    Process process =
-        new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(console.toFile()).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(console.toFile());
+    builder.environment().put("ROOT_PASSWORD", ROOT_PASSWORD);
+    Process process = builder.start();
     process.getOutputStream().close();
     try {
       Exec.Result login = null;
@@ -175,6 +186,33 @@ class VmEndToEndTest {
           Exec.run(SshCommand.asRoot(port, key, 3, "cat /etc/motd; hostname; cat /proc/1/comm"));
       assertEquals(0, motd.exitCode(), motd.describe());
       assertTrue(motd.stdout().startsWith("hello\nvmt\n"), motd.stdout());
+
+      // The settings came from the config disk: the key logged in, the service got the variable,
+      // root has a password hash; neither the key nor the password is on the guest's kernel
+      // command line, in PID 1's environment, in a file under /run, or on the console.
+      Exec.Result settings =
+          Exec.run(
+              SshCommand.asRoot(
+                  port,
+                  key,
+                  3,
+                  "cat /proc/cmdline; echo; cat /run/hello.txt; grep -c '^root:[$]' /etc/shadow;"
+                      + " tr '\\0' '\\n' < /proc/1/environ; grep -rl "
+                      + ROOT_PASSWORD
+                      + " /run /etc /root /tmp 2>/dev/null; echo end"));
+      assertEquals(0, settings.exitCode(), settings.describe());
+      String[] lines = settings.stdout().split("\n");
+      String cmdline = lines[0];
+      assertTrue(cmdline.contains("rig.config=/dev/vdb"), cmdline);
+      String keyBody = Files.readString(key.resolveSibling("ssh-key.pub")).split(" ")[1];
+      assertFalse(cmdline.contains(keyBody.substring(20, 60)), cmdline);
+      assertFalse(cmdline.contains("rig.env="), cmdline);
+      assertEquals(GREETING, lines[2], settings.stdout());
+      assertEquals("1", lines[3], settings.stdout());
+      assertFalse(settings.stdout().contains(ROOT_PASSWORD), settings.stdout());
+      assertTrue(settings.stdout().endsWith("\nend\n"), settings.stdout());
+      assertFalse(settings.stdout().matches("(?s).*\n/(run|etc|root|tmp)/.*"), settings.stdout());
+      assertFalse(Files.readString(console).contains(ROOT_PASSWORD));
 
       long t1 = System.nanoTime();
       Exec.run(SshCommand.asRoot(port, key, 3, "poweroff"));

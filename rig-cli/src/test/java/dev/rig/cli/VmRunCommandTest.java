@@ -1,6 +1,7 @@
 package dev.rig.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -57,10 +58,44 @@ class VmRunCommandTest {
     assertTrue(
         run.stderr().contains("box: FAIL device 0000:65:00.0: not found in"), run.describe());
     assertTrue(run.stderr().contains("box: booting with "), run.describe());
-    for (String file : List.of("firecracker.json", "cloud-hypervisor.sh", "qemu.sh")) {
+    for (String file :
+        List.of("firecracker.json", "cloud-hypervisor.sh", "qemu.sh", "config.img")) {
       assertTrue(Files.isRegularFile(dir.resolve(file)), file);
       assertTrue(run.stderr().contains("box: wrote " + dir.resolve(file)), run.describe());
     }
+  }
+
+  @Test
+  void envOptionsAreCheckedAndTheirValuesNeverPrinted() throws Exception {
+    Path dir = vmDir();
+    RigRun ok =
+        RigRun.of(
+            List.of(
+                "vm",
+                "run",
+                "--dir",
+                dir.toString(),
+                "--env",
+                "ROOT_PASSWORD=topsecret-9931",
+                "-e",
+                "GREETING=hi",
+                "--dry-run"));
+    assertEquals(0, ok.exitCode(), ok.describe());
+    assertFalse(ok.describe().contains("topsecret-9931"), ok.describe());
+    assertTrue(ok.stdout().contains("rig.config=/dev/vdb"), ok.describe());
+    assertTrue(ok.stdout().contains(",readonly=on"), ok.describe());
+    RigRun badName =
+        RigRun.of(List.of("vm", "run", "--dir", dir.toString(), "--env", "1X=y", "--dry-run"));
+    assertEquals(2, badName.exitCode(), badName.describe());
+    assertTrue(badName.stderr().contains("--env 1X: not a variable name"), badName.describe());
+    RigRun unset =
+        RigRun.of(
+            List.of(
+                "vm", "run", "--dir", dir.toString(), "--env", "RIG_TEST_UNSET_42", "--dry-run"));
+    assertEquals(2, unset.exitCode(), unset.describe());
+    assertTrue(
+        unset.stderr().contains("--env RIG_TEST_UNSET_42: not set in rig's environment"),
+        unset.describe());
   }
 
   @Test

@@ -12,7 +12,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +29,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code rig vm run --dir} boots a real kernel under real QEMU here: Debian's cloud kernel (fetched
  * once into target/e2e-cache/vm-kernel with the machine's apt) and a busybox initramfs this test
- * makes, whose init prints a marker and the rig.env it was given. KVM does not really work on these
+ * makes, whose init prints a marker and its kernel command line. KVM does not really work on these
  * machines, so the run must say so and emulate the CPU; a guest that powers off ends the run, and
- * SIGTERM to rig powers the VM off within a few seconds, leaving no QEMU behind.
+ * SIGTERM to rig powers the VM off within a few seconds, leaving no QEMU behind. The key and
+ * ROOT_PASSWORD reach the VM only on the run's read-only config disk (0600, removed with the run),
+ * never on the command line the guest or the host's process list shows.
  */
 class VmRunEndToEndTest {
   private static final String MARKER = "RIG-VM-BOOTED";
+  private static final String KEY_BODY =
+      "AAAAC3NzaC1lZDI1NTE5AAAAIHZtcnVudGVzdGtleWJ5dGVzMDEyMzQ1Njc4";
+  private static final String ROOT_PASSWORD = "vm-run-root-pw-2718";
   private static Path kernel;
 
   @TempDir static Path temp;
@@ -88,9 +96,7 @@ class VmRunEndToEndTest {
             "#!/bin/busybox sh",
             "/bin/busybox mount -t proc proc /proc",
             "echo " + MARKER,
-            "for w in $(/bin/busybox cat /proc/cmdline); do",
-            "  case $w in rig.env=*) echo \"${w#rig.env=}\" | /bin/busybox base64 -d ;; esac",
-            "done",
+            "echo \"cmdline: $(/bin/busybox cat /proc/cmdline)\"",
             "case \" $(/bin/busybox cat /proc/cmdline) \" in",
             "  *' rig.test=poweroff '*) /bin/busybox poweroff -f ;;",
             "esac",
@@ -119,9 +125,7 @@ class VmRunEndToEndTest {
   private static Path publicKey() throws IOException {
     Path key = temp.resolve("id.pub");
     if (!Files.exists(key)) {
-      Files.writeString(
-          key,
-          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHZtcnVudGVzdGtleWJ5dGVzMDEyMzQ1Njc4 vm@test\n");
+      Files.writeString(key, "ssh-ed25519 " + KEY_BODY + " vm@test\n");
     }
     return key;
   }
@@ -142,25 +146,31 @@ class VmRunEndToEndTest {
                 "--dir",
                 dir.toString(),
                 "--ssh-key",
-                publicKey().toString()));
+                publicKey().toString(),
+                "--env",
+                "ROOT_PASSWORD"));
     argv.addAll(List.of(more));
-    Process process = new ProcessBuilder(argv).start();
+    ProcessBuilder builder = new ProcessBuilder(argv);
+    builder.environment().put("ROOT_PASSWORD", ROOT_PASSWORD);
+    Process process = builder.start();
     process.getOutputStream().close();
     return new Rig(
         process, Output.of(process.getInputStream()), Output.of(process.getErrorStream()));
   }
 
   @Test
-  void aGuestThatPowersOffEndsTheRunAndGetsTheKey() throws Exception {
+  void aGuestThatPowersOffEndsTheRunWithNoSettingOnItsCommandLine() throws Exception {
     Rig rig = start(vmDir("poweroff", " rig.test=poweroff"));
     assertTrue(rig.waitFor(90), rig.describe());
     assertEquals(0, rig.process().exitValue(), rig.describe());
     String console = rig.out().text();
     assertTrue(console.contains(MARKER), rig.describe());
-    assertTrue(
-        console.contains(
-            "SSH_PUBLIC_KEYS=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHZtcnVudGVzdGtleWJ5dGVzMDEyMzQ1Njc4 vm@test"),
-        rig.describe());
+    assertTrue(console.contains("cmdline: "), rig.describe());
+    String cmdline = console.substring(console.indexOf("cmdline: ")).lines().findFirst().get();
+    assertTrue(cmdline.contains(" rig.config=/dev/vdb"), cmdline);
+    assertFalse(cmdline.contains("rig.env="), cmdline);
+    assertFalse(rig.describe().contains(KEY_BODY), rig.describe());
+    assertFalse(rig.describe().contains(ROOT_PASSWORD), rig.describe());
     String err = rig.err().text();
     if (!"1".equals(System.getenv("RIG_TEST_KVM_WORKS"))) {
       assertTrue(err.contains("booting with QEMU without KVM (TCG)"), rig.describe());
@@ -193,6 +203,23 @@ class VmRunEndToEndTest {
     assertTrue(control.find(), qemuCommand);
     Path runDir = Path.of(control.group(1));
     assertTrue(Files.isDirectory(runDir), runDir.toString());
+    // The settings are on the run's config disk, attached read-only, readable by its owner only.
+    assertFalse(qemuCommand.contains(KEY_BODY) || qemuCommand.contains(ROOT_PASSWORD), qemuCommand);
+    Path disk = runDir.resolve("config.img");
+    assertTrue(
+        qemuCommand.contains("id=config,file=" + disk + ",format=raw,if=none,readonly=on"),
+        qemuCommand);
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(disk)));
+    byte[] bytes = Files.readAllBytes(disk);
+    String header = new String(bytes, 0, 512, StandardCharsets.US_ASCII);
+    assertTrue(header.startsWith("RIGCFG1 "), header);
+    int length = Integer.parseInt(header.substring(8, header.indexOf('\n')));
+    String settings =
+        new String(
+            Base64.getDecoder().decode(Arrays.copyOfRange(bytes, 512, 512 + length)),
+            StandardCharsets.UTF_8);
+    assertTrue(settings.contains("ROOT_PASSWORD=" + ROOT_PASSWORD + "\n"), "settings on the disk");
+    assertTrue(settings.contains("SSH_PUBLIC_KEYS=ssh-ed25519 " + KEY_BODY + " vm@test\n"));
     long stop = System.nanoTime();
     // SIGTERM through the handle: Process.destroy would also close our ends of its pipes.
     rig.process().toHandle().destroy();

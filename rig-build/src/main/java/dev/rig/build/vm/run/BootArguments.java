@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * The kernel command line a hypervisor passes: the console and root device each hypervisor needs,
- * then what the image's vm.json adds (which wins, coming later), then the guest's settings.
+ * then what the image's vm.json adds (which wins, coming later), then where the config disk is. The
+ * guest's settings themselves are on that disk ({@link ConfigDisk}), never here: every guest user
+ * can read /proc/cmdline.
  */
 final class BootArguments {
   private BootArguments() {}
@@ -18,11 +20,14 @@ final class BootArguments {
   static final List<String> EMULATED_CPU =
       List.of("tsc_early_khz=2000000", "lpj=8000000", "no_timer_check");
 
-  static String of(Hypervisor hypervisor, VmDescriptor vm, GuestConfig guest) {
-    return of(hypervisor, vm, guest, true);
+  /** The parameter naming the config disk's device for the VM's init. */
+  static final String CONFIG_PARAMETER = "rig.config";
+
+  static String of(Hypervisor hypervisor, VmDescriptor vm) {
+    return of(hypervisor, vm, true);
   }
 
-  static String of(Hypervisor hypervisor, VmDescriptor vm, GuestConfig guest, boolean kvm) {
+  static String of(Hypervisor hypervisor, VmDescriptor vm, boolean kvm) {
     List<String> words = new ArrayList<>();
     String image = vm.kernelCmdline().strip();
     if (!image.contains("console=")) {
@@ -49,9 +54,7 @@ final class BootArguments {
     if (!image.isEmpty()) {
       words.add(image);
     }
-    if (!guest.isEmpty()) {
-      words.add(guest.kernelParameter());
-    }
+    words.add(CONFIG_PARAMETER + "=" + ConfigDisk.GUEST_DEVICE);
     return String.join(" ", words);
   }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * cloud-hypervisor's command line for a rig VM: it boots the uncompressed {@code vmlinux} directly,
  * attaches to a TAP device (it has no user-mode network: the operator creates the TAP and decides
- * what it reaches, see docs/vm.md), and passes GPUs through VFIO by their sysfs paths.
+ * what it reaches, see docs/vm.md), and passes GPUs through VFIO by their sysfs paths. The second
+ * disk is the read-only config disk with the guest's settings.
  */
 final class CloudHypervisorCommand {
   private CloudHypervisorCommand() {}
@@ -18,11 +19,9 @@ final class CloudHypervisorCommand {
     argv.add(program.toString());
     argv.addAll(List.of("--kernel", vm.vmlinux().toString()));
     argv.addAll(List.of("--initramfs", vm.initrd().toString()));
+    argv.addAll(List.of("--cmdline", BootArguments.of(Hypervisor.CLOUD_HYPERVISOR, descriptor)));
     argv.addAll(
-        List.of(
-            "--cmdline",
-            BootArguments.of(Hypervisor.CLOUD_HYPERVISOR, descriptor, settings.guest())));
-    argv.addAll(List.of("--disk", "path=" + vm.rootfs()));
+        List.of("--disk", "path=" + vm.rootfs(), "path=" + settings.configDisk() + ",readonly=on"));
     argv.addAll(List.of("--cpus", "boot=" + descriptor.vcpus()));
     argv.addAll(List.of("--memory", "size=" + descriptor.memoryMiB() + "M"));
     argv.addAll(List.of("--net", "tap=" + settings.tapDevice()));

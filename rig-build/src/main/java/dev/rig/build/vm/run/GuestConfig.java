@@ -4,30 +4,47 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * What {@code rig vm run} tells the guest that a container would get from its environment: for now
- * the SSH public keys root may log in with, as {@code SSH_PUBLIC_KEYS} (the variable rig-init
- * already reads in containers; several keys separated by a literal {@code \n}). It travels on the
- * kernel command line as {@code rig.env=<base64 of KEY=VALUE lines>}, which the VM's init (part of
- * the VM build) decodes into the environment of the image's entrypoint. The format is written down
- * in docs/vm.md. Only public data goes here: the host's process list shows the command line.
+ * What {@code rig vm run} tells the guest that a container would get from its environment: the SSH
+ * public keys root may log in with, as {@code SSH_PUBLIC_KEYS} (the variable rig-init already reads
+ * in containers; several keys separated by a literal {@code \n}), and the operator's variables
+ * ({@code --env}, ROOT_PASSWORD among them). It travels on the read-only config disk ({@link
+ * ConfigDisk}), never on the kernel command line, which every guest user can read in /proc/cmdline
+ * and every host user in the process list.
  */
-public record GuestConfig(List<String> sshAuthorizedKeys) {
-  /** The kernel parameter's name. */
-  public static final String PARAMETER = "rig.env";
-
+public record GuestConfig(List<String> sshAuthorizedKeys, Map<String, String> variables) {
   /** The variable rig-init merges into root's authorized_keys. */
   public static final String KEYS_VARIABLE = "SSH_PUBLIC_KEYS";
 
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
   public GuestConfig {
     sshAuthorizedKeys = List.copyOf(sshAuthorizedKeys);
+    variables = Map.copyOf(variables);
+    for (Map.Entry<String, String> variable : variables.entrySet()) {
+      if (!NAME.matcher(variable.getKey()).matches()) {
+        throw new IllegalArgumentException(
+            "--env "
+                + variable.getKey()
+                + ": not a variable name (letters, digits and _, not starting with a digit)");
+      }
+      if (variable.getValue().indexOf('\n') >= 0 || variable.getValue().indexOf('\0') >= 0) {
+        throw new IllegalArgumentException(
+            "--env "
+                + variable.getKey()
+                + ": the value holds a newline or NUL, which the guest's environment file cannot"
+                + " carry; pass it on one line");
+      }
+    }
   }
 
   public static GuestConfig none() {
-    return new GuestConfig(List.of());
+    return new GuestConfig(List.of(), Map.of());
   }
 
   /**
@@ -64,22 +81,45 @@ public record GuestConfig(List<String> sshAuthorizedKeys) {
                 + "' is not an OpenSSH public key line (TYPE BASE64 [COMMENT])");
       }
     }
-    return new GuestConfig(keys);
+    return new GuestConfig(keys, Map.of());
+  }
+
+  /** This config with the operator's variables added (a later value for a name wins). */
+  public GuestConfig withVariables(Map<String, String> more) {
+    Map<String, String> all = new LinkedHashMap<>(variables);
+    all.putAll(more);
+    return new GuestConfig(sshAuthorizedKeys, all);
   }
 
   public boolean isEmpty() {
-    return sshAuthorizedKeys.isEmpty();
+    return sshAuthorizedKeys.isEmpty() && variables.isEmpty();
   }
 
-  /** The environment file the parameter carries, one {@code KEY=VALUE} a line. */
+  /**
+   * The environment file the config disk carries, one {@code KEY=VALUE} a line, sorted by name so
+   * that the same settings give the same bytes; the keys come last and win over an {@code --env
+   * SSH_PUBLIC_KEYS}, as the explicit --ssh-key option should.
+   */
   public String envFile() {
-    return KEYS_VARIABLE + "=" + String.join("\\n", sshAuthorizedKeys) + "\n";
+    StringBuilder text = new StringBuilder();
+    variables.entrySet().stream()
+        .filter(e -> !(e.getKey().equals(KEYS_VARIABLE) && !sshAuthorizedKeys.isEmpty()))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> text.append(e.getKey()).append('=').append(e.getValue()).append('\n'));
+    if (!sshAuthorizedKeys.isEmpty()) {
+      text.append(KEYS_VARIABLE).append('=').append(String.join("\\n", sshAuthorizedKeys));
+      text.append('\n');
+    }
+    return text.toString();
   }
 
-  /** {@code rig.env=...}, one kernel command line parameter. */
-  public String kernelParameter() {
-    return PARAMETER
-        + "="
-        + Base64.getEncoder().encodeToString(envFile().getBytes(StandardCharsets.UTF_8));
+  /** Never the values: a record's default would print ROOT_PASSWORD into a log. */
+  @Override
+  public String toString() {
+    return "GuestConfig["
+        + sshAuthorizedKeys.size()
+        + " keys, variables "
+        + variables.keySet()
+        + "]";
   }
 }

@@ -11,8 +11,10 @@ import java.util.List;
 /**
  * The ready-made configurations written next to a VM's artifacts, for booting it by hand with each
  * hypervisor: {@code firecracker.json} (for {@code firecracker --config-file}), {@code
- * cloud-hypervisor.sh} and {@code qemu.sh}. Paths in them are relative to the folder (the scripts
- * change into it; run Firecracker from it), so the folder can be moved or copied to a GPU host.
+ * cloud-hypervisor.sh} and {@code qemu.sh}, and an empty config disk ({@code config.img}; replace
+ * it with one holding keys and variables, see docs/vm-artifacts.md). Paths in them are relative to
+ * the folder (the scripts change into it; run Firecracker from it), so the folder can be moved or
+ * copied to a GPU host.
  */
 public final class LaunchFiles {
   public static final String FIRECRACKER = "firecracker.json";
@@ -32,8 +34,10 @@ public final class LaunchFiles {
             DEFAULT_SSH_PORT,
             Path.of("vm.sock"),
             LaunchSettings.DEFAULT_TAP,
-            GuestConfig.none(),
+            Path.of(".", ConfigDisk.FILE_NAME),
             List.of());
+    // A disk with no settings, so that the scripts boot as written; rig vm run writes its own.
+    Path config = ConfigDisk.write(vm.dir().resolve(ConfigDisk.FILE_NAME), GuestConfig.none());
     Path firecracker = vm.dir().resolve(FIRECRACKER);
     AtomicFiles.write(
         firecracker, FirecrackerConfig.text(relative, settings).getBytes(StandardCharsets.UTF_8));
@@ -53,7 +57,7 @@ public final class LaunchFiles {
             + "; with working KVM use -accel kvm -cpu host; for GPUs -M q35 with virtio-*-pci"
             + " and -device vfio-pci,host=ADDRESS (rig vm run --gpu does this)",
         QemuCommand.argv(Path.of(Hypervisor.QEMU.program()), false, relative, settings));
-    return List.of(firecracker, cloudHypervisor, qemu);
+    return List.of(firecracker, cloudHypervisor, qemu, config);
   }
 
   private static void script(Path file, String note, List<String> argv) throws IOException {

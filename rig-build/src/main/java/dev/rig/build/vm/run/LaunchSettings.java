@@ -6,10 +6,11 @@ import java.util.List;
 /**
  * How one run is wired to the host: the loopback port SSH is forwarded from (QEMU), the control
  * socket rig stops the VM through, the TAP device Firecracker and cloud-hypervisor attach to (they
- * have no user-mode network), the guest's settings and the PCI devices passed through.
+ * have no user-mode network), the config disk carrying the guest's settings ({@link ConfigDisk})
+ * and the PCI devices passed through.
  */
 public record LaunchSettings(
-    int sshPort, Path controlSocket, String tapDevice, GuestConfig guest, List<PciAddress> gpus) {
+    int sshPort, Path controlSocket, String tapDevice, Path configDisk, List<PciAddress> gpus) {
   /** The TAP device's name when the operator names none. */
   public static final String DEFAULT_TAP = "rig-tap0";
 

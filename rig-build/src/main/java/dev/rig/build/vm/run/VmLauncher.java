@@ -53,12 +53,15 @@ public final class VmLauncher {
         new BuildEvent.VmHypervisorChosen(
             image, choice.hypervisor().label(), choice.kvm(), choice.reasons()));
     int sshPort = options.sshPort().isPresent() ? options.sshPort().getAsInt() : freeLoopbackPort();
+    // The settings may hold ROOT_PASSWORD: the disk is the run's, 0600 in its private folder, and
+    // is removed with it when the run ends.
+    Path configDisk = ConfigDisk.write(runDir.resolve(ConfigDisk.FILE_NAME), options.guest());
     LaunchSettings settings =
         new LaunchSettings(
             sshPort,
             runDir.resolve("control.sock"),
             options.tapDevice(),
-            options.guest(),
+            configDisk,
             options.gpus());
     List<String> argv =
         switch (choice.hypervisor()) {
@@ -106,7 +109,7 @@ public final class VmLauncher {
                   Thread.currentThread().interrupt();
                 }
                 // The JVM halts when the hooks end, before the caller's cleanup would run.
-                removeRunFiles(plan.settings().controlSocket());
+                removeRunFiles(plan.settings());
               }
             },
             "rig-vm-stop");
@@ -168,10 +171,13 @@ public final class VmLauncher {
   }
 
   /**
-   * The control socket, a Firecracker config beside it and their folder, if nothing else is in it.
+   * The control socket, the config disk, a Firecracker config beside them and their folder, if
+   * nothing else is in it.
    */
-  private static void removeRunFiles(Path socket) {
+  private static void removeRunFiles(LaunchSettings settings) {
+    Path socket = settings.controlSocket();
     try {
+      Files.deleteIfExists(settings.configDisk());
       Files.deleteIfExists(socket);
       Files.deleteIfExists(socket.resolveSibling(LaunchFiles.FIRECRACKER));
       Files.deleteIfExists(socket.getParent());

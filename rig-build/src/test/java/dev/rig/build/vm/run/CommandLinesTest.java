@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -29,11 +28,7 @@ class CommandLinesTest {
 
   private LaunchSettings settings(List<PciAddress> gpus) {
     return new LaunchSettings(
-        2345,
-        Path.of("/run/vm/control.sock"),
-        "tap7",
-        new GuestConfig(List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGtestkey user@host")),
-        gpus);
+        2345, Path.of("/run/vm/control.sock"), "tap7", Path.of("/run/vm/config.img"), gpus);
   }
 
   @Test
@@ -46,7 +41,14 @@ class CommandLinesTest {
     String args = boot.get("boot_args").asText();
     assertTrue(args.contains("console=ttyS0"), args);
     assertTrue(args.contains("reboot=k") && args.contains("pci=off"), args);
-    assertTrue(args.contains("rig.env="), args);
+    assertTrue(args.contains("rig.config=/dev/vdb"), args);
+    assertFalse(args.contains("rig.env="), args);
+    assertEquals(2, json.get("drives").size());
+    JsonNode config = json.get("drives").get(1);
+    assertEquals("config", config.get("drive_id").asText());
+    assertEquals("/run/vm/config.img", config.get("path_on_host").asText());
+    assertFalse(config.get("is_root_device").asBoolean());
+    assertTrue(config.get("is_read_only").asBoolean());
     JsonNode drive = json.get("drives").get(0);
     assertEquals("rootfs", drive.get("drive_id").asText());
     assertEquals(vm.rootfs().toString(), drive.get("path_on_host").asText());
@@ -75,6 +77,10 @@ class CommandLinesTest {
     assertFalse(argv.contains("-cpu"), line);
     assertTrue(argv.contains("user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:2345-:22"), line);
     assertTrue(argv.contains("virtio-net-device,netdev=net0"), line);
+    assertTrue(line.contains("-object rng-random,id=rng0,filename=/dev/urandom"), line);
+    assertTrue(argv.contains("virtio-rng-device,rng=rng0"), line);
+    // PVH boot of the ELF kernel on microvm, not the bzImage
+    assertEquals(vm.vmlinux().toString(), argv.get(argv.indexOf("-kernel") + 1));
     assertTrue(
         argv.contains("id=root,file=" + vm.rootfs() + ",format=raw,if=none,snapshot=on"), line);
     assertTrue(argv.contains("virtio-blk-device,drive=root"), line);
@@ -84,10 +90,16 @@ class CommandLinesTest {
     // vm.json's console and root are not repeated; the emulated CPU skips clock calibration
     assertEquals(1, append.split("console=", -1).length - 1, append);
     assertTrue(append.contains("no_timer_check"), append);
-    String env = append.substring(append.indexOf("rig.env=") + "rig.env=".length()).split(" ")[0];
-    assertEquals(
-        "SSH_PUBLIC_KEYS=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGtestkey user@host\n",
-        new String(Base64.getDecoder().decode(env), StandardCharsets.UTF_8));
+    // The settings are on the second, read-only drive; the command line only says where.
+    assertTrue(
+        argv.contains("id=config,file=/run/vm/config.img,format=raw,if=none,readonly=on"), line);
+    assertTrue(argv.contains("virtio-blk-device,drive=config"), line);
+    assertTrue(
+        argv.indexOf("virtio-blk-device,drive=root")
+            < argv.indexOf("virtio-blk-device,drive=config"),
+        "the root disk must stay /dev/vda: " + line);
+    assertTrue(append.endsWith(" rig.config=/dev/vdb"), append);
+    assertFalse(append.contains("rig.env="), append);
   }
 
   @Test
@@ -106,6 +118,7 @@ class CommandLinesTest {
         line);
     assertTrue(argv.contains("virtio-blk-pci,drive=root"), line);
     assertTrue(argv.contains("virtio-net-pci,netdev=net0"), line);
+    assertEquals(vm.bzImage().toString(), argv.get(argv.indexOf("-kernel") + 1));
     assertFalse(line.contains("no_timer_check"), line);
   }
 
@@ -118,7 +131,8 @@ class CommandLinesTest {
     String line = String.join(" ", argv);
     assertTrue(line.contains("--kernel " + vm.vmlinux()), line);
     assertTrue(line.contains("--initramfs " + vm.initrd()), line);
-    assertTrue(line.contains("--disk path=" + vm.rootfs()), line);
+    assertTrue(
+        line.contains("--disk path=" + vm.rootfs() + " path=/run/vm/config.img,readonly=on"), line);
     assertTrue(line.contains("--cpus boot=2 --memory size=512M"), line);
     assertTrue(line.contains("--net tap=tap7"), line);
     assertTrue(line.contains("--device path=/sys/bus/pci/devices/0000:65:00.0/"), line);
@@ -129,7 +143,13 @@ class CommandLinesTest {
   void launchFilesAreWrittenNextToTheArtifactsWithRelativePaths() throws IOException {
     VmArtifacts vm = VmDirs.make(temp);
     List<Path> files = LaunchFiles.write(vm);
-    assertEquals(3, files.size());
+    assertEquals(4, files.size());
+    assertEquals(
+        "RIGCFG1 0\n",
+        new String(
+            Files.readAllBytes(vm.dir().resolve("config.img")), 0, 10, StandardCharsets.US_ASCII));
+    assertTrue(
+        Files.readString(vm.dir().resolve("qemu.sh")).contains("id=config,file=./config.img"));
     JsonNode json =
         new ObjectMapper().readTree(Files.readString(vm.dir().resolve("firecracker.json")));
     assertEquals("./vmlinux", json.get("boot-source").get("kernel_image_path").asText());

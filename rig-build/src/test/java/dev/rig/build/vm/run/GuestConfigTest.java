@@ -6,34 +6,58 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** --ssh-key becomes rig.env's SSH_PUBLIC_KEYS; private keys and junk are refused. */
+/**
+ * --ssh-key and --env become the config disk's environment file; private keys, junk and names or
+ * values the guest cannot take are refused, and no value is printed.
+ */
 class GuestConfigTest {
   @TempDir Path temp;
 
   @Test
-  void publicKeysTravelAsOneBase64Parameter() throws IOException {
+  void keysAndVariablesMakeOneEnvironmentFileSortedWithTheKeysLast() throws IOException {
     Path pub = temp.resolve("id.pub");
     Files.writeString(
         pub,
         "# mine\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbc a@b\necdsa-sha2-nistp256 AAAAE2Vj c@d\n");
-    GuestConfig guest = GuestConfig.withKeyFile(pub);
+    GuestConfig guest =
+        GuestConfig.withKeyFile(pub)
+            .withVariables(
+                Map.of(
+                    "ROOT_PASSWORD",
+                    "s3cret pass",
+                    "GREETING",
+                    "hi 'there'",
+                    "SSH_PUBLIC_KEYS",
+                    "x"));
     assertEquals(2, guest.sshAuthorizedKeys().size());
-    String parameter = guest.kernelParameter();
-    assertTrue(parameter.startsWith("rig.env="), parameter);
-    assertFalse(parameter.contains(" "), parameter);
     assertEquals(
-        "SSH_PUBLIC_KEYS=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbc a@b\\necdsa-sha2-nistp256 AAAAE2Vj c@d\n",
-        new String(
-            Base64.getDecoder().decode(parameter.substring("rig.env=".length())),
-            StandardCharsets.UTF_8));
+        "GREETING=hi 'there'\nROOT_PASSWORD=s3cret pass\n"
+            + "SSH_PUBLIC_KEYS=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbc a@b\\necdsa-sha2-nistp256"
+            + " AAAAE2Vj c@d\n",
+        guest.envFile());
+    assertFalse(guest.toString().contains("s3cret"), guest.toString());
+    assertEquals("", GuestConfig.none().envFile());
+  }
+
+  @Test
+  void namesAndValuesTheGuestCannotTakeAreRefused() {
+    IllegalArgumentException name =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GuestConfig.none().withVariables(Map.of("1BAD", "x")));
+    assertTrue(name.getMessage().contains("--env 1BAD: not a variable name"), name.getMessage());
+    IllegalArgumentException value =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GuestConfig.none().withVariables(Map.of("TWO", "a\nb")));
+    assertTrue(value.getMessage().contains("--env TWO: the value holds a newline"));
   }
 
   @Test
