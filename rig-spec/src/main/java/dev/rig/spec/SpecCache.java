@@ -6,15 +6,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.pkl.core.resource.ResourceReader;
 
 /**
@@ -194,13 +190,11 @@ public final class SpecCache {
     context.append("properties ").append(new TreeMap<>(SpecEvaluator.SPEC_PROPERTIES)).append('\n');
     // rig-spec (schema, YAML translation), pkl-core (the language), Jackson and SnakeYAML (YAML
     // and JSON parsing).
-    for (String code : CODE) {
-      Optional<String> identity = codeIdentity(code);
-      if (identity.isEmpty()) {
-        return Optional.empty();
-      }
-      context.append(identity.get());
+    Optional<String> code = CodeVersion.of(CODE);
+    if (code.isEmpty()) {
+      return Optional.empty();
     }
+    context.append(code.get());
     return Optional.of(context.toString());
   }
 
@@ -212,52 +206,6 @@ public final class SpecCache {
           "com.fasterxml.jackson.core.JsonFactory",
           "com.fasterxml.jackson.dataformat.yaml.YAMLFactory",
           "org.yaml.snakeyaml.LoaderOptions");
-
-  /**
-   * Where a class's code comes from and which version of it: a jar by path, size and time; a
-   * directory of classes (tests, IDEs) by the same for every file in it.
-   */
-  private static Optional<String> codeIdentity(String className) {
-    try {
-      // Not initialised: only where its bytes come from matters.
-      Class<?> code = Class.forName(className, false, SpecCache.class.getClassLoader());
-      CodeSource source = code.getProtectionDomain().getCodeSource();
-      URL location = source == null ? null : source.getLocation();
-      if (location == null) {
-        return Optional.empty();
-      }
-      Path path = Path.of(location.toURI());
-      StringBuilder identity = new StringBuilder("code ").append(path).append('\n');
-      if (Files.isDirectory(path)) {
-        List<String> files = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(path)) {
-          for (Path file : (Iterable<Path>) walk::iterator) {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            if (attributes.isRegularFile()) {
-              files.add(stat(path.relativize(file).toString(), attributes));
-            }
-          }
-        }
-        files.sort(null);
-        files.forEach(line -> identity.append("  ").append(line).append('\n'));
-      } else {
-        identity
-            .append("  ")
-            .append(stat("", Files.readAttributes(path, BasicFileAttributes.class)))
-            .append('\n');
-      }
-      return Optional.of(identity.toString());
-    } catch (IOException
-        | java.net.URISyntaxException
-        | ClassNotFoundException
-        | RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static String stat(String name, BasicFileAttributes attributes) {
-    return name + " " + attributes.size() + " " + attributes.lastModifiedTime().toMillis();
-  }
 
   /** One entry's content: the context it was made in, the reads and the values. */
   private record Entry(String context, List<SpecInput> inputs, SpecValues values) {
