@@ -12,14 +12,12 @@ import dev.rig.testkit.LocalRegistry;
 import dev.rig.testkit.SshCommand;
 import dev.rig.testkit.Tools;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,35 +123,19 @@ class VmEndToEndTest {
     // rig vm run in a JVM of its own: it picks QEMU without KVM here (nested guests do not run),
     // forwards SSH from 127.0.0.1 only with restrict=on, and passes the key, ROOT_PASSWORD (from
     // its own environment) and a variable on the read-only config disk.
-    List<String> argv =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "vm",
-            "run",
-            "--dir",
-            vm.toString(),
-            "--ssh-port",
-            Integer.toString(port),
-            "--ssh-key",
-            key.resolveSibling("ssh-key.pub").toString(),
-            "--stop-timeout",
-            "20",
+    long t0 = System.nanoTime();
+    try (VmRunProcess run =
+        VmRunProcess.start(
+            vm,
+            port,
+            key.resolveSibling("ssh-key.pub"),
+            console,
+            Map.of("ROOT_PASSWORD", ROOT_PASSWORD),
             "--env",
             "ROOT_PASSWORD",
             "--env",
-            "GREETING=" + GREETING);
-    long t0 = System.nanoTime();
-    ProcessBuilder builder =
-        new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(console.toFile());
-    builder.environment().put("ROOT_PASSWORD", ROOT_PASSWORD);
-    Process process = builder.start();
-    process.getOutputStream().close();
-    try {
+            "GREETING=" + GREETING)) {
+      Process process = run.process();
       Exec.Result login = null;
       long loginMillis = -1;
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -161,7 +143,7 @@ class VmEndToEndTest {
         login =
             Exec.run(
                 SshCommand.asRoot(port, key, 3, "/usr/lib/rig/rig-init status"),
-                java.util.Map.of(),
+                Map.of(),
                 null,
                 Duration.ofSeconds(20));
         if (login.exitCode() == 0 && loginMillis < 0) {
@@ -229,10 +211,6 @@ class VmEndToEndTest {
       assertTrue(log.contains("rig-init: run: all services stopped"), log);
       assertTrue(log.contains("reboot: Power down"), log);
       assertTrue(offMillis < 10_000, "poweroff took " + offMillis + " ms");
-    } finally {
-      process.destroy();
-      process.waitFor(30, TimeUnit.SECONDS);
-      process.destroyForcibly();
     }
   }
 
@@ -272,7 +250,10 @@ class VmEndToEndTest {
                 "vm:" + dir.resolve("vm-b")))
         .ok();
     for (String name : ARTIFACTS) {
-      assertEquals(sha256(vm.resolve(name)), sha256(dir.resolve("vm-b/vmt").resolve(name)), name);
+      assertEquals(
+          VmRunProcess.sha256(vm.resolve(name)),
+          VmRunProcess.sha256(dir.resolve("vm-b/vmt").resolve(name)),
+          name);
     }
 
     writeSpec(other, "changed");
@@ -286,23 +267,18 @@ class VmEndToEndTest {
                 "vm:" + dir.resolve("vm-c")))
         .ok();
     Path changed = dir.resolve("vm-c/vmt");
-    assertNotEquals(sha256(vm.resolve("rootfs.ext4")), sha256(changed.resolve("rootfs.ext4")));
-    assertEquals(sha256(vm.resolve("vmlinux")), sha256(changed.resolve("vmlinux")));
-    assertEquals(sha256(vm.resolve("initrd.img")), sha256(changed.resolve("initrd.img")));
+    assertNotEquals(
+        VmRunProcess.sha256(vm.resolve("rootfs.ext4")),
+        VmRunProcess.sha256(changed.resolve("rootfs.ext4")));
+    assertEquals(
+        VmRunProcess.sha256(vm.resolve("vmlinux")),
+        VmRunProcess.sha256(changed.resolve("vmlinux")));
+    assertEquals(
+        VmRunProcess.sha256(vm.resolve("initrd.img")),
+        VmRunProcess.sha256(changed.resolve("initrd.img")));
     Exec.Result motd =
         Exec.run(
             List.of("debugfs", "-R", "cat /etc/motd", changed.resolve("rootfs.ext4").toString()));
     assertEquals("changed\n", motd.stdout());
-  }
-
-  private static String sha256(Path file) throws Exception {
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 20];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }

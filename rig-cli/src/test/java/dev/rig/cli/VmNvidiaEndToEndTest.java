@@ -13,16 +13,12 @@ import dev.rig.testkit.LocalRegistry;
 import dev.rig.testkit.SshCommand;
 import dev.rig.testkit.Tools;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -171,7 +167,8 @@ class VmNvidiaEndToEndTest {
     assertEquals(kernel, config.at("/gpu/nvidiaDriver/kernel").asText());
 
     // The modules from the cache give the same disk.
-    assertEquals(sha256(disk), sha256(dir.resolve("vm-b/nvt/rootfs.ext4")));
+    assertEquals(
+        VmRunProcess.sha256(disk), VmRunProcess.sha256(dir.resolve("vm-b/nvt/rootfs.ext4")));
     // The container image stays without the driver.
     Exec.Result listed =
         Exec.run(
@@ -189,56 +186,26 @@ class VmNvidiaEndToEndTest {
     Path key = dir.resolve("ssh-key");
     Exec.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())).ok();
     int port = LocalRegistry.freePort();
-    Path console = dir.resolve("console.log");
-    List<String> argv =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "vm",
-            "run",
-            "--dir",
-            vm.toString(),
-            "--ssh-port",
-            Integer.toString(port),
-            "--ssh-key",
-            key.resolveSibling("ssh-key.pub").toString(),
-            "--stop-timeout",
-            "20");
-    Process process =
-        new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(console.toFile()).start();
-    process.getOutputStream().close();
-    try {
-      Exec.Result found = null;
-      long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
-      while (System.nanoTime() < deadline && process.isAlive()) {
-        found =
-            Exec.run(
-                SshCommand.asRoot(port, key, 3, "busybox modinfo -F version nvidia; uname -r"),
-                Map.of(),
-                null,
-                Duration.ofSeconds(20));
-        if (found.exitCode() == 0) {
-          break;
-        }
-        Thread.sleep(500);
-      }
+    try (VmRunProcess run =
+        VmRunProcess.start(
+            vm, port, key.resolveSibling("ssh-key.pub"), dir.resolve("console.log"), Map.of())) {
+      Exec.Result found =
+          run.ssh(
+                  port,
+                  key,
+                  "busybox modinfo -F version nvidia; uname -r",
+                  Duration.ofSeconds(150),
+                  result -> result.exitCode() == 0)
+              .orElse(null);
       assertTrue(
           found != null && found.exitCode() == 0,
           "no SSH login into the VM: "
               + (found == null ? "" : found.describe())
               + "\n--- rig vm run\n"
-              + Files.readString(console));
+              + run.console());
       assertEquals(DRIVER + "\n" + kernel + "\n", found.stdout(), found.describe());
       Exec.run(SshCommand.asRoot(port, key, 3, "poweroff"));
-      assertTrue(process.waitFor(30, TimeUnit.SECONDS), Files.readString(console));
-    } finally {
-      process.destroy();
-      process.waitFor(30, TimeUnit.SECONDS);
-      process.destroyForcibly();
+      assertTrue(run.endsWithin(30), run.console());
     }
   }
 
@@ -294,16 +261,5 @@ class VmNvidiaEndToEndTest {
     assertTrue(
         all.contains("no kernel headers for the guest kernel 9.9.9-rig-test"), run.describe());
     assertTrue(all.contains("linux-headers-9.9.9-rig-test"), run.describe());
-  }
-
-  private static String sha256(Path file) throws Exception {
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 20];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }
