@@ -15,10 +15,15 @@ final class BootArguments {
   /**
    * Under TCG the guest's clock calibration against the emulated timers fails when the host is busy
    * (seen here: the boot stops after "Marking TSC unstable"); telling the kernel the TSC's rate and
-   * the delay loop's speed skips that calibration. Harmless with KVM, but only needed without it.
+   * the delay loop's speed skips that calibration. {@code tsc=reliable}: TCG's TSC is read from the
+   * host's clock, so it is the steadiest clock the guest has, while the timers the kernel's
+   * watchdog checks it against lag whenever the host is busy. Without it the watchdog marked the
+   * TSC unstable mid-boot, and the kernel then patched its sched_clock jump label on a running SMP
+   * guest, which under multi-threaded TCG ended about one boot in eight under load in an "Oops:
+   * int3" in sched_clock_cpu. Harmless with KVM, but only needed without it.
    */
   static final List<String> EMULATED_CPU =
-      List.of("tsc_early_khz=2000000", "lpj=8000000", "no_timer_check");
+      List.of("tsc_early_khz=2000000", "tsc=reliable", "lpj=8000000", "no_timer_check");
 
   /** The parameter naming the config disk's device for the VM's init. */
   static final String CONFIG_PARAMETER = "rig.config";

@@ -90,6 +90,8 @@ class CommandLinesTest {
     // vm.json's console and root are not repeated; the emulated CPU skips clock calibration
     assertEquals(1, append.split("console=", -1).length - 1, append);
     assertTrue(append.contains("no_timer_check"), append);
+    // the TSC is the clock the watchdog must not take away mid-boot (see BootArguments)
+    assertTrue(append.contains(" tsc=reliable "), append);
     // The settings are on the second, read-only drive; the command line only says where.
     assertTrue(
         argv.contains("id=config,file=/run/vm/config.img,format=raw,if=none,readonly=on"), line);
@@ -120,6 +122,7 @@ class CommandLinesTest {
     assertTrue(argv.contains("virtio-net-pci,netdev=net0"), line);
     assertEquals(vm.bzImage().toString(), argv.get(argv.indexOf("-kernel") + 1));
     assertFalse(line.contains("no_timer_check"), line);
+    assertFalse(line.contains("tsc=reliable"), line);
   }
 
   @Test
