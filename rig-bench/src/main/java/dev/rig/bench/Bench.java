@@ -827,7 +827,7 @@ public final class Bench {
         log.println("rig-bench: kept " + runDir);
       } else {
         try {
-          Fs.deleteTree(runDir);
+          Fs.deleteTreeUnlessMounted(runDir);
         } catch (IOException e) {
           log.println("rig-bench: could not delete " + runDir + ": " + e);
         }

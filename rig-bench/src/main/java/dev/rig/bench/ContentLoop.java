@@ -61,9 +61,13 @@ final class ContentLoop {
     try {
       measure(table, dir, podman);
     } finally {
-      // The store's overlay mounts go with it; a plain delete of its files would hit them.
+      // The store's overlay mounts go with it; a plain delete of its files would hit them. The
+      // reset removes the store's own run root and temp dir (never the machine's /run/libpod).
       podman.run(Duration.ofMinutes(2), "rm", "-af", "-t", "0");
       podman.run(Duration.ofMinutes(5), "system", "reset", "-f");
+      if (podman.runtimeDir().isPresent()) {
+        Fs.deleteTreeUnlessMounted(podman.runtimeDir().get());
+      }
     }
   }
 
@@ -473,8 +477,9 @@ final class ContentLoop {
             .seconds();
     step("rig shell " + name + " true (empty store)");
     emptyStore(podman);
-    OptionalDouble shell =
-        timed(
+    // -v: where a shell's time goes (build, load, the container's start and end) is in the log.
+    Proc.Result shellRun =
+        rigUnchecked(
             "shell",
             List.of(
                 settings.rig().toString(),
@@ -485,10 +490,17 @@ final class ContentLoop {
                 launcher,
                 "--cache",
                 cache.toString(),
-                "-q",
+                "-v",
                 name,
                 "true"),
             project);
+    shellRun
+        .stderr()
+        .lines()
+        .filter(l -> !l.contains(" layer "))
+        .forEach(l -> log.println("    | " + l));
+    OptionalDouble shell =
+        shellRun.exitCode() == 0 ? OptionalDouble.of(shellRun.seconds()) : OptionalDouble.empty();
     emptyStore(podman);
     return new Loads(
         load, OptionalDouble.of(skopeo), shell, source.substring(out.toString().length() + 1));

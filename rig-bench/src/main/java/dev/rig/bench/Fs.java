@@ -7,7 +7,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Small file-tree helpers. */
@@ -61,6 +64,51 @@ final class Fs {
           }
         });
   }
+
+  /**
+   * Deletes a tree as {@link #deleteTree} does, but refuses one with a mount point inside: a step
+   * stopped midway (mmdebstrap's chroot, a podman store) can leave /proc, /sys or the host's own
+   * /dev/shm mounted in it, and deleting through those mounts would delete the host's files.
+   */
+  static void deleteTreeUnlessMounted(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    List<String> mounts = mountsUnder(dir.toRealPath());
+    if (!mounts.isEmpty()) {
+      throw new IOException(
+          dir
+              + " still has "
+              + mounts.size()
+              + " mount(s) inside, e.g. "
+              + mounts.get(0)
+              + "; not deleted: unmount them (umount -l) and delete it by hand");
+    }
+    deleteTree(dir);
+  }
+
+  /** The mount points at or below {@code dir} (a real path), from /proc/self/mounts. */
+  static List<String> mountsUnder(Path dir) throws IOException {
+    String root = dir.toString();
+    List<String> found = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+      String[] fields = line.split(" ");
+      if (fields.length < 2) {
+        continue;
+      }
+      // The kernel writes a space, tab, newline or backslash in a path as a 3-digit octal escape.
+      String point =
+          OCTAL_ESCAPE
+              .matcher(fields[1])
+              .replaceAll(m -> Character.toString((char) Integer.parseInt(m.group(1), 8)));
+      if (point.equals(root) || point.startsWith(root + "/")) {
+        found.add(point);
+      }
+    }
+    return found;
+  }
+
+  private static final Pattern OCTAL_ESCAPE = Pattern.compile("\\\\([0-7]{3})");
 
   /** The smallest regular file under {@code dir}, preferring its package's copyright file. */
   static Path smallFile(Path dir) throws IOException {

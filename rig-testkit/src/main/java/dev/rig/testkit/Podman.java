@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs the real podman with the two settings this kind of machine needs: crun wrapped so that it
@@ -21,12 +22,19 @@ public final class Podman {
   private final Path confFile;
   private final Path launcher;
   private final Map<String, String> environment;
+  private final Optional<Path> runtimeDir;
 
-  private Podman(Path podman, Path confFile, Path launcher, Map<String, String> environment) {
+  private Podman(
+      Path podman,
+      Path confFile,
+      Path launcher,
+      Map<String, String> environment,
+      Optional<Path> runtimeDir) {
     this.podman = podman;
     this.confFile = confFile;
     this.launcher = launcher;
     this.environment = Map.copyOf(environment);
+    this.runtimeDir = runtimeDir;
   }
 
   /** Prepares podman's configuration under {@code workDir}; fails if podman or crun is missing. */
@@ -37,8 +45,12 @@ public final class Podman {
   /**
    * As {@link #create(Path)}, with an image store of its own under {@code workDir} (overlay, as the
    * machine's default store): a benchmark that removes and loads images neither sees nor touches
-   * anyone else's, and every load into it starts cold. Remove its images before deleting {@code
-   * workDir}.
+   * anyone else's, and every load into it starts cold. Its run root and temp dir are in a short
+   * directory of their own under /tmp ({@link #runtimeDir()}): podman's cleanup of an ended
+   * container refuses a run root longer than 50 characters ("the specified runroot is longer than
+   * 50 characters"), and {@code podman run} then waited 20 s for an exit code nothing recorded; and
+   * the default temp dir, /run/libpod, belongs to the machine's own podman. Remove the store's
+   * containers and images before deleting {@code workDir} and that directory.
    */
   public static Podman createWithPrivateStore(Path workDir) {
     return create(workDir, true);
@@ -58,6 +70,10 @@ public final class Podman {
               + crun
               + " \"$@\"' crun \"$@\"\n");
       Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Optional<Path> runtimeDir =
+          privateStore
+              ? Optional.of(Files.createTempDirectory(Path.of("/tmp"), "rig-pm-"))
+              : Optional.empty();
       Path conf = workDir.resolve("containers.conf");
       Files.writeString(
           conf,
@@ -68,6 +84,7 @@ public final class Podman {
               + "default_ulimits = [\"nofile=1024:1024\", \"nproc=4096:4096\"]\n"
               + "[engine]\n"
               + "runtime = \"crun\"\n"
+              + runtimeDir.map(d -> "tmp_dir = \"" + d.resolve("tmp") + "\"\n").orElse("")
               + "[engine.runtimes]\n"
               + "crun = [\""
               + wrapper
@@ -84,7 +101,7 @@ public final class Podman {
                 + workDir.resolve("store")
                 + "\"\n"
                 + "runroot = \""
-                + workDir.resolve("store-run")
+                + runtimeDir.get().resolve("run")
                 + "\"\n");
         environment.put("CONTAINERS_STORAGE_CONF", storage.toString());
       }
@@ -93,10 +110,18 @@ public final class Podman {
       Path launcher = workDir.resolve("podman");
       Files.writeString(launcher, "#!/bin/sh\n" + assignments + "exec " + podman + " \"$@\"\n");
       Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-      return new Podman(podman, conf, launcher, environment);
+      return new Podman(podman, conf, launcher, environment, runtimeDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The private store's run root and temp dir (a short path under /tmp), to delete once the store's
+   * containers and images are removed; empty for the machine's own store.
+   */
+  public Optional<Path> runtimeDir() {
+    return runtimeDir;
   }
 
   /** The environment under which podman (and skopeo to containers-storage) must run. */
