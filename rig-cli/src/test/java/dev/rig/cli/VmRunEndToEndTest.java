@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -133,22 +132,8 @@ class VmRunEndToEndTest {
   /** `rig vm run` in a JVM of its own, so that it can be sent SIGTERM. */
   private static Rig start(Path dir, String... more) throws IOException {
     List<String> argv =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "vm",
-                "run",
-                "--dir",
-                dir.toString(),
-                "--ssh-key",
-                publicKey().toString(),
-                "--env",
-                "ROOT_PASSWORD"));
+        VmRunProcess.command(
+            "--dir", dir.toString(), "--ssh-key", publicKey().toString(), "--env", "ROOT_PASSWORD");
     argv.addAll(List.of(more));
     ProcessBuilder builder = new ProcessBuilder(argv);
     builder.environment().put("ROOT_PASSWORD", ROOT_PASSWORD);

@@ -43,6 +43,30 @@ final class VmRunProcess implements AutoCloseable {
       String... more)
       throws IOException {
     List<String> argv =
+        command(
+            "--dir",
+            vmDir.toString(),
+            "--ssh-port",
+            Integer.toString(sshPort),
+            "--ssh-key",
+            publicKey.toString(),
+            "--stop-timeout",
+            "20");
+    argv.addAll(List.of(more));
+    ProcessBuilder builder =
+        new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(console.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    process.getOutputStream().close();
+    return new VmRunProcess(process, console);
+  }
+
+  /**
+   * {@code rig vm run ARGS} in a JVM of its own (C1 only, a small heap: it only starts and watches
+   * the hypervisor), from this test's class path.
+   */
+  static List<String> command(String... args) {
+    List<String> argv =
         new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -52,22 +76,9 @@ final class VmRunProcess implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 Main.class.getName(),
                 "vm",
-                "run",
-                "--dir",
-                vmDir.toString(),
-                "--ssh-port",
-                Integer.toString(sshPort),
-                "--ssh-key",
-                publicKey.toString(),
-                "--stop-timeout",
-                "20"));
-    argv.addAll(List.of(more));
-    ProcessBuilder builder =
-        new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(console.toFile());
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    process.getOutputStream().close();
-    return new VmRunProcess(process, console);
+                "run"));
+    argv.addAll(List.of(args));
+    return argv;
   }
 
   Process process() {
