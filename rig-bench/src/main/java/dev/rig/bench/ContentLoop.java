@@ -65,8 +65,13 @@ final class ContentLoop {
       // reset removes the store's own run root and temp dir (never the machine's /run/libpod).
       podman.run(Duration.ofMinutes(2), "rm", "-af", "-t", "0");
       podman.run(Duration.ofMinutes(5), "system", "reset", "-f");
-      if (podman.runtimeDir().isPresent()) {
-        Fs.deleteTreeUnlessMounted(podman.runtimeDir().get());
+      // Logged, not thrown: an exception here would hide the one the measurement ended with.
+      try {
+        if (podman.runtimeDir().isPresent()) {
+          Fs.deleteTreeUnlessMounted(podman.runtimeDir().get());
+        }
+      } catch (IOException e) {
+        log.println("rig-bench: cleanup: " + e.getMessage());
       }
     }
   }
