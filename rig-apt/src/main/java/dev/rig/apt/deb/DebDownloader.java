@@ -27,9 +27,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Fetches .debs into {@code CACHE/debs/SHA256.deb}, a few at a time. The size and SHA-256 from the
@@ -48,6 +50,9 @@ public final class DebDownloader {
   private final DownloadListener listener;
   private final RetryPolicy retry;
   private final LockWait lockWait;
+
+  /** This process's lock per part, by path: see {@link #download}. */
+  private static final Map<Path, ReentrantLock> PARTS = new ConcurrentHashMap<>();
 
   /** A downloader with the retry policy and lock limit from the environment. */
   public DebDownloader(Path cacheRoot, int parallelism, DownloadListener listener) {
@@ -146,6 +151,33 @@ public final class DebDownloader {
       listener.on(new DownloadEvent.Discarded(p, target, problem.get()));
     }
     Files.createDirectories(debDir);
+    // Two threads of this rig (the image's install and the linking of rig-init's Java run side by
+    // side) may want the same .deb: file locks do not exclude threads of one process, so the
+    // second waits here for the first, then finds the finished file below.
+    ReentrantLock inProcess =
+        PARTS.computeIfAbsent(debDir.resolve(sha).toAbsolutePath(), k -> new ReentrantLock());
+    try {
+      inProcess.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for the download of " + p);
+    }
+    try {
+      if (Files.isRegularFile(target) && check(target, p.size(), sha).isEmpty()) {
+        // The other thread fetched it while this one waited.
+        listener.on(new DownloadEvent.Cached(p, target));
+        return target;
+      }
+      return fetch(request, target);
+    } finally {
+      inProcess.unlock();
+    }
+  }
+
+  /** Fetches (or resumes) one package into {@code target}, holding this process's lock on it. */
+  private Path fetch(Request request, Path target) throws IOException {
+    PackageRecord p = request.pkg();
+    String sha = p.sha256();
     String url = request.repository().describe() + "/" + p.filename();
     listener.on(new DownloadEvent.Started(p, url, p.size()));
     long start = System.nanoTime();
@@ -161,7 +193,7 @@ public final class DebDownloader {
                 StandardOpenOption.WRITE);
         FileLock lock = lockPart(channel, p, part)) {
       if (Files.isRegularFile(target) && check(target, p.size(), sha).isEmpty()) {
-        // Another rig held the part, finished it and renamed it while this one waited.
+        // Another rig (or thread) held the part, finished it and renamed it while this one waited.
         done = true;
         listener.on(new DownloadEvent.Cached(p, target));
         return target;

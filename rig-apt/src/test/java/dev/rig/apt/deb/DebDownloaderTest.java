@@ -116,6 +116,64 @@ class DebDownloaderTest {
     assertEquals(0, count(events, DownloadEvent.Started.class));
   }
 
+  /**
+   * Two threads of one build (the image's install and the linking of rig-init's Java) fetching the
+   * same .deb into one cache: the second waits for the first instead of failing on the part's file
+   * lock (which does not exclude threads of one process), and the file is fetched once.
+   */
+  @Test
+  void twoThreadsFetchingTheSamePackageFetchItOnce(@TempDir Path cache) throws Exception {
+    PackageRecord p = packages.get(0);
+    java.util.concurrent.CountDownLatch fetching = new java.util.concurrent.CountDownLatch(1);
+    RepositoryFetcher slow =
+        new RepositoryFetcher() {
+          @Override
+          public java.util.Optional<byte[]> fetch(String relativePath) throws IOException {
+            fetching.countDown();
+            try {
+              // Long enough for the other thread to reach the same part while this one holds it.
+              Thread.sleep(500);
+            } catch (InterruptedException e) {
+              throw new java.io.InterruptedIOException();
+            }
+            return http.fetch(relativePath);
+          }
+
+          @Override
+          public String describe() {
+            return http.describe();
+          }
+        };
+    List<DownloadEvent> events = Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var first =
+          threads.submit(
+              () ->
+                  new DebDownloader(cache, 1, events::add)
+                      .download(new DebDownloader.Request(p, slow)));
+      fetching.await();
+      var second =
+          threads.submit(
+              () ->
+                  new DebDownloader(cache, 1, events::add)
+                      .download(new DebDownloader.Request(p, slow)));
+      Path one = first.get();
+      Path two = second.get();
+      assertEquals(one, two);
+      assertEquals(p.sha256(), DebUnpacker.sha256(one));
+    } finally {
+      threads.shutdownNow();
+    }
+    assertEquals(1, count(events, DownloadEvent.Started.class), events.toString());
+    assertEquals(1, count(events, DownloadEvent.Cached.class), events.toString());
+    try (Stream<Path> left = Files.list(cache.resolve("debs"))) {
+      assertEquals(
+          List.of(p.sha256() + ".deb"), left.map(f -> f.getFileName().toString()).toList());
+    }
+  }
+
   @Test
   void truncatedCachedDebIsDeletedAndFetchedAgain(@TempDir Path cache) throws IOException {
     List<DownloadEvent> events = Collections.synchronizedList(new ArrayList<>());

@@ -147,9 +147,10 @@ public final class ImageBuilder {
             "image '" + spec.name() + "' lists packages, and this build was set up without them");
       }
       int budget = LayerBudget.of(spec, base.layerCount()).forPackages(spec.name());
-      PackageStage.Installed installed = packages.get().install(spec, budget);
+      PackageStage.InstalledWithJava both = packages.get().installWithJava(spec, budget);
+      PackageStage.Installed installed = both.installed();
       packageLayers = installed.layers();
-      java = packages.get().linkedJava(spec);
+      java = both.java();
       if (spec.python().enable()) {
         if (python.isEmpty()) {
           throw new IllegalStateException(

@@ -81,6 +81,39 @@ public final class LinkedJava {
     this.listener = listener;
   }
 
+  /** What the scope of the linking's phases ends with: {@code gpu (rig-init's Java)}. */
+  static final String SCOPE_SUFFIX = " (rig-init's Java)";
+
+  /**
+   * {@code to}, with the scope of every phase event ({@code gpu}) made the Java's own ({@code gpu
+   * (rig-init's Java)}); other events (cache use, by image) pass as they are.
+   */
+  static BuildListener scoped(BuildListener to) {
+    return event -> {
+      if (event instanceof BuildEvent.PhaseStarted e) {
+        to.on(
+            new BuildEvent.PhaseStarted(
+                e.scope() + SCOPE_SUFFIX, e.phase(), e.total(), e.unit(), e.detail()));
+      } else if (event instanceof BuildEvent.PhaseProgress e) {
+        to.on(
+            new BuildEvent.PhaseProgress(
+                e.scope() + SCOPE_SUFFIX, e.phase(), e.done(), e.total(), e.unit(), e.item()));
+      } else if (event instanceof BuildEvent.PhaseDone e) {
+        to.on(
+            new BuildEvent.PhaseDone(
+                e.scope() + SCOPE_SUFFIX,
+                e.phase(),
+                e.took(),
+                e.count(),
+                e.bytes(),
+                e.cached(),
+                e.summary()));
+      } else {
+        to.on(event);
+      }
+    };
+  }
+
   /**
    * The locked JDK and jmods for {@code spec}'s javaPackage, resolved now when rig.lock has none.
    */
@@ -166,7 +199,7 @@ public final class LinkedJava {
             modules.size(),
             0,
             false,
-            "rig-init's Java linked by jlink (" + String.join(", ", modules) + ")"));
+            "linked by jlink (" + String.join(", ", modules) + "), stripped, CDS archived"));
     return done.resolve("java");
   }
 

@@ -16,6 +16,7 @@ import dev.rig.build.lock.LockInput;
 import dev.rig.build.lock.LockStore;
 import dev.rig.build.lock.LockedPackage;
 import dev.rig.build.runtime.RuntimeLayer;
+import dev.rig.oci.io.Tasks;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;
 import dev.rig.spec.AptRepositorySpec;
@@ -30,6 +31,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The packages part of a build: sources from the spec, the install set from rig.lock (resolving
@@ -95,7 +99,16 @@ public final class PackageStage {
     this.installer = new PackageInstaller(cacheDir, created, listener);
     this.indexes = IndexCache.in(cacheDir.resolve("indexes"));
     this.listener = listener;
-    this.java = new LinkedJava(cacheDir, created, installer, locks, listener);
+    // The Java's phases run beside the image's own, so they get a scope of their own: a progress
+    // display or --json reader then tells the two unpack and install phases apart.
+    BuildListener javaEvents = LinkedJava.scoped(listener);
+    this.java =
+        new LinkedJava(
+            cacheDir,
+            created,
+            new PackageInstaller(cacheDir, created, javaEvents),
+            locks,
+            javaEvents);
   }
 
   /**
@@ -168,6 +181,46 @@ public final class PackageStage {
     top.addAll(CudaSetup.files(spec, system.root()));
     return new Installed(
         PackageLayers.split(system, budget, top), Optional.of(system.root()), Optional.of(lock));
+  }
+
+  /** An image's installed packages and rig-init's Java runtime linked for it (when it has one). */
+  public record InstalledWithJava(Installed installed, Optional<Path> java) {}
+
+  /**
+   * {@link #install}, and rig-init's Java runtime linked from the image's locked JDK, side by side:
+   * rig-init's Java is linked from its own root, which shares nothing with the image's stages but
+   * the .deb cache, so it runs on a thread of its own while the image installs and fills the time
+   * the install leaves a core idle (dpkg and its scripts run on one core, and a stage waits for its
+   * largest .deb). Both locks are resolved and recorded first, so the two threads only read
+   * rig.lock.
+   */
+  public InstalledWithJava installWithJava(ImageSpec spec, int budget) throws IOException {
+    if (spec.packages().isEmpty() || !spec.parts().runtime()) {
+      return new InstalledWithJava(install(spec, budget), Optional.empty());
+    }
+    lock(spec);
+    List<RepoSource> sources = sources(spec, onBase(spec));
+    ExecutorService thread = Tasks.daemonPool("rig-java", 1);
+    Future<Path> linking = thread.submit(() -> java.link(spec, sources));
+    boolean linked = false;
+    try {
+      Installed installed = install(spec, budget);
+      Path runtime = Tasks.await(linking, "linking rig-init's Java");
+      linked = true;
+      return new InstalledWithJava(installed, Optional.of(runtime));
+    } finally {
+      if (!linked) {
+        // The install failed: stop the link too (its sandbox is killed on interrupt), and wait
+        // for it, so that nothing of this build still runs when its failure is reported.
+        linking.cancel(true);
+      }
+      thread.shutdownNow();
+      try {
+        thread.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** A spec's base, unpacked and read, with the identity its packages are locked against. */
@@ -282,17 +335,6 @@ public final class PackageStage {
       return Optional.empty();
     }
     return Optional.of(java.lock(spec, repoSources.sources(spec.name(), withCudaRepository(spec))));
-  }
-
-  /**
-   * The directory of rig-init's Java runtime, linked from the image's locked JDK; empty when the
-   * image has no packages (rig-init then runs on the base image's java) or no runtime.
-   */
-  public Optional<Path> linkedJava(ImageSpec spec) throws IOException {
-    if (spec.packages().isEmpty() || !spec.parts().runtime()) {
-      return Optional.empty();
-    }
-    return Optional.of(java.link(spec, sources(spec, onBase(spec))));
   }
 
   /** The spec's package options with {@code cuda.repository} added to its repositories. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rig.build.TestSpecs;
+import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
 import dev.rig.build.lock.ImageLock;
 import dev.rig.build.lock.LockStore;
@@ -79,6 +80,53 @@ class LinkedJavaTest {
     List<String> sections = ElfSections.names(second.resolve("lib/server/libjvm.so"));
     assertTrue(sections.contains(".dynsym"), sections.toString());
     assertFalse(sections.contains(".symtab"), "libjvm.so keeps its symbol table: " + sections);
+  }
+
+  /**
+   * The link runs beside the image's install, so its phases carry a scope of their own (a progress
+   * display keys running phases by scope and phase); its cache use stays the image's, which is what
+   * gc and `rig cache` count by.
+   */
+  @Test
+  void theLinksPhasesGetAScopeOfTheirOwnAndItsCacheUseStaysTheImages() {
+    List<BuildEvent> seen = new java.util.ArrayList<>();
+    BuildListener scoped = LinkedJava.scoped(seen::add);
+    scoped.on(
+        new BuildEvent.PhaseStarted("gpu", BuildEvent.Phase.UNPACK, 81, BuildEvent.Unit.ITEMS, ""));
+    scoped.on(
+        new BuildEvent.PhaseProgress(
+            "gpu", BuildEvent.Phase.UNPACK, 3, 81, BuildEvent.Unit.ITEMS, "libc6"));
+    scoped.on(
+        new BuildEvent.PhaseDone(
+            "gpu",
+            BuildEvent.Phase.INSTALL,
+            java.time.Duration.ofSeconds(2),
+            81,
+            0,
+            false,
+            "done"));
+    scoped.on(new BuildEvent.CacheUsed("gpu", Path.of("/cache/java/k")));
+    assertEquals(
+        List.of(
+            new BuildEvent.PhaseStarted(
+                "gpu (rig-init's Java)", BuildEvent.Phase.UNPACK, 81, BuildEvent.Unit.ITEMS, ""),
+            new BuildEvent.PhaseProgress(
+                "gpu (rig-init's Java)",
+                BuildEvent.Phase.UNPACK,
+                3,
+                81,
+                BuildEvent.Unit.ITEMS,
+                "libc6"),
+            new BuildEvent.PhaseDone(
+                "gpu (rig-init's Java)",
+                BuildEvent.Phase.INSTALL,
+                java.time.Duration.ofSeconds(2),
+                81,
+                0,
+                false,
+                "done"),
+            new BuildEvent.CacheUsed("gpu", Path.of("/cache/java/k"))),
+        seen);
   }
 
   /** Every path of {@code dir} with its kind and content digest (or link target). */
