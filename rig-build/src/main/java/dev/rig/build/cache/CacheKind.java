@@ -46,6 +46,7 @@ public record CacheKind(String name, String dir, int depth, Tracking tracking, S
           new CacheKind("home-git", "home-git", 1, Tracking.RECORDED, "git homes checked out"),
           new CacheKind("wheels", "wheels", 1, Tracking.RECORDED, "downloaded Python wheels"),
           new CacheKind("venvs", "venvs", 1, Tracking.RECORDED, "installed Python venvs"),
+          new CacheKind("java", "java", 1, Tracking.RECORDED, "rig-init's linked Java runtimes"),
           new CacheKind("memo", "memo", 1, Tracking.WRITTEN, "build memo (warm rebuilds)"),
           new CacheKind(
               "vm-modules", "vm-modules", 1, Tracking.RECORDED, "guest kernel modules built"));

@@ -148,6 +148,8 @@ public final class LinkedJava {
     int feature = feature(spec.name(), tools);
     Path runtimes = Files.createDirectories(cacheRoot.resolve("java"));
     Path done = runtimes.resolve(key(tools));
+    // Reported whether linked now or reused: gc keeps the runtimes recent builds used.
+    listener.on(new BuildEvent.CacheUsed(spec.name(), done));
     if (Files.isDirectory(done)) {
       return done.resolve("java");
     }

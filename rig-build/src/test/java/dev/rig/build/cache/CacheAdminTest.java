@@ -55,6 +55,8 @@ class CacheAdminTest {
     file("unpacked/2222/tree/f", 100);
     file("rootfs/old/etc/f", 5000);
     file("rootfs/now/etc/f", 700);
+    file("java/old/java/bin/java", 400);
+    file("java/now/java/bin/java", 30);
     file(NEW, 50);
     record(
         "now:latest",
@@ -62,22 +64,25 @@ class CacheAdminTest {
         NEW,
         "debs/1111.deb",
         "unpacked/1111",
-        "rootfs/now");
+        "rootfs/now",
+        "java/now");
 
     CacheReport before = CacheAdmin.report(cache);
-    assertEquals(3, before.unusedEntries());
-    assertEquals(5200, before.reclaimableBytes());
+    assertEquals(4, before.unusedEntries());
+    assertEquals(5600, before.reclaimableBytes());
     assertEquals(List.of("now:latest"), before.images().stream().map(ImageUse::reference).toList());
-    assertEquals(4, before.images().get(0).entries());
+    assertEquals(5, before.images().get(0).entries());
 
     GcReport gc = CacheAdmin.collect(cache, NO_CAP, false, line -> {});
 
     assertEquals(
-        Set.of("debs/2222.deb", "unpacked/2222", "rootfs/old"),
+        Set.of("debs/2222.deb", "unpacked/2222", "rootfs/old", "java/old"),
         gc.removed().stream().map(GcReport.Removed::entry).collect(Collectors.toSet()));
     assertTrue(gc.removed().stream().allMatch(r -> r.reason().equals("no recent build used it")));
-    assertEquals(5200, gc.freed());
+    assertEquals(5600, gc.freed());
     assertFalse(Files.exists(cache.resolve("rootfs/old")));
+    assertFalse(Files.exists(cache.resolve("java/old")), "an unused Java runtime is a cache entry");
+    assertTrue(Files.exists(cache.resolve("java/now/java/bin/java")));
     assertTrue(Files.exists(cache.resolve("rootfs/now/etc/f")));
     assertTrue(Files.exists(cache.resolve("debs/1111.deb")));
     assertTrue(Files.exists(cache.resolve(NEW)));
