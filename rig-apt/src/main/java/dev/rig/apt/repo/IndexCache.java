@@ -6,8 +6,13 @@ import dev.rig.oci.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +31,22 @@ public final class IndexCache {
   private static final String PARSED = ".parsed";
 
   private final Path dir;
+
+  /**
+   * Records this cache has decoded or stored, by the index's SHA-256, with the state of the file
+   * they match: one build resolves the same indexes several times (the image, rig-init's Java
+   * tools, a VM's tools), and decoding a large index's records again costs about a second.
+   */
+  private final Map<String, Decoded> decoded = new ConcurrentHashMap<>();
+
+  private record Decoded(
+      Object fileKey, FileTime modified, long size, List<PackageRecord> records) {
+    boolean matches(BasicFileAttributes file) {
+      return Objects.equals(fileKey, file.fileKey())
+          && modified.equals(file.lastModifiedTime())
+          && size == file.size();
+    }
+  }
 
   private IndexCache(Path dir) {
     this.dir = dir;
@@ -64,18 +85,34 @@ public final class IndexCache {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
+    BasicFileAttributes state = Files.readAttributes(file, BasicFileAttributes.class);
+    Decoded known = decoded.get(sha256);
+    if (known != null && known.matches(state)) {
+      return Optional.of(known.records());
+    }
     try {
-      return Optional.of(PackageRecordCodec.decode(Files.readAllBytes(file)));
+      return Optional.of(
+          remember(sha256, state, PackageRecordCodec.decode(Files.readAllBytes(file))));
     } catch (PackageRecordCodec.CorruptRecordsException e) {
       return Optional.empty();
     }
+  }
+
+  private List<PackageRecord> remember(
+      String sha256, BasicFileAttributes state, List<PackageRecord> records) {
+    Decoded kept =
+        new Decoded(state.fileKey(), state.lastModifiedTime(), state.size(), List.copyOf(records));
+    decoded.put(sha256, kept);
+    return kept.records();
   }
 
   /** Stores the records parsed from a verified index (temp name, then rename). */
   void putParsed(String sha256, List<PackageRecord> records) throws IOException {
     if (SHA256.matcher(sha256).matches()) {
       Files.createDirectories(dir);
-      AtomicFiles.write(dir.resolve(sha256 + PARSED), PackageRecordCodec.encode(records));
+      Path file = dir.resolve(sha256 + PARSED);
+      AtomicFiles.write(file, PackageRecordCodec.encode(records));
+      remember(sha256, Files.readAttributes(file, BasicFileAttributes.class), records);
     }
   }
 }

@@ -2,7 +2,10 @@ package dev.rig.apt.repo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.testrepo.Fixtures;
 import dev.rig.testkit.HermeticRepo;
 import java.io.IOException;
@@ -97,6 +100,24 @@ class IndexCacheTest {
     assertEquals(List.of("dists/rigtest/InRelease"), second.asked);
     SuiteReader plain = new SuiteReader(new Counting(), "rigtest", Keyring.read(repo.keyring()));
     assertEquals(plain.packages(plain.release(), "main", "amd64"), records);
+  }
+
+  /**
+   * One build resolves the same indexes several times (the image, rig-init's Java tools): a cache
+   * decodes a parsed entry once and hands the same records out again while the file is unchanged.
+   */
+  @Test
+  void oneCacheDecodesAParsedEntryOnce(@TempDir Path cacheDir) throws IOException {
+    IndexCache cache = IndexCache.in(cacheDir);
+    read(new Counting(), cache);
+    String name = files(cacheDir, ".parsed").get(0).getFileName().toString();
+    String sha256 = name.substring(0, name.length() - ".parsed".length());
+    IndexCache reading = IndexCache.in(cacheDir);
+    List<PackageRecord> first = reading.parsed(sha256).orElseThrow();
+    assertSame(first, reading.parsed(sha256).orElseThrow(), "decoded a second time");
+    List<PackageRecord> elsewhere = IndexCache.in(cacheDir).parsed(sha256).orElseThrow();
+    assertEquals(first, elsewhere);
+    assertNotSame(first, elsewhere, "another cache decodes its own");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.rig.build.packages;
 
+import dev.rig.apt.repo.IndexCache;
 import dev.rig.apt.resolve.Request;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
@@ -68,13 +69,22 @@ public final class LinkedJava {
   private final LockStore locks;
   private final BuildListener listener;
 
+  /**
+   * The index files and parsed records the image's own resolve keeps: the tool set is resolved from
+   * the same indexes, up to three times (a metapackage, the JDK, without -jmods), and each would
+   * otherwise fetch, decompress and parse them again (about 4 s a time for Debian's main).
+   */
+  private final Optional<IndexCache> indexes;
+
   LinkedJava(
       Path cacheRoot,
       Instant created,
       PackageInstaller installer,
       LockStore locks,
+      IndexCache indexes,
       BuildListener listener) {
     this.cacheRoot = cacheRoot.toAbsolutePath();
+    this.indexes = Optional.of(indexes);
     this.created = created;
     this.installer = installer;
     this.locks = locks;
@@ -124,19 +134,20 @@ public final class LinkedJava {
         spec.name(),
         input,
         pins -> {
-          List<String> requests = new ArrayList<>(jdkRequests(spec.name(), java, sources, pins));
+          List<String> requests =
+              new ArrayList<>(jdkRequests(spec.name(), java, sources, pins, indexes));
           requests.add(STRIP_PACKAGE);
           requests.addAll(pins);
           ImageLock fresh;
           try {
-            fresh = PackageResolver.resolve(spec.name(), requests, sources, false);
+            fresh = PackageResolver.resolve(spec.name(), requests, sources, false, indexes);
           } catch (PackageNotFoundException e) {
             // Up to OpenJDK 21 Debian ships the jmods in the JDK package itself.
             if (!e.name().endsWith("-jmods")) {
               throw e;
             }
             requests.removeIf(r -> r.endsWith("-jmods"));
-            fresh = PackageResolver.resolve(spec.name(), requests, sources, false);
+            fresh = PackageResolver.resolve(spec.name(), requests, sources, false, indexes);
           }
           return new ImageLock(input, fresh.packages(), fresh.indexes());
         });
@@ -313,14 +324,19 @@ public final class LinkedJava {
 
   /** The requests that bring the JDK and jmods of the javaPackage's OpenJDK. */
   private static List<String> jdkRequests(
-      String image, String java, List<RepoSource> sources, List<String> pins) throws IOException {
+      String image,
+      String java,
+      List<RepoSource> sources,
+      List<String> pins,
+      Optional<IndexCache> indexes)
+      throws IOException {
     String name = Request.parse(java).name();
     Optional<String> feature = feature(name);
     if (feature.isEmpty()) {
       // A metapackage (default-jre-headless): which OpenJDK it brings decides the JDK.
       List<String> requests = new ArrayList<>(List.of(java));
       requests.addAll(pins);
-      ImageLock jre = PackageResolver.resolve(image, requests, sources, false);
+      ImageLock jre = PackageResolver.resolve(image, requests, sources, false, indexes);
       feature =
           jre.packages().stream().map(p -> feature(p.name())).flatMap(Optional::stream).findFirst();
     }

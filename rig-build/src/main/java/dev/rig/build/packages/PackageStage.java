@@ -108,6 +108,7 @@ public final class PackageStage {
             created,
             new PackageInstaller(cacheDir, created, javaEvents),
             locks,
+            indexes,
             javaEvents);
   }
 

@@ -1,5 +1,6 @@
 package dev.rig.build.packages;
 
+import dev.rig.apt.repo.IndexCache;
 import dev.rig.build.event.BuildListener;
 import dev.rig.build.lock.ImageLock;
 import dev.rig.build.lock.LockInput;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -45,6 +47,7 @@ public final class VmPackages {
   private static final SlimSpec TOOLS_SLIM = new SlimSpec(true, true, true);
 
   private final Path cacheDir;
+  private final IndexCache indexes;
   private final Instant created;
   private final RepoSources repoSources;
   private final LockStore locks;
@@ -57,6 +60,7 @@ public final class VmPackages {
       LockStore locks,
       BuildListener listener) {
     this.cacheDir = cacheDir;
+    this.indexes = IndexCache.in(cacheDir.resolve("indexes"));
     this.created = created;
     this.repoSources = repoSources;
     this.locks = locks;
@@ -176,7 +180,8 @@ public final class VmPackages {
         pins -> {
           List<String> all = new ArrayList<>(requests);
           all.addAll(pins);
-          ImageLock fresh = PackageResolver.resolve(key, all, sources, false);
+          // The index cache image resolves fill: no second fetch, decompress and parse.
+          ImageLock fresh = PackageResolver.resolve(key, all, sources, false, Optional.of(indexes));
           return new ImageLock(input, fresh.packages(), fresh.indexes());
         });
   }

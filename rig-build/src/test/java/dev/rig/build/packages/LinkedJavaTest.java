@@ -55,6 +55,7 @@ class LinkedJavaTest {
             created,
             new PackageInstaller(CACHE, created, BuildListener.NONE),
             locks,
+            dev.rig.apt.repo.IndexCache.in(CACHE.resolve("indexes")),
             BuildListener.NONE);
 
     ImageLock tools = java.lock(spec, sources);
