@@ -1,5 +1,7 @@
 package dev.rig.build.packages;
 
+import dev.rig.apt.deb.DebUnpacker;
+import dev.rig.apt.deb.UnpackedDeb;
 import dev.rig.apt.repo.IndexCache;
 import dev.rig.apt.resolve.Request;
 import dev.rig.build.event.BuildEvent;
@@ -11,6 +13,7 @@ import dev.rig.build.lock.LockedPackage;
 import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.oci.digest.Digest;
 import dev.rig.oci.io.AtomicFiles;
+import dev.rig.oci.io.Tasks;
 import dev.rig.oci.io.TempNames;
 import dev.rig.spec.ImageSpec;
 import dev.rig.spec.SlimSpec;
@@ -24,18 +27,22 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * rig-init's Java runtime, trimmed to the modules rig-init uses: jlink, run inside the sandbox from
- * the image's locked JDK and jmods (a build-tool set in rig.lock, installed into a root of its own
- * beside the image), writes it; the image carries only the result, never a JRE package. Keyed by
- * the tool set's .deb hashes and the options, so an unchanged lock links once.
+ * the image's locked JDK and jmods (a build-tool set in rig.lock, unpacked into a temporary root of
+ * its own beside the image), writes it; the image carries only the result, never a JRE package.
+ * Keyed by the tool set's .deb hashes and the options, so an unchanged lock links once.
  */
 public final class LinkedJava {
   /**
@@ -165,45 +172,120 @@ public final class LinkedJava {
       return done.resolve("java");
     }
     long start = System.nanoTime();
-    InstalledSystem root =
-        installer.install(
-            spec.name(),
-            tools,
-            sources,
-            TOOLS_SLIM,
-            List.of(
-                new InstallStages.Requested(
-                    "jdk", List.of(spec.runtime().javaPackage(), STRIP_PACKAGE))),
-            false);
-    String jdk = "/usr/lib/jvm/java-" + feature + "-openjdk-" + PackageResolver.ARCHITECTURE;
-    List<String> modules = new ArrayList<>(MODULES);
-    if (Files.exists(root.root().resolve(jdk.substring(1) + "/jmods/" + EC_MODULE + ".jmod"))) {
-      modules.add(EC_MODULE);
-    }
+    Path rootDir = runtimes.resolve(TempNames.prefix() + "root-" + UUID.randomUUID());
     Path work = runtimes.resolve(TempNames.prefix() + UUID.randomUUID());
     try {
-      Files.createDirectories(work);
-      Sandbox.Result linked =
-          Sandbox.of(root.root(), created.getEpochSecond())
-              .runWithOutputs(command(jdk, modules), Map.of("/tmp/rig-out", work), 600);
-      if (linked.exitCode() != 0 || !Files.isRegularFile(work.resolve("java/bin/java"))) {
-        throw new PackageException(
-            "image '"
-                + spec.name()
-                + "': jlink could not link rig-init's Java runtime from "
-                + jdk
-                + " (exit "
-                + linked.exitCode()
-                + "); set runtime.javaPackage to an OpenJDK 21 or newer"
-                + " (openjdk-21-jre-headless), or report it. Its output:\n"
-                + linked.output().strip());
-      }
-      strip(spec.name(), root.root(), work);
-      archive(spec.name(), root.root(), work);
-      AtomicFiles.commitDirectory(work, done);
+      Path root = unpackTools(spec.name(), tools, sources, rootDir);
+      return link(spec, feature, modules(root, feature), root, work, done, start);
     } finally {
+      PackageInstaller.deleteTree(rootDir);
       PackageInstaller.deleteTree(work);
     }
+  }
+
+  /** The JDK's path in the tools root. */
+  private static String jdk(int feature) {
+    return "/usr/lib/jvm/java-" + feature + "-openjdk-" + PackageResolver.ARCHITECTURE;
+  }
+
+  /** {@link #MODULES}, and the EC module where this JDK still has one. */
+  private static List<String> modules(Path root, int feature) {
+    List<String> modules = new ArrayList<>(MODULES);
+    if (Files.exists(root.resolve(jdk(feature).substring(1) + "/jmods/" + EC_MODULE + ".jmod"))) {
+      modules.add(EC_MODULE);
+    }
+    return modules;
+  }
+
+  /**
+   * The tool set's files written into {@code dir} as {@code dpkg-deb -x} would write them, with no
+   * dpkg run: jlink, java and strip need their files and libraries only, none of what the packages'
+   * maintainer scripts make (alternatives, the JDK's own CDS archive, a keystore). So this costs
+   * one decompression per package and no script, and the unpacked trees are the cache's (shared
+   * with the image's first stage, which unpacks the same libc and friends). The root is a copy,
+   * never links into the cache: the tools run in it with write access.
+   */
+  private Path unpackTools(String image, ImageLock tools, List<RepoSource> sources, Path dir)
+      throws IOException {
+    Map<LockedPackage, Path> debs = installer.download(image, tools.packages(), sources);
+    long start = System.nanoTime();
+    listener.on(
+        new BuildEvent.PhaseStarted(
+            image, BuildEvent.Phase.UNPACK, debs.size(), BuildEvent.Unit.ITEMS, ""));
+    Files.createDirectories(dir);
+    DebUnpacker unpacker = new DebUnpacker(cacheRoot);
+    ExecutorService pool =
+        Tasks.daemonPool("rig-java-unpack", Runtime.getRuntime().availableProcessors());
+    try {
+      // The largest first, so that no core is left with the JDK at the end.
+      List<LockedPackage> bySize = new ArrayList<>(tools.packages());
+      bySize.sort(Comparator.comparingLong(LockedPackage::size).reversed());
+      Map<LockedPackage, Future<UnpackedDeb>> unpacked = new HashMap<>();
+      for (LockedPackage p : bySize) {
+        unpacked.put(p, pool.submit(() -> unpacker.unpack(debs.get(p), p.sha256())));
+      }
+      // Written in lock order, so that a path two packages share is the same on every build.
+      RootfsWriter writer = new RootfsWriter(dir, SlimRules.keeps(TOOLS_SLIM));
+      int written = 0;
+      for (LockedPackage p : tools.packages()) {
+        writer.write(Tasks.await(unpacked.get(p), "unpacking rig-init's Java tools"));
+        listener.on(
+            new BuildEvent.PhaseProgress(
+                image,
+                BuildEvent.Phase.UNPACK,
+                ++written,
+                debs.size(),
+                BuildEvent.Unit.ITEMS,
+                p.name()));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    listener.on(
+        new BuildEvent.PhaseDone(
+            image,
+            BuildEvent.Phase.UNPACK,
+            Duration.ofNanos(System.nanoTime() - start),
+            debs.size(),
+            0,
+            false,
+            debs.size() + " packages unpacked for jlink (no dpkg, no scripts)"));
+    return dir;
+  }
+
+  /**
+   * Links, strips and archives the runtime in {@code work} from the tools {@code root}, and commits
+   * it to {@code done}.
+   */
+  private Path link(
+      ImageSpec spec,
+      int feature,
+      List<String> modules,
+      Path root,
+      Path work,
+      Path done,
+      long start)
+      throws IOException {
+    String jdk = jdk(feature);
+    Files.createDirectories(work);
+    Sandbox.Result linked =
+        Sandbox.of(root, created.getEpochSecond())
+            .runWithOutputs(command(jdk, modules), Map.of("/tmp/rig-out", work), 600);
+    if (linked.exitCode() != 0 || !Files.isRegularFile(work.resolve("java/bin/java"))) {
+      throw new PackageException(
+          "image '"
+              + spec.name()
+              + "': jlink could not link rig-init's Java runtime from "
+              + jdk
+              + " (exit "
+              + linked.exitCode()
+              + "); set runtime.javaPackage to an OpenJDK 21 or newer"
+              + " (openjdk-21-jre-headless), or report it. Its output:\n"
+              + linked.output().strip());
+    }
+    strip(spec.name(), root, work);
+    archive(spec.name(), root, work);
+    AtomicFiles.commitDirectory(work, done);
     listener.on(
         new BuildEvent.PhaseDone(
             spec.name(),
