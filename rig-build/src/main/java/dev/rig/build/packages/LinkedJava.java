@@ -141,6 +141,12 @@ public final class LinkedJava {
         spec.name(),
         input,
         pins -> {
+          // Reported as a phase: on a fresh cache this is where the indexes are fetched and parsed
+          // (the image's own resolve then reads them from the index cache).
+          long start = System.nanoTime();
+          listener.on(
+              new BuildEvent.PhaseStarted(
+                  spec.name(), BuildEvent.Phase.RESOLVE, 0, BuildEvent.Unit.ITEMS, ""));
           List<String> requests =
               new ArrayList<>(jdkRequests(spec.name(), java, sources, pins, indexes));
           requests.add(STRIP_PACKAGE);
@@ -156,6 +162,15 @@ public final class LinkedJava {
             requests.removeIf(r -> r.endsWith("-jmods"));
             fresh = PackageResolver.resolve(spec.name(), requests, sources, false, indexes);
           }
+          listener.on(
+              new BuildEvent.PhaseDone(
+                  spec.name(),
+                  BuildEvent.Phase.RESOLVE,
+                  Duration.ofNanos(System.nanoTime() - start),
+                  fresh.packages().size(),
+                  0,
+                  false,
+                  "the JDK and strip: " + fresh.packages().size() + " build-tool packages"));
           return new ImageLock(input, fresh.packages(), fresh.indexes());
         });
   }
