@@ -28,7 +28,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Rewrites a .deb so that its data member is the plain {@code data.tar} that its compressed member
  * holds, byte for byte, with every other member copied as it is. dpkg unpacks exactly the same
  * entries from it, but without decompressing anything: the decompression happens once, here, and
- * for many packages at a time on all cores, where dpkg would do it one package after another.
+ * for many packages at a time on all cores, where dpkg would do it one package after another. A
+ * {@link DataDecoder} decompresses: in this process, or a native decoder of the image's own.
  *
  * <p>The one pass over the data also checks every entry (as {@link DebUnpacker} does) and keeps
  * what installing needs before dpkg runs: the entry list and the content of the conffiles.
@@ -36,6 +37,18 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class DebRepacker {
   private static final byte[] AR_MAGIC = "!<arch>\n".getBytes(StandardCharsets.US_ASCII);
   private static final int HEADER = 60;
+
+  private final DataDecoder decoder;
+
+  /** A repacker that decompresses in this process. */
+  public DebRepacker() {
+    this(DataDecoder.IN_PROCESS);
+  }
+
+  /** A repacker that decompresses the data members with {@code decoder}. */
+  public DebRepacker(DataDecoder decoder) {
+    this.decoder = decoder;
+  }
 
   /**
    * Writes the repacked form of {@code archive} to {@code target} (through a temp name beside it)
@@ -57,8 +70,8 @@ public final class DebRepacker {
     }
   }
 
-  private static RepackedDeb copyMembers(
-      DebArchive archive, FileChannel in, FileChannel out, Path target) throws IOException {
+  private RepackedDeb copyMembers(DebArchive archive, FileChannel in, FileChannel out, Path target)
+      throws IOException {
     Path deb = archive.file();
     ByteBuffer magic = read(in, 0, AR_MAGIC.length, deb);
     if (!Arrays.equals(magic.array(), AR_MAGIC)) {
@@ -81,7 +94,7 @@ public final class DebRepacker {
         throw new IOException(deb + ": ar member " + name + " is truncated");
       }
       if (name.equals(archive.dataMember())) {
-        repacked = Optional.of(writeData(archive, header, in, pos + HEADER, length, out, target));
+        repacked = Optional.of(writeData(archive, header, pos + HEADER, length, out, target));
       } else {
         // Header, content and padding as they are: dpkg reads the control part unchanged.
         for (long done = 0; done < next - pos; ) {
@@ -95,14 +108,8 @@ public final class DebRepacker {
   }
 
   /** Writes the data member uncompressed, with a header that says its real size. */
-  private static RepackedDeb writeData(
-      DebArchive archive,
-      byte[] original,
-      FileChannel in,
-      long start,
-      long length,
-      FileChannel out,
-      Path target)
+  private RepackedDeb writeData(
+      DebArchive archive, byte[] original, long start, long length, FileChannel out, Path target)
       throws IOException {
     Path deb = archive.file();
     long headerAt = out.position();
@@ -112,14 +119,11 @@ public final class DebRepacker {
     Set<String> conffileNames = new HashSet<>(archive.conffiles());
     List<UnpackedEntry> entries = new ArrayList<>();
     Map<String, byte[]> conffiles = new LinkedHashMap<>();
+    long written;
     OutputStream sink = new BufferedOutputStream(Channels.newOutputStream(out), 1 << 16);
-    in.position(start);
-    Copying copying =
-        new Copying(
-            DebArchive.decompressor(
-                deb, archive.dataMember(), new Bounded(Channels.newInputStream(in), length)),
-            sink);
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(copying)) {
+    try (InputStream decoded = decoder.open(deb, archive.dataMember(), start, length);
+        Copying copying = new Copying(decoded, sink);
+        TarArchiveInputStream tar = new TarArchiveInputStream(copying)) {
       TarArchiveEntry t;
       while ((t = tar.getNextEntry()) != null) {
         Optional<UnpackedEntry> checked = checker.check(DataEntry.of(t));
@@ -135,6 +139,7 @@ public final class DebRepacker {
       }
       // What follows the last entry (end blocks, padding) is part of the stream dpkg reads too.
       copying.transferTo(OutputStream.nullOutputStream());
+      written = copying.count();
     } catch (UnsafePackageException e) {
       throw e;
     } catch (IOException e) {
@@ -142,7 +147,6 @@ public final class DebRepacker {
           deb + " (" + pkg + "): cannot read " + archive.dataMember() + ": " + e.getMessage(), e);
     }
     sink.flush();
-    long written = copying.count();
     if ((written & 1) != 0) {
       out.write(ByteBuffer.wrap(new byte[] {'\n'}));
     }
@@ -192,41 +196,6 @@ public final class DebRepacker {
     return buffer;
   }
 
-  /** The bytes of one ar member: a decompressor must not read on into the next member. */
-  private static final class Bounded extends InputStream {
-    private final InputStream in;
-    private long left;
-
-    Bounded(InputStream in, long length) {
-      this.in = in;
-      this.left = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (left == 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        left--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (left == 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
-    }
-  }
-
   /** Passes every byte read or skipped on to {@code sink}, counting them. */
   private static final class Copying extends FilterInputStream {
     private final OutputStream sink;
@@ -264,7 +233,7 @@ public final class DebRepacker {
     @Override
     public long skip(long n) throws IOException {
       // Skipped bytes are still part of the tar: read them so that they are copied.
-      byte[] scratch = new byte[8192];
+      byte[] scratch = new byte[1 << 16];
       long done = 0;
       while (done < n) {
         int k = read(scratch, 0, (int) Math.min(scratch.length, n - done));
@@ -283,7 +252,7 @@ public final class DebRepacker {
 
     @Override
     public void close() {
-      // The decompressor and the channel belong to the caller.
+      // The decoded stream is closed by its own try, which checks how its decoder ended.
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.rig.build.packages;
 
+import dev.rig.apt.deb.DataDecoder;
 import dev.rig.apt.deb.DebArchive;
 import dev.rig.apt.deb.DebRepacker;
 import dev.rig.apt.deb.DebUnpacker;
@@ -108,7 +109,11 @@ final class DpkgInstall {
           empty
               ? BootstrapSet.of(archives.values().stream().map(DebArchive::control).toList())
               : Set.of();
-      DebRepacker repacker = new DebRepacker();
+      // A stage above the first decodes with the xz its stage below installed; the first, and an
+      // image without xz-utils, with xz-java.
+      Optional<DataDecoder> imageXz =
+          empty ? Optional.empty() : ImageXzDecoder.of(work, created.getEpochSecond());
+      DebRepacker repacker = new DebRepacker(imageXz.orElse(DataDecoder.IN_PROCESS));
       DebUnpacker unpacker = new DebUnpacker(cacheRoot);
       // The largest first, so that no core is left with a large package at the end.
       List<LockedPackage> bySize = new ArrayList<>(order);
@@ -171,7 +176,8 @@ final class DpkgInstall {
                   + bytes / (1024 * 1024)
                   + " MiB), "
                   + bootstrap.size()
-                  + " unpacked by rig to start dpkg"));
+                  + " unpacked by rig to start dpkg"
+                  + (imageXz.isPresent() ? ", xz by the image's own" : "")));
       return files;
     } finally {
       pool.shutdownNow();

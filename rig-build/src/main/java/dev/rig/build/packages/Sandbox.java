@@ -3,6 +3,7 @@ package dev.rig.build.packages;
 import dev.rig.build.rootfs.ImageRoot;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -128,12 +129,27 @@ public final class Sandbox {
     return run(command, binds, outputs, timeoutSeconds, line -> {});
   }
 
-  private Result run(
+  /**
+   * Starts {@code command} inside and returns at once, its standard output a stream for the caller
+   * to read (what it writes to standard error is kept for {@link Started#finish}). {@code files}
+   * are host files mounted read-only at paths under /tmp, so the root is not touched.
+   */
+  Started start(List<String> command, Map<String, Path> files) throws IOException {
+    for (String inside : files.keySet()) {
+      if (!inside.startsWith("/tmp/")) {
+        throw new IllegalArgumentException("sandbox input files go under /tmp/, not " + inside);
+      }
+    }
+    return new Started(command.get(0), launch(command, Map.of(), Map.of(), files, false));
+  }
+
+  /** Starts bwrap around {@code command}, with stderr apart from stdout unless {@code merged}. */
+  private Process launch(
       List<String> command,
       Map<String, Path> binds,
       Map<String, Path> outputs,
-      long timeoutSeconds,
-      Consumer<String> lines)
+      Map<String, Path> files,
+      boolean merged)
       throws IOException {
     Optional<byte[]> filter = SeccompFilter.forHost();
     List<String> argv = new ArrayList<>();
@@ -154,6 +170,9 @@ public final class Sandbox {
     for (Map.Entry<String, Path> output : new TreeMap<>(outputs).entrySet()) {
       argv.addAll(List.of("--bind", output.getValue().toString(), output.getKey()));
     }
+    for (Map.Entry<String, Path> file : new TreeMap<>(files).entrySet()) {
+      argv.addAll(List.of("--ro-bind", file.getValue().toString(), file.getKey()));
+    }
     argv.addAll(
         List.of(
             "--unshare-net",
@@ -173,7 +192,7 @@ public final class Sandbox {
     }
     env.forEach((k, v) -> argv.addAll(List.of("--setenv", k, v)));
     argv.addAll(command);
-    Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    Process process = new ProcessBuilder(argv).redirectErrorStream(merged).start();
     try (OutputStream in = process.getOutputStream()) {
       if (filter.isPresent()) {
         in.write(filter.get());
@@ -181,6 +200,17 @@ public final class Sandbox {
     } catch (IOException e) {
       // bwrap exited before reading its filter; its own output says why.
     }
+    return process;
+  }
+
+  private Result run(
+      List<String> command,
+      Map<String, Path> binds,
+      Map<String, Path> outputs,
+      long timeoutSeconds,
+      Consumer<String> lines)
+      throws IOException {
+    Process process = launch(command, binds, outputs, Map.of(), true);
     // Output is drained on its own thread, so a script that hangs still meets the timeout.
     CompletableFuture<String> output =
         CompletableFuture.supplyAsync(
@@ -213,4 +243,54 @@ public final class Sandbox {
   }
 
   public record Result(int exitCode, String output) {}
+
+  /** A command started by {@link #start}: its output to read, then its end to wait for. */
+  static final class Started implements AutoCloseable {
+    private final String program;
+    private final Process process;
+    private final CompletableFuture<String> errors;
+
+    private Started(String program, Process process) {
+      this.program = program;
+      this.process = process;
+      // Drained on its own thread, so a command that writes much to stderr never blocks.
+      this.errors =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (InputStream in = process.getErrorStream()) {
+                  return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                  return "";
+                }
+              });
+    }
+
+    /** The command's standard output. */
+    InputStream output() {
+      return process.getInputStream();
+    }
+
+    /** Waits for the command's end: its exit code and what it wrote to standard error. */
+    Result finish(long timeoutSeconds) throws IOException {
+      try {
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          throw new PackageException("sandboxed " + program + " ran past " + timeoutSeconds + " s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+        throw new java.io.InterruptedIOException("interrupted while running " + program);
+      }
+      return new Result(process.exitValue(), errors.join());
+    }
+
+    /** Stops the command if it still runs (bwrap's --die-with-parent takes its children along). */
+    @Override
+    public void close() {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+      }
+    }
+  }
 }

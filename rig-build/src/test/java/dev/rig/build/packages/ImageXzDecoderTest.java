@@ -1,0 +1,195 @@
+package dev.rig.build.packages;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rig.apt.deb.DataDecoder;
+import dev.rig.apt.deb.DebArchive;
+import dev.rig.apt.deb.DebRepacker;
+import dev.rig.apt.deb.RepackedDeb;
+import dev.rig.testkit.Exec;
+import dev.rig.testkit.Tools;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A stage above the first decodes its packages' data.tar.xz with the xz of the stage below, in the
+ * sandbox. The root here holds the host's xz, dd and sh with their libraries, standing in for a
+ * stage below; the packages are built by dpkg-deb.
+ */
+class ImageXzDecoderTest {
+  @TempDir static Path dir;
+  static Path root;
+  static Path deb;
+
+  @BeforeAll
+  static void rootAndPackage() throws IOException {
+    Tools.require("bwrap", "bubblewrap");
+    Tools.require("setpriv", "util-linux");
+    Tools.require("dpkg-deb", "dpkg");
+    root = Files.createDirectories(dir.resolve("root"));
+    for (String dirName : List.of("tmp", "run", "dev", "proc", "usr/bin")) {
+      Files.createDirectories(root.resolve(dirName));
+    }
+    Files.createSymbolicLink(root.resolve("bin"), Path.of("usr/bin"));
+    for (String program : List.of("sh", "xz", "dd")) {
+      copyWithLibraries(Tools.require(program, program.equals("xz") ? "xz-utils" : "coreutils"));
+    }
+    deb = buildDeb("bigdata", 6 << 20);
+  }
+
+  /** Copies a host program into the root at /usr/bin, with every library ldd names. */
+  private static void copyWithLibraries(Path program) throws IOException {
+    Path real = program.toRealPath();
+    Files.copy(real, root.resolve("usr/bin/" + program.getFileName()));
+    for (String line : Exec.run(List.of("ldd", real.toString())).ok().stdout().split("\n")) {
+      String[] parts = line.trim().split("\\s+");
+      String path =
+          parts.length >= 3 && parts[1].equals("=>")
+              ? parts[2]
+              : parts[0].startsWith("/") ? parts[0] : null;
+      if (path == null || !path.startsWith("/")) {
+        continue;
+      }
+      Path inside = root.resolve(path.substring(1));
+      if (!Files.exists(inside)) {
+        Files.createDirectories(inside.getParent());
+        Files.copy(Path.of(path).toRealPath(), inside);
+      }
+    }
+  }
+
+  /** A .deb with a conffile and {@code size} bytes of half-compressible data, its data.tar.xz. */
+  private static Path buildDeb(String name, int size) throws IOException {
+    Path tree = Files.createDirectories(dir.resolve(name + "-tree"));
+    Files.createDirectories(tree.resolve("DEBIAN"));
+    Files.writeString(
+        tree.resolve("DEBIAN/control"),
+        "Package: "
+            + name
+            + "\nVersion: 1.0\nArchitecture: all\nMaintainer: rig <rig@localhost>\n"
+            + "Description: test data\n");
+    Files.writeString(tree.resolve("DEBIAN/conffiles"), "/etc/" + name + ".conf\n");
+    Files.createDirectories(tree.resolve("etc"));
+    Files.writeString(tree.resolve("etc/" + name + ".conf"), "setting=1\n");
+    Files.createDirectories(tree.resolve("usr/share/" + name));
+    byte[] data = new byte[size];
+    Random random = new Random(7);
+    for (int i = 0; i < size; i++) {
+      data[i] = (byte) (i % 3 == 0 ? random.nextInt(256) : i >> 10);
+    }
+    Files.write(tree.resolve("usr/share/" + name + "/data.bin"), data);
+    Path out = dir.resolve(name + ".deb");
+    Exec.run(
+            List.of(
+                "dpkg-deb",
+                "--root-owner-group",
+                "-Zxz",
+                "--build",
+                tree.toString(),
+                out.toString()))
+        .ok();
+    return out;
+  }
+
+  private static DataDecoder decoder() throws IOException {
+    return ImageXzDecoder.of(root, 0).orElseThrow();
+  }
+
+  @Test
+  void theImagesXzGivesTheBytesXzJavaGives(@TempDir Path out) throws IOException {
+    RepackedDeb inProcess = new DebRepacker().repack(DebArchive.open(deb), out.resolve("a.deb"));
+    RepackedDeb native_ =
+        new DebRepacker(decoder()).repack(DebArchive.open(deb), out.resolve("b.deb"));
+
+    assertEquals(-1, Files.mismatch(inProcess.file(), native_.file()), "the same repacked bytes");
+    assertEquals(inProcess.entries(), native_.entries());
+    assertArrayEquals(
+        "setting=1\n".getBytes(StandardCharsets.UTF_8),
+        native_.conffile("/etc/bigdata.conf").orElseThrow());
+    assertTrue(Files.size(native_.file()) > 6 << 20, "the data is stored plain");
+  }
+
+  @Test
+  void aDamagedMemberIsAnErrorThatNamesThePackageAndLeavesNothing(@TempDir Path out)
+      throws Exception {
+    Path damaged = out.resolve("damaged.deb");
+    byte[] bytes = Files.readAllBytes(deb);
+    // A byte in the middle of the compressed data (the data member is the last, and the largest).
+    bytes[bytes.length - bytes.length / 4] ^= 0x55;
+    Files.write(damaged, bytes);
+    Path target = out.resolve("repacked/x.deb");
+    Files.createDirectories(target.getParent());
+
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> new DebRepacker(decoder()).repack(DebArchive.open(damaged), target));
+    assertTrue(e.getMessage().contains("damaged.deb"), e.getMessage());
+    assertTrue(e.getMessage().contains("bigdata 1.0"), e.getMessage());
+    try (Stream<Path> left = Files.list(target.getParent())) {
+      assertEquals(List.of(), left.toList(), "no repacked file and no temp file is left");
+    }
+    assertNoChildLeft();
+  }
+
+  @Test
+  void closingBeforeTheEndStopsTheDecoder() throws Exception {
+    DebArchive archive = DebArchive.open(deb);
+    long[] member = dataMember(deb, archive.dataMember());
+    try (InputStream in = decoder().open(deb, archive.dataMember(), member[0], member[1])) {
+      assertEquals(512, in.readNBytes(512).length, "the decoder's output starts to flow");
+    }
+    assertNoChildLeft();
+  }
+
+  @Test
+  void aRootWithoutXzIsDecodedInThisProcess(@TempDir Path empty) throws IOException {
+    assertFalse(ImageXzDecoder.of(empty, 0).isPresent());
+  }
+
+  /** The offset and length of {@code name} in the ar archive {@code deb}. */
+  private static long[] dataMember(Path deb, String name) throws IOException {
+    byte[] bytes = Files.readAllBytes(deb);
+    int pos = 8;
+    while (pos < bytes.length) {
+      String member = new String(bytes, pos, 16, StandardCharsets.US_ASCII).strip();
+      long length =
+          Long.parseLong(new String(bytes, pos + 48, 10, StandardCharsets.US_ASCII).strip());
+      if (member.equals(name) || member.equals(name + "/")) {
+        return new long[] {pos + 60, length};
+      }
+      pos += 60 + (int) length + (int) (length & 1);
+    }
+    throw new IOException(name + " not in " + deb);
+  }
+
+  /** The sandbox and its xz are gone: rig leaves no process behind. */
+  private static void assertNoChildLeft() throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    List<ProcessHandle> alive = List.of();
+    while (System.nanoTime() < deadline) {
+      alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+      if (alive.isEmpty()) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    assertEquals(
+        List.of(),
+        alive.stream().map(p -> p.info().commandLine().orElse("?")).toList(),
+        "processes left running");
+  }
+}
