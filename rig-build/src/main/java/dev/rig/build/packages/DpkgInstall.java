@@ -1,8 +1,7 @@
 package dev.rig.build.packages;
 
-import dev.rig.apt.deb.DataDecoder;
+import dev.rig.apt.control.Stanza;
 import dev.rig.apt.deb.DebArchive;
-import dev.rig.apt.deb.DebRepacker;
 import dev.rig.apt.deb.DebUnpacker;
 import dev.rig.apt.deb.RepackedDeb;
 import dev.rig.apt.deb.UnpackedDeb;
@@ -11,7 +10,6 @@ import dev.rig.build.event.BuildListener;
 import dev.rig.build.lock.LockedPackage;
 import dev.rig.build.rootfs.ImageRoot;
 import dev.rig.oci.io.Tasks;
-import dev.rig.oci.io.TempNames;
 import dev.rig.spec.SlimSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -37,13 +34,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Installs downloaded packages into a root directory with the image's own dpkg inside the sandbox,
  * running every maintainer script and trigger once.
  *
- * <p>Each .deb's data is decompressed once, by rig, on all cores: dpkg gets the packages rewritten
- * with a plain data.tar (the same bytes its decompressor would have produced), so its one pass of
- * unpacking only writes files. Before dpkg runs, rig writes into an empty root only what dpkg and
- * the scripts need in order to run (the {@link BootstrapSet}'s files) and, of every other package,
- * what dpkg would find there and keep: directories, symlinks and conffiles. A root that already
- * holds a configured system (a stage below) gets only the missing directories, symlinks and
- * conffiles, and keeps its dpkg database.
+ * <p>Each .deb's data is decompressed once, ahead of its stage and on all cores ({@link
+ * PreparedDebs}): dpkg gets the packages rewritten with a plain data.tar (the same bytes its
+ * decompressor would have produced), so its one pass of unpacking only writes files. Before dpkg
+ * runs, rig writes into an empty root only what dpkg and the scripts need in order to run (the
+ * {@link BootstrapSet}'s files) and, of every other package, what dpkg would find there and keep:
+ * directories, symlinks and conffiles. A root that already holds a configured system (a stage
+ * below) gets only the missing directories, symlinks and conffiles, and keeps its dpkg database.
  */
 final class DpkgInstall {
   private static final String DEB_DIR = "/var/cache/rig-debs";
@@ -58,19 +55,24 @@ final class DpkgInstall {
     this.listener = listener;
   }
 
-  /** Installs {@code debs} into {@code work}; reports the unpack and install phases. */
-  void install(String image, Path work, Map<LockedPackage, Path> debs, SlimSpec slim)
+  /**
+   * Installs {@code debs} into {@code work}, their repacked forms from {@code prepared}; reports
+   * the unpack and install phases.
+   */
+  void install(
+      String image, Path work, Map<LockedPackage, Path> debs, SlimSpec slim, PreparedDebs prepared)
       throws IOException {
     Files.createDirectories(work);
-    Path debDir = Files.createTempDirectory(cacheRoot, TempNames.prefix() + "debs-");
     try {
-      Map<LockedPackage, Path> repacked = prepare(image, work, debs, slim, debDir);
+      Map<LockedPackage, Path> repacked = prepare(image, work, debs, slim, prepared);
       listener.on(
           new BuildEvent.PhaseStarted(
               image, BuildEvent.Phase.INSTALL, debs.size(), BuildEvent.Unit.ITEMS, ""));
-      configure(image, work, repacked, slim, debDir);
+      configure(image, work, repacked, slim, prepared.dir());
     } finally {
-      PackageInstaller.deleteTree(debDir);
+      for (LockedPackage p : debs.keySet()) {
+        prepared.release(p);
+      }
     }
   }
 
@@ -81,11 +83,11 @@ final class DpkgInstall {
   }
 
   /**
-   * Repacks every package into {@code debDir} and writes into the root what must be there before
-   * dpkg runs; returns the repacked files by package.
+   * Waits for every package's repacked form and writes into the root what must be there before dpkg
+   * runs; returns the repacked files by package.
    */
   private Map<LockedPackage, Path> prepare(
-      String image, Path work, Map<LockedPackage, Path> debs, SlimSpec slim, Path debDir)
+      String image, Path work, Map<LockedPackage, Path> debs, SlimSpec slim, PreparedDebs prepared)
       throws IOException {
     long start = System.nanoTime();
     listener.on(
@@ -97,42 +99,25 @@ final class DpkgInstall {
         Tasks.daemonPool(
             "rig-unpack", Math.min(debs.size(), Runtime.getRuntime().availableProcessors()));
     try {
-      Map<LockedPackage, Future<DebArchive>> opened = new LinkedHashMap<>();
-      for (LockedPackage p : order) {
-        opened.put(p, pool.submit(() -> DebArchive.open(debs.get(p))));
+      Set<String> bootstrap = Set.of();
+      if (empty) {
+        Map<LockedPackage, Future<DebArchive>> opened = new LinkedHashMap<>();
+        for (LockedPackage p : order) {
+          opened.put(p, pool.submit(() -> DebArchive.open(debs.get(p))));
+        }
+        List<Stanza> controls = new ArrayList<>();
+        for (LockedPackage p : order) {
+          controls.add(Tasks.await(opened.get(p), "reading package control files").control());
+        }
+        bootstrap = BootstrapSet.of(controls);
       }
-      Map<LockedPackage, DebArchive> archives = new LinkedHashMap<>();
-      for (LockedPackage p : order) {
-        archives.put(p, Tasks.await(opened.get(p), "reading package control files"));
-      }
-      Set<String> bootstrap =
-          empty
-              ? BootstrapSet.of(archives.values().stream().map(DebArchive::control).toList())
-              : Set.of();
-      // A stage above the first decodes with the xz its stage below installed; the first, and an
-      // image without xz-utils, with xz-java.
-      Optional<DataDecoder> imageXz =
-          empty ? Optional.empty() : ImageXzDecoder.of(work, created.getEpochSecond());
-      DebRepacker repacker = new DebRepacker(imageXz.orElse(DataDecoder.IN_PROCESS));
+      // What dpkg and the scripts need before dpkg runs, unpacked from the plain repacked form.
       DebUnpacker unpacker = new DebUnpacker(cacheRoot);
-      // The largest first, so that no core is left with a large package at the end.
-      List<LockedPackage> bySize = new ArrayList<>(order);
-      bySize.sort(Comparator.comparingLong((LockedPackage p) -> p.size()).reversed());
-      Map<LockedPackage, Future<Prepared>> prepared = new HashMap<>();
-      for (LockedPackage p : bySize) {
-        Path target = debDir.resolve(debName(p));
-        boolean full = bootstrap.contains(archives.get(p).packageName());
-        prepared.put(
-            p,
-            pool.submit(
-                () -> {
-                  RepackedDeb deb = repacker.repack(archives.get(p), target);
-                  return new Prepared(
-                      deb,
-                      full
-                          ? Optional.of(unpacker.unpack(deb.file(), p.sha256()))
-                          : Optional.empty());
-                }));
+      Map<LockedPackage, Future<UnpackedDeb>> unpacked = new HashMap<>();
+      for (LockedPackage p : order) {
+        if (bootstrap.contains(p.name())) {
+          unpacked.put(p, pool.submit(() -> unpacker.unpack(prepared.await(p).file(), p.sha256())));
+        }
       }
       RootfsWriter writer = new RootfsWriter(work, SlimRules.keeps(slim));
       if (!empty) {
@@ -143,14 +128,14 @@ final class DpkgInstall {
       long bytes = 0;
       int written = 0;
       for (LockedPackage p : order) {
-        Prepared next = Tasks.await(prepared.get(p), "unpacking packages");
-        if (next.unpacked().isPresent()) {
-          writer.write(next.unpacked().get());
+        RepackedDeb next = prepared.await(p);
+        if (unpacked.containsKey(p)) {
+          writer.write(Tasks.await(unpacked.get(p), "unpacking packages"));
         } else {
-          writer.writeSkeleton(next.repacked());
+          writer.writeSkeleton(next);
         }
-        files.put(p, next.repacked().file());
-        bytes += Files.size(next.repacked().file());
+        files.put(p, next.file());
+        bytes += Files.size(next.file());
         listener.on(
             new BuildEvent.PhaseProgress(
                 image, BuildEvent.Phase.UNPACK, ++written, debs.size(), BuildEvent.Unit.ITEMS, ""));
@@ -174,21 +159,15 @@ final class DpkgInstall {
               debs.size()
                   + " packages decompressed for dpkg ("
                   + bytes / (1024 * 1024)
-                  + " MiB), "
+                  + " MiB"
+                  + (prepared.decodedByTheImage() ? ", by the image's own dpkg-deb" : "")
+                  + "), "
                   + bootstrap.size()
-                  + " unpacked by rig to start dpkg"
-                  + (imageXz.isPresent() ? ", xz by the image's own" : "")));
+                  + " unpacked by rig to start dpkg"));
       return files;
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  /** One package made ready: repacked, and unpacked too when it is in the bootstrap set. */
-  private record Prepared(RepackedDeb repacked, Optional<UnpackedDeb> unpacked) {}
-
-  private static String debName(LockedPackage p) {
-    return p.name() + "_" + p.sha256().substring(0, 12) + ".deb";
   }
 
   private void configure(

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,16 +182,39 @@ public final class PackageInstaller {
     }
     long start = System.nanoTime();
     int configured = 0;
+    List<Map<LockedPackage, Path>> stageDebs = new ArrayList<>();
+    Map<LockedPackage, Path> toInstall = new LinkedHashMap<>();
     for (int s = cached; s < stages.size(); s++) {
-      Map<LockedPackage, Path> stageDebs = new LinkedHashMap<>();
+      Map<LockedPackage, Path> one = new LinkedHashMap<>();
       for (String name : stages.get(s).packages()) {
         LockedPackage p = byName.get(name);
-        stageDebs.put(p, debs.get(p));
+        one.put(p, debs.get(p));
       }
-      Optional<Path> lower =
-          s == 0 ? base.map(BaseRootKey::root) : Optional.of(stagesDir.resolve(keys.get(s - 1)));
-      installStage(image, stagesDir, lower, stagesDir.resolve(keys.get(s)), stageDebs, slim);
-      configured += stageDebs.size();
+      stageDebs.add(one);
+    }
+    for (LockedPackage p : lock.packages()) {
+      stageDebs.stream()
+          .filter(one -> one.containsKey(p))
+          .forEach(one -> toInstall.put(p, one.get(p)));
+    }
+    Optional<Path> firstLower =
+        cached == 0
+            ? base.map(BaseRootKey::root)
+            : Optional.of(stagesDir.resolve(keys.get(cached - 1)));
+    Map<String, PackageRecord> controls = new HashMap<>();
+    for (LockedPackage p : toInstall.keySet()) {
+      known.get(p.sha256()).ifPresent(control -> controls.put(p.name(), control));
+    }
+    DecoderRoot decoder =
+        DecoderRoot.of(cacheRoot, firstLower, toInstall, controls, created.getEpochSecond());
+    try (PreparedDebs prepared = PreparedDebs.start(cacheRoot, decoder, stageDebs)) {
+      for (int s = cached; s < stages.size(); s++) {
+        Optional<Path> lower =
+            s == 0 ? base.map(BaseRootKey::root) : Optional.of(stagesDir.resolve(keys.get(s - 1)));
+        Map<LockedPackage, Path> one = stageDebs.get(s - cached);
+        installStage(image, stagesDir, lower, stagesDir.resolve(keys.get(s)), one, slim, prepared);
+        configured += one.size();
+      }
     }
     listener.on(
         new BuildEvent.PhaseDone(
@@ -225,7 +249,8 @@ public final class PackageInstaller {
       Optional<Path> lower,
       Path target,
       Map<LockedPackage, Path> debs,
-      SlimSpec slim)
+      SlimSpec slim,
+      PreparedDebs prepared)
       throws IOException {
     Path work = stagesDir.resolve(TempNames.prefix() + UUID.randomUUID());
     try {
@@ -233,7 +258,7 @@ public final class PackageInstaller {
       if (lower.isPresent()) {
         linked = Optional.of(LinkedRoot.of(lower.get(), work, editedInPlace(stagesDir)));
       }
-      new DpkgInstall(cacheRoot, created, listener).install(image, work, debs, slim);
+      new DpkgInstall(cacheRoot, created, listener).install(image, work, debs, slim, prepared);
       Normalizer.clean(work, created);
       if (linked.isPresent()) {
         List<String> changed = linked.get().changedShared();

@@ -131,8 +131,10 @@ public final class Sandbox {
 
   /**
    * Starts {@code command} inside and returns at once, its standard output a stream for the caller
-   * to read (what it writes to standard error is kept for {@link Started#finish}). {@code files}
-   * are host files mounted read-only at paths under /tmp, so the root is not touched.
+   * to read (what it writes to standard error is kept for {@link Started#finish}). The root is
+   * mounted read-only: such a command only reads, so it may run from a root that is cached, or that
+   * dpkg installs into at the same time. {@code files} are host files mounted read-only at paths
+   * under /tmp.
    */
   Started start(List<String> command, Map<String, Path> files) throws IOException {
     for (String inside : files.keySet()) {
@@ -140,16 +142,20 @@ public final class Sandbox {
         throw new IllegalArgumentException("sandbox input files go under /tmp/, not " + inside);
       }
     }
-    return new Started(command.get(0), launch(command, Map.of(), Map.of(), files, false));
+    return new Started(command.get(0), launch(command, Map.of(), Map.of(), files, false, true));
   }
 
-  /** Starts bwrap around {@code command}, with stderr apart from stdout unless {@code merged}. */
+  /**
+   * Starts bwrap around {@code command}, with stderr apart from stdout unless {@code merged}, and
+   * the root read-only if {@code readOnly}.
+   */
   private Process launch(
       List<String> command,
       Map<String, Path> binds,
       Map<String, Path> outputs,
       Map<String, Path> files,
-      boolean merged)
+      boolean merged,
+      boolean readOnly)
       throws IOException {
     Optional<byte[]> filter = SeccompFilter.forHost();
     List<String> argv = new ArrayList<>();
@@ -159,7 +165,7 @@ public final class Sandbox {
       argv.addAll(List.of("/bin/sh", "-c", "exec \"$@\" 3<&0 </dev/null", "sh"));
     }
     argv.addAll(List.of(setpriv.toString(), "--no-new-privs", bwrap.toString()));
-    argv.addAll(List.of("--bind", root.toString(), "/"));
+    argv.addAll(List.of(readOnly ? "--ro-bind" : "--bind", root.toString(), "/"));
     argv.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"));
     for (Map.Entry<String, Path> bind : new TreeMap<>(binds).entrySet()) {
       // Inside the root as the sandbox will see it, whatever links an earlier run left.
@@ -210,7 +216,7 @@ public final class Sandbox {
       long timeoutSeconds,
       Consumer<String> lines)
       throws IOException {
-    Process process = launch(command, binds, outputs, Map.of(), true);
+    Process process = launch(command, binds, outputs, Map.of(), true, false);
     // Output is drained on its own thread, so a script that hangs still meets the timeout.
     CompletableFuture<String> output =
         CompletableFuture.supplyAsync(

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rig.apt.deb.DataDecoder;
 import dev.rig.apt.deb.DebArchive;
 import dev.rig.apt.deb.DebRepacker;
 import dev.rig.apt.deb.RepackedDeb;
@@ -25,11 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A stage above the first decodes its packages' data.tar.xz with the xz of the stage below, in the
- * sandbox. The root here holds the host's xz, dd and sh with their libraries, standing in for a
- * stage below; the packages are built by dpkg-deb.
+ * Packages are decoded by the image's own dpkg-deb, in the sandbox, from a root mounted read-only.
+ * The root here holds the host's dpkg-deb with its libraries, standing in for an image's; the
+ * packages are built by dpkg-deb.
  */
-class ImageXzDecoderTest {
+class ImageDpkgDecoderTest {
   @TempDir static Path dir;
   static Path root;
   static Path deb;
@@ -44,9 +43,7 @@ class ImageXzDecoderTest {
       Files.createDirectories(root.resolve(dirName));
     }
     Files.createSymbolicLink(root.resolve("bin"), Path.of("usr/bin"));
-    for (String program : List.of("sh", "xz", "dd")) {
-      copyWithLibraries(Tools.require(program, program.equals("xz") ? "xz-utils" : "coreutils"));
-    }
+    copyWithLibraries(Tools.require("dpkg-deb", "dpkg"));
     deb = buildDeb("bigdata", 6 << 20);
   }
 
@@ -104,8 +101,8 @@ class ImageXzDecoderTest {
     return out;
   }
 
-  private static DataDecoder decoder() throws IOException {
-    return ImageXzDecoder.of(root, 0).orElseThrow();
+  private static ImageDpkgDecoder decoder() throws IOException {
+    return ImageDpkgDecoder.of(root, 0).orElseThrow();
   }
 
   @Test
@@ -156,8 +153,26 @@ class ImageXzDecoderTest {
   }
 
   @Test
-  void aRootWithoutXzIsDecodedInThisProcess(@TempDir Path empty) throws IOException {
-    assertFalse(ImageXzDecoder.of(empty, 0).isPresent());
+  void aRootWithoutDpkgOrWhereItCannotRunHasNoDecoder(@TempDir Path other) throws IOException {
+    assertFalse(ImageDpkgDecoder.of(other, 0).isPresent(), "no dpkg-deb");
+    Files.createDirectories(other.resolve("usr/bin"));
+    for (String mount : List.of("tmp", "run", "dev", "proc")) {
+      Files.createDirectories(other.resolve(mount));
+    }
+    Files.copy(root.resolve("usr/bin/dpkg-deb"), other.resolve("usr/bin/dpkg-deb"));
+    assertFalse(ImageDpkgDecoder.of(other, 0).isPresent(), "a dpkg-deb without its libraries");
+  }
+
+  @Test
+  void stoppingTheDecoderEndsWhatStillRuns() throws Exception {
+    DebArchive archive = DebArchive.open(deb);
+    long[] member = dataMember(deb, archive.dataMember());
+    ImageDpkgDecoder decoder = decoder();
+    InputStream in = decoder.open(deb, archive.dataMember(), member[0], member[1]);
+    assertEquals(512, in.readNBytes(512).length);
+    decoder.close();
+    assertNoChildLeft();
+    in.close();
   }
 
   /** The offset and length of {@code name} in the ar archive {@code deb}. */

@@ -1,0 +1,126 @@
+package dev.rig.build.packages;
+
+import dev.rig.apt.deb.DebArchive;
+import dev.rig.apt.deb.DebRepacker;
+import dev.rig.apt.deb.RepackedDeb;
+import dev.rig.build.lock.LockedPackage;
+import dev.rig.oci.io.Tasks;
+import dev.rig.oci.io.TempNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packages of every stage an install runs, decompressed for dpkg ahead of their stage. One pool
+ * works through them stage by stage, each stage's largest first (so that no core is left with a
+ * large package at the end of one): a stage's packages are decoded while the stages below run dpkg,
+ * which keeps one core busy at most. The repacked files live in one temp directory, which dpkg's
+ * sandbox mounts; each is deleted once its stage is installed, and the rest on close.
+ */
+final class PreparedDebs implements AutoCloseable {
+  private final DecoderRoot decoder;
+  private final Path dir;
+  private final ExecutorService pool;
+  private final Map<LockedPackage, Future<RepackedDeb>> repacked = new HashMap<>();
+
+  private PreparedDebs(DecoderRoot decoder, Path dir, ExecutorService pool) {
+    this.decoder = decoder;
+    this.dir = dir;
+    this.pool = pool;
+  }
+
+  /**
+   * Starts decoding the packages of {@code stages} (lowest first) with {@code decoder}, which this
+   * object owns from now on.
+   */
+  static PreparedDebs start(
+      Path cacheRoot, DecoderRoot decoder, List<Map<LockedPackage, Path>> stages)
+      throws IOException {
+    Path dir;
+    try {
+      dir = Files.createTempDirectory(cacheRoot, TempNames.prefix() + "debs-");
+    } catch (IOException e) {
+      decoder.close();
+      throw e;
+    }
+    PreparedDebs prepared =
+        new PreparedDebs(
+            decoder,
+            dir,
+            Tasks.daemonPool("rig-decode", Runtime.getRuntime().availableProcessors()));
+    DebRepacker repacker = new DebRepacker(decoder.decoder());
+    for (Map<LockedPackage, Path> stage : stages) {
+      List<LockedPackage> bySize = new ArrayList<>(stage.keySet());
+      bySize.sort(Comparator.comparingLong(LockedPackage::size).reversed());
+      for (LockedPackage p : bySize) {
+        Path target = dir.resolve(p.name() + "_" + p.sha256().substring(0, 12) + ".deb");
+        prepared.repacked.put(
+            p, prepared.pool.submit(() -> repacker.repack(DebArchive.open(stage.get(p)), target)));
+      }
+    }
+    return prepared;
+  }
+
+  /** Waits for {@code p}'s repacked form. */
+  RepackedDeb await(LockedPackage p) throws IOException {
+    Future<RepackedDeb> future = repacked.get(p);
+    if (future == null) {
+      throw new IllegalArgumentException(p.name() + " is not in this install's stages");
+    }
+    return Tasks.await(future, "decompressing packages");
+  }
+
+  /** The directory the repacked files are in (mounted for dpkg). */
+  Path dir() {
+    return dir;
+  }
+
+  /** Whether the image's own dpkg-deb decodes the packages. */
+  boolean decodedByTheImage() {
+    return decoder.native_();
+  }
+
+  /** Deletes {@code p}'s repacked file: its stage is installed. */
+  void release(LockedPackage p) throws IOException {
+    Future<RepackedDeb> future = repacked.get(p);
+    if (future != null && future.isDone() && !future.isCancelled()) {
+      try {
+        Files.deleteIfExists(future.get().file());
+      } catch (java.util.concurrent.ExecutionException e) {
+        // It failed; there is no file.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Stops the decoders still running and waits for their threads, then deletes what they wrote:
+   * after a failed stage, nothing of the install is left running or on disk.
+   */
+  @Override
+  public void close() throws IOException {
+    try {
+      decoder.stop();
+      pool.shutdownNow();
+      try {
+        if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+          throw new IOException("decoding packages did not stop within 60 s of the install's end");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      PackageInstaller.deleteTree(dir);
+    } finally {
+      decoder.close();
+    }
+  }
+}
