@@ -1,9 +1,14 @@
 package dev.rig.apt.control;
 
 import dev.rig.apt.version.DebianVersion;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One binary package entry of a {@code Packages} index: what the resolver and the downloader need.
@@ -135,9 +140,85 @@ public record PackageRecord(
     }
   }
 
-  /** Parses a whole Packages index. */
+  /**
+   * Parses a whole Packages index. A large one (Debian's main has some 65,000 stanzas) is cut at
+   * stanza boundaries into pieces parsed on all cores; the records keep the index's order and every
+   * error names the line of the whole file.
+   */
   public static List<PackageRecord> parseIndex(String source, String text) {
-    return ControlParser.parse(source, text).stream().map(PackageRecord::from).toList();
+    int pieces = Math.min(4 * Runtime.getRuntime().availableProcessors(), text.length() >> 20);
+    if (pieces < 2) {
+      return ControlParser.parse(source, text).stream().map(PackageRecord::from).toList();
+    }
+    List<int[]> cuts = new ArrayList<>();
+    int from = 0;
+    int line = 1;
+    for (int k = 1; k <= pieces && from < text.length(); k++) {
+      int to =
+          k == pieces
+              ? text.length()
+              : text.indexOf("\n\n", (int) ((long) text.length() * k / pieces));
+      to = to < 0 ? text.length() : Math.min(text.length(), to + 2);
+      if (to <= from) {
+        continue;
+      }
+      cuts.add(new int[] {from, to, line});
+      for (int i = from; i < to; i++) {
+        if (text.charAt(i) == '\n') {
+          line++;
+        }
+      }
+      from = to;
+    }
+    // The caller takes pieces too, beside the common pool's workers (one fewer than the cores).
+    List<List<PackageRecord>> parsed = new ArrayList<>(Collections.nCopies(cuts.size(), null));
+    AtomicInteger next = new AtomicInteger();
+    Runnable worker =
+        () -> {
+          for (int k; (k = next.getAndIncrement()) < cuts.size(); ) {
+            int[] cut = cuts.get(k);
+            parsed.set(
+                k,
+                ControlParser.parse(source, text.substring(cut[0], cut[1]), cut[2]).stream()
+                    .map(PackageRecord::from)
+                    .toList());
+          }
+        };
+    List<CompletableFuture<Void>> helpers = new ArrayList<>();
+    for (int i = 1; i < Runtime.getRuntime().availableProcessors(); i++) {
+      helpers.add(CompletableFuture.runAsync(worker));
+    }
+    RuntimeException failed = null;
+    try {
+      worker.run();
+    } catch (RuntimeException e) {
+      failed = e;
+    }
+    for (CompletableFuture<Void> helper : helpers) {
+      try {
+        helper.join();
+      } catch (CompletionException e) {
+        if (failed == null) {
+          failed =
+              e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e);
+        }
+      }
+    }
+    if (failed != null) {
+      // The first error in the file's order, as a parse of the whole text would have met it.
+      for (int k = 0; k < cuts.size(); k++) {
+        if (parsed.get(k) == null) {
+          int[] cut = cuts.get(k);
+          ControlParser.parse(source, text.substring(cut[0], cut[1]), cut[2]).stream()
+              .map(PackageRecord::from)
+              .toList();
+        }
+      }
+      throw failed;
+    }
+    List<PackageRecord> all = new ArrayList<>();
+    parsed.forEach(all::addAll);
+    return List.copyOf(all);
   }
 
   private static List<Dependency> deps(Stanza s, String field) {
