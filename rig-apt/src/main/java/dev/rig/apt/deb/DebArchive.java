@@ -6,6 +6,7 @@ import dev.rig.apt.control.Stanza;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,6 +181,11 @@ public final class DebArchive {
    * a leading {@code ./}); checking them is the caller's job (see {@link DebUnpacker}).
    */
   public void forEachDataEntry(DataVisitor visitor) throws IOException {
+    forEachDataEntry(DataDecoder.IN_PROCESS, visitor);
+  }
+
+  /** {@link #forEachDataEntry(DataVisitor)}, the data member decompressed by {@code decoder}. */
+  public void forEachDataEntry(DataDecoder decoder, DataVisitor visitor) throws IOException {
     try (ArArchiveInputStream ar =
         new ArArchiveInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       ArArchiveEntry entry;
@@ -187,12 +193,19 @@ public final class DebArchive {
         if (!memberName(entry.getName()).equals(dataMember)) {
           continue;
         }
-        try (TarArchiveInputStream tar =
-            new TarArchiveInputStream(decompressor(file, dataMember, nonClosing(ar)))) {
+        // In this process the member is decoded as the archive is read; another decoder gets the
+        // member's place in the file.
+        try (InputStream decoded =
+                decoder == DataDecoder.IN_PROCESS
+                    ? decompressor(file, dataMember, nonClosing(ar))
+                    : decoder.open(file, dataMember, ar.getBytesRead(), entry.getLength());
+            TarArchiveInputStream tar = new TarArchiveInputStream(nonClosing(decoded))) {
           TarArchiveEntry t;
           while ((t = tar.getNextEntry()) != null) {
             visitor.visit(DataEntry.of(t), tar);
           }
+          // To the end, so that the decoder is seen to finish (and its check to pass).
+          decoded.transferTo(OutputStream.nullOutputStream());
         } catch (UnsafePackageException e) {
           throw e;
         } catch (IOException e) {

@@ -37,9 +37,16 @@ public final class DebUnpacker {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path unpackedRoot;
+  private final DataDecoder decoder;
 
   public DebUnpacker(Path cacheRoot) {
+    this(cacheRoot, DataDecoder.IN_PROCESS);
+  }
+
+  /** An unpacker whose packages' data members {@code decoder} decompresses. */
+  public DebUnpacker(Path cacheRoot, DataDecoder decoder) {
     this.unpackedRoot = cacheRoot.toAbsolutePath().normalize().resolve("unpacked");
+    this.decoder = decoder;
   }
 
   /** Unpacks (or reuses) a .deb, computing its SHA-256 first. */
@@ -83,11 +90,12 @@ public final class DebUnpacker {
     return new UnpackedDeb(sha256, archive, dir.resolve("tree"), entries);
   }
 
-  private static List<UnpackedEntry> extract(DebArchive archive, Path tree) throws IOException {
+  private List<UnpackedEntry> extract(DebArchive archive, Path tree) throws IOException {
     EntryChecker checker = new EntryChecker(archive.packageName() + " " + archive.version());
     List<UnpackedEntry> out = new ArrayList<>();
     Map<Path, Integer> dirModes = new HashMap<>();
     archive.forEachDataEntry(
+        decoder,
         (e, in) -> {
           Optional<UnpackedEntry> checked = checker.check(e);
           if (checked.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.rig.apt.control.Dependency;
 import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.control.PackageRef;
 import dev.rig.apt.deb.DataDecoder;
+import dev.rig.apt.deb.DebArchive;
 import dev.rig.apt.deb.DebUnpacker;
 import dev.rig.apt.deb.UnpackedDeb;
 import dev.rig.build.lock.LockedPackage;
@@ -82,6 +83,17 @@ final class DecoderRoot implements AutoCloseable {
       PackageInstaller.deleteTree(dir);
       throw e;
     }
+  }
+
+  /** {@link #of} for packages into an empty root, their controls read from their .debs. */
+  static DecoderRoot forDebs(Path cacheRoot, Map<LockedPackage, Path> debs, long sourceDateEpoch)
+      throws IOException {
+    Map<String, PackageRecord> controls = new HashMap<>();
+    for (Map.Entry<LockedPackage, Path> deb : debs.entrySet()) {
+      controls.put(
+          deb.getKey().name(), PackageRecord.from(DebArchive.open(deb.getValue()).control()));
+    }
+    return of(cacheRoot, Optional.empty(), debs, controls, sourceDateEpoch);
   }
 
   /** The decoder: the image's dpkg-deb, or the one in this process. */

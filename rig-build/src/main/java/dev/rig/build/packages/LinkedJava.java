@@ -228,10 +228,12 @@ public final class LinkedJava {
         new BuildEvent.PhaseStarted(
             image, BuildEvent.Phase.UNPACK, debs.size(), BuildEvent.Unit.ITEMS, ""));
     Files.createDirectories(dir);
-    DebUnpacker unpacker = new DebUnpacker(cacheRoot);
+    // Decoded by the tool set's own dpkg-deb (it holds the Essential set), as the image's are.
+    DecoderRoot decoder = DecoderRoot.forDebs(cacheRoot, debs, created.getEpochSecond());
+    DebUnpacker unpacker = new DebUnpacker(cacheRoot, decoder.decoder());
     ExecutorService pool =
         Tasks.daemonPool("rig-java-unpack", Runtime.getRuntime().availableProcessors());
-    try {
+    try (decoder) {
       // The largest first, so that no core is left with the JDK at the end.
       List<LockedPackage> bySize = new ArrayList<>(tools.packages());
       bySize.sort(Comparator.comparingLong(LockedPackage::size).reversed());

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rig.apt.deb.DataEntry;
 import dev.rig.apt.deb.DebArchive;
 import dev.rig.apt.deb.DebRepacker;
+import dev.rig.apt.deb.DebUnpacker;
 import dev.rig.apt.deb.RepackedDeb;
+import dev.rig.apt.deb.UnpackedDeb;
+import dev.rig.apt.deb.UnpackedEntry;
 import dev.rig.testkit.Exec;
 import dev.rig.testkit.Tools;
 import java.io.IOException;
@@ -44,7 +48,7 @@ class ImageDpkgDecoderTest {
     }
     Files.createSymbolicLink(root.resolve("bin"), Path.of("usr/bin"));
     copyWithLibraries(Tools.require("dpkg-deb", "dpkg"));
-    deb = buildDeb("bigdata", 6 << 20);
+    deb = buildDeb("bigdata", 6 << 20, "xz");
   }
 
   /** Copies a host program into the root at /usr/bin, with every library ldd names. */
@@ -69,7 +73,7 @@ class ImageDpkgDecoderTest {
   }
 
   /** A .deb with a conffile and {@code size} bytes of half-compressible data, its data.tar.xz. */
-  private static Path buildDeb(String name, int size) throws IOException {
+  private static Path buildDeb(String name, int size, String compression) throws IOException {
     Path tree = Files.createDirectories(dir.resolve(name + "-tree"));
     Files.createDirectories(tree.resolve("DEBIAN"));
     Files.writeString(
@@ -117,6 +121,33 @@ class ImageDpkgDecoderTest {
         "setting=1\n".getBytes(StandardCharsets.UTF_8),
         native_.conffile("/etc/bigdata.conf").orElseThrow());
     assertTrue(Files.size(native_.file()) > 6 << 20, "the data is stored plain");
+  }
+
+  /**
+   * An unpack through the decoder gives the tree one in this process gives, for an xz member (the
+   * image's dpkg-deb) and for gzip and zstd ones (decoded here from the member's place in the
+   * file).
+   */
+  @Test
+  void unpackingThroughTheDecoderGivesTheSameTree(@TempDir Path out) throws Exception {
+    for (String compression : List.of("xz", "gzip", "zstd")) {
+      Path each =
+          compression.equals("xz") ? deb : buildDeb("pkg" + compression, 1 << 20, compression);
+      UnpackedDeb here = new DebUnpacker(out.resolve("here-" + compression)).unpack(each);
+      UnpackedDeb there =
+          new DebUnpacker(out.resolve("there-" + compression), decoder()).unpack(each);
+
+      assertEquals(here.entries(), there.entries(), compression);
+      for (UnpackedEntry entry : here.entries()) {
+        if (entry.type() == DataEntry.Type.FILE) {
+          assertEquals(
+              -1,
+              Files.mismatch(here.hostPath(entry.path()), there.hostPath(entry.path())),
+              compression + " " + entry.path());
+        }
+      }
+    }
+    assertNoChildLeft();
   }
 
   @Test
