@@ -13,15 +13,12 @@ import dev.rig.apt.deb.DebUnpacker;
 import dev.rig.apt.deb.RepackedDeb;
 import dev.rig.apt.deb.UnpackedDeb;
 import dev.rig.apt.deb.UnpackedEntry;
-import dev.rig.testkit.Exec;
-import dev.rig.testkit.Tools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,70 +36,8 @@ class ImageDpkgDecoderTest {
 
   @BeforeAll
   static void rootAndPackage() throws IOException {
-    Tools.require("bwrap", "bubblewrap");
-    Tools.require("setpriv", "util-linux");
-    Tools.require("dpkg-deb", "dpkg");
-    root = Files.createDirectories(dir.resolve("root"));
-    for (String dirName : List.of("tmp", "run", "dev", "proc", "usr/bin")) {
-      Files.createDirectories(root.resolve(dirName));
-    }
-    Files.createSymbolicLink(root.resolve("bin"), Path.of("usr/bin"));
-    copyWithLibraries(Tools.require("dpkg-deb", "dpkg"));
-    deb = buildDeb("bigdata", 6 << 20, "xz");
-  }
-
-  /** Copies a host program into the root at /usr/bin, with every library ldd names. */
-  private static void copyWithLibraries(Path program) throws IOException {
-    Path real = program.toRealPath();
-    Files.copy(real, root.resolve("usr/bin/" + program.getFileName()));
-    for (String line : Exec.run(List.of("ldd", real.toString())).ok().stdout().split("\n")) {
-      String[] parts = line.trim().split("\\s+");
-      String path =
-          parts.length >= 3 && parts[1].equals("=>")
-              ? parts[2]
-              : parts[0].startsWith("/") ? parts[0] : null;
-      if (path == null || !path.startsWith("/")) {
-        continue;
-      }
-      Path inside = root.resolve(path.substring(1));
-      if (!Files.exists(inside)) {
-        Files.createDirectories(inside.getParent());
-        Files.copy(Path.of(path).toRealPath(), inside);
-      }
-    }
-  }
-
-  /** A .deb with a conffile and {@code size} bytes of half-compressible data, its data.tar.xz. */
-  private static Path buildDeb(String name, int size, String compression) throws IOException {
-    Path tree = Files.createDirectories(dir.resolve(name + "-tree"));
-    Files.createDirectories(tree.resolve("DEBIAN"));
-    Files.writeString(
-        tree.resolve("DEBIAN/control"),
-        "Package: "
-            + name
-            + "\nVersion: 1.0\nArchitecture: all\nMaintainer: rig <rig@localhost>\n"
-            + "Description: test data\n");
-    Files.writeString(tree.resolve("DEBIAN/conffiles"), "/etc/" + name + ".conf\n");
-    Files.createDirectories(tree.resolve("etc"));
-    Files.writeString(tree.resolve("etc/" + name + ".conf"), "setting=1\n");
-    Files.createDirectories(tree.resolve("usr/share/" + name));
-    byte[] data = new byte[size];
-    Random random = new Random(7);
-    for (int i = 0; i < size; i++) {
-      data[i] = (byte) (i % 3 == 0 ? random.nextInt(256) : i >> 10);
-    }
-    Files.write(tree.resolve("usr/share/" + name + "/data.bin"), data);
-    Path out = dir.resolve(name + ".deb");
-    Exec.run(
-            List.of(
-                "dpkg-deb",
-                "--root-owner-group",
-                "-Zxz",
-                "--build",
-                tree.toString(),
-                out.toString()))
-        .ok();
-    return out;
+    root = HostDpkgRoot.make(dir.resolve("root"));
+    deb = HostDpkgRoot.deb(dir, "bigdata", 6 << 20, "xz");
   }
 
   private static ImageDpkgDecoder decoder() throws IOException {
@@ -132,7 +67,9 @@ class ImageDpkgDecoderTest {
   void unpackingThroughTheDecoderGivesTheSameTree(@TempDir Path out) throws Exception {
     for (String compression : List.of("xz", "gzip", "zstd")) {
       Path each =
-          compression.equals("xz") ? deb : buildDeb("pkg" + compression, 1 << 20, compression);
+          compression.equals("xz")
+              ? deb
+              : HostDpkgRoot.deb(dir, "pkg" + compression, 1 << 20, compression);
       UnpackedDeb here = new DebUnpacker(out.resolve("here-" + compression)).unpack(each);
       UnpackedDeb there =
           new DebUnpacker(out.resolve("there-" + compression), decoder()).unpack(each);
@@ -222,20 +159,8 @@ class ImageDpkgDecoderTest {
     throw new IOException(name + " not in " + deb);
   }
 
-  /** The sandbox and its xz are gone: rig leaves no process behind. */
+  /** The sandbox and its decoder are gone: rig leaves no process behind. */
   private static void assertNoChildLeft() throws InterruptedException {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    List<ProcessHandle> alive = List.of();
-    while (System.nanoTime() < deadline) {
-      alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
-      if (alive.isEmpty()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    assertEquals(
-        List.of(),
-        alive.stream().map(p -> p.info().commandLine().orElse("?")).toList(),
-        "processes left running");
+    assertEquals(List.of(), HostDpkgRoot.childrenLeft(), "processes left running");
   }
 }
