@@ -131,7 +131,8 @@ public final class Resolver {
       if (universe.versions(request.name()).isEmpty()) {
         List<Universe.Provider> providers = universe.providers(request.name());
         if (providers.isEmpty()) {
-          throw new UnknownPackageException(request.name(), universe.closeNames(request.name(), 3));
+          throw new UnknownPackageException(
+              request.name(), () -> universe.closeNames(request.name(), 3));
         }
         List<String> names = providers.stream().map(p -> p.pkg().name()).distinct().toList();
         if (names.size() > 1) {

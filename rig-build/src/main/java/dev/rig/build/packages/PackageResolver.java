@@ -159,7 +159,7 @@ public final class PackageResolver {
           new Resolver(universe, options)
               .resolve(requests.stream().map(Request::parse).toList(), installed);
     } catch (UnknownPackageException e) {
-      throw new PackageNotFoundException(image, e.name(), searched(sources), e.closeNames());
+      throw new PackageNotFoundException(image, e.name(), searched(sources), e::closeNames);
     } catch (ResolutionException e) {
       throw new PackageException("image '" + image + "': " + e.getMessage(), e);
     }
