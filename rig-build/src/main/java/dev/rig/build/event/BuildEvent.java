@@ -125,7 +125,20 @@ public sealed interface BuildEvent {
       long bytes,
       boolean cached,
       String summary)
-      implements BuildEvent {}
+      implements BuildEvent {
+    /** A phase that ran (not served by the cache), timed from {@code startNanos} to now. */
+    public static PhaseDone ran(
+        String scope, Phase phase, long startNanos, long count, long bytes, String summary) {
+      return new PhaseDone(
+          scope,
+          phase,
+          Duration.ofNanos(System.nanoTime() - startNanos),
+          count,
+          bytes,
+          false,
+          summary);
+    }
+  }
 
   /**
    * Something a user should see that is no phase: credentials found, a blob sent, a choice made

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -149,13 +148,12 @@ final class DpkgInstall {
         Files.writeString(admin.resolve("arch"), "amd64\n");
       }
       listener.on(
-          new BuildEvent.PhaseDone(
+          BuildEvent.PhaseDone.ran(
               image,
               BuildEvent.Phase.UNPACK,
-              Duration.ofNanos(System.nanoTime() - start),
+              start,
               debs.size(),
               bytes,
-              false,
               debs.size()
                   + " packages decompressed for dpkg ("
                   + bytes / (1024 * 1024)

@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -163,13 +162,12 @@ public final class LinkedJava {
             fresh = PackageResolver.resolve(spec.name(), requests, sources, false, indexes);
           }
           listener.on(
-              new BuildEvent.PhaseDone(
+              BuildEvent.PhaseDone.ran(
                   spec.name(),
                   BuildEvent.Phase.RESOLVE,
-                  Duration.ofNanos(System.nanoTime() - start),
+                  start,
                   fresh.packages().size(),
                   0,
-                  false,
                   "the JDK and strip: " + fresh.packages().size() + " build-tool packages"));
           return new ImageLock(input, fresh.packages(), fresh.indexes());
         });
@@ -259,13 +257,12 @@ public final class LinkedJava {
       pool.shutdownNow();
     }
     listener.on(
-        new BuildEvent.PhaseDone(
+        BuildEvent.PhaseDone.ran(
             image,
             BuildEvent.Phase.UNPACK,
-            Duration.ofNanos(System.nanoTime() - start),
+            start,
             debs.size(),
             0,
-            false,
             debs.size() + " packages unpacked for jlink (no dpkg, no scripts)"));
     return dir;
   }
@@ -304,13 +301,12 @@ public final class LinkedJava {
     archive(spec.name(), root, work);
     AtomicFiles.commitDirectory(work, done);
     listener.on(
-        new BuildEvent.PhaseDone(
+        BuildEvent.PhaseDone.ran(
             spec.name(),
             BuildEvent.Phase.INSTALL,
-            Duration.ofNanos(System.nanoTime() - start),
+            start,
             modules.size(),
             0,
-            false,
             "linked by jlink (" + String.join(", ", modules) + "), stripped, CDS archived"));
     return done.resolve("java");
   }

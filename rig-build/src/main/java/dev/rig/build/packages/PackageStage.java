@@ -411,13 +411,12 @@ public final class PackageStage {
                       baseKey);
               fresh = new ImageLock(input, fresh.packages(), fresh.indexes());
               listener.on(
-                  new BuildEvent.PhaseDone(
+                  BuildEvent.PhaseDone.ran(
                       spec.name(),
                       BuildEvent.Phase.RESOLVE,
-                      Duration.ofNanos(System.nanoTime() - start),
+                      start,
                       fresh.packages().size(),
                       0,
-                      false,
                       requests(spec).size()
                           + " requested, "
                           + fresh.packages().size()
