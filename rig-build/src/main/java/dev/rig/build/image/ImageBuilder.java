@@ -98,7 +98,18 @@ public final class ImageBuilder {
   public BuiltImage build(ImageSpec spec) throws IOException {
     long start = System.nanoTime();
     ResolvedBase base = bases.load(spec);
-    PreparedImage prepared = prepare(spec, base);
+    int packageBudget =
+        spec.parts().packages()
+            ? LayerBudget.of(spec, base.layerCount()).forPackages(spec.name())
+            : 0;
+    try (LayersAhead ahead = new LayersAhead(layers, settings.compression(), packageBudget)) {
+      return build(spec, base, ahead, start);
+    }
+  }
+
+  private BuiltImage build(ImageSpec spec, ResolvedBase base, LayersAhead ahead, long start)
+      throws IOException {
+    PreparedImage prepared = prepare(spec, base, ahead);
     ImagePlan plan = Planner.plan(prepared);
     listener.on(new BuildEvent.ImageStarted(plan.name(), plan.layers().size()));
     long layersStart = System.nanoTime();
@@ -113,6 +124,7 @@ public final class ImageBuilder {
             base.image(), built, config(spec, plan, BaseImages.platform(spec.platform())));
     long bytes = reports.stream().mapToLong(LayerReport::bytes).sum();
     long reused = reports.stream().filter(LayerReport::reused).count();
+    long early = outcomes.stream().filter(LayerOutcome::ahead).count();
     listener.on(
         new BuildEvent.PhaseDone(
             plan.name(),
@@ -121,7 +133,11 @@ public final class ImageBuilder {
             reports.size(),
             bytes,
             reused == reports.size(),
-            reports.size() + " layer(s), " + reused + " from the cache"));
+            reports.size()
+                + " layer(s), "
+                + reused
+                + " from the cache"
+                + (early == 0 ? "" : ", " + early + " built while the packages installed")));
     BuiltImage result =
         new BuiltImage(
             plan.name(),
@@ -137,7 +153,8 @@ public final class ImageBuilder {
   }
 
   /** Everything planning needs that takes I/O: packages installed, host files read. */
-  private PreparedImage prepare(ImageSpec spec, ResolvedBase base) throws IOException {
+  private PreparedImage prepare(ImageSpec spec, ResolvedBase base, LayersAhead ahead)
+      throws IOException {
     List<LayerInput> packageLayers = List.of();
     List<LayerInput> pythonLayers = List.of();
     Optional<Path> java = Optional.empty();
@@ -146,8 +163,9 @@ public final class ImageBuilder {
         throw new IllegalStateException(
             "image '" + spec.name() + "' lists packages, and this build was set up without them");
       }
-      int budget = LayerBudget.of(spec, base.layerCount()).forPackages(spec.name());
-      PackageStage.InstalledWithJava both = packages.get().installWithJava(spec, budget);
+      int budget = ahead.budget();
+      PackageStage.InstalledWithJava both = packages.get().installWithJava(spec, budget, ahead);
+      ahead.installed();
       PackageStage.Installed installed = both.installed();
       packageLayers = installed.layers();
       java = both.java();
@@ -212,7 +230,10 @@ public final class ImageBuilder {
         .build();
   }
 
-  private record LayerOutcome(BuiltLayer layer, LayerReport report) {}
+  /**
+   * @param ahead built while the packages installed
+   */
+  private record LayerOutcome(BuiltLayer layer, LayerReport report, boolean ahead) {}
 
   private List<LayerOutcome> buildLayers(ImagePlan plan) throws IOException {
     int total = plan.layers().size();
@@ -260,7 +281,8 @@ public final class ImageBuilder {
             outcome.origin().name().toLowerCase(java.util.Locale.ROOT),
             layer.blob().digest().toString(),
             layer.blob().size(),
-            took));
+            took),
+        outcome.ahead());
   }
 
   /** Layers finished in the current image, for progress. */

@@ -95,6 +95,24 @@ public final class PackageInstaller {
       boolean recommends,
       Optional<BaseRootKey> base)
       throws IOException {
+    return install(image, lock, sources, slim, requested, recommends, base, StageSink.NONE);
+  }
+
+  /**
+   * As {@link #install(String, ImageLock, List, SlimSpec, List, boolean, Optional)}, handing {@code
+   * sink} each stage it installs (without a base) below the top one, with the sources whose
+   * packages that stage was the last to install.
+   */
+  public InstalledSystem install(
+      String image,
+      ImageLock lock,
+      List<RepoSource> sources,
+      SlimSpec slim,
+      List<InstallStages.Requested> requested,
+      boolean recommends,
+      Optional<BaseRootKey> base,
+      StageSink sink)
+      throws IOException {
     if (base.isPresent() && lock.packages().isEmpty()) {
       // The base has every package asked for: nothing to install, nothing changes.
       return InstalledSystem.read(base.get().root());
@@ -207,13 +225,22 @@ public final class PackageInstaller {
     }
     DecoderRoot decoder =
         DecoderRoot.of(cacheRoot, firstLower, toInstall, controls, created.getEpochSecond());
+    List<List<String>> fixedBy =
+        base.isPresent() || sink == StageSink.NONE
+            ? List.of()
+            : sourcesFixedByStage(lock, stages, known, sink.budget());
     try (PreparedDebs prepared = PreparedDebs.start(cacheRoot, decoder, stageDebs)) {
       for (int s = cached; s < stages.size(); s++) {
         Optional<Path> lower =
             s == 0 ? base.map(BaseRootKey::root) : Optional.of(stagesDir.resolve(keys.get(s - 1)));
         Map<LockedPackage, Path> one = stageDebs.get(s - cached);
-        installStage(image, stagesDir, lower, stagesDir.resolve(keys.get(s)), one, slim, prepared);
+        Path target = stagesDir.resolve(keys.get(s));
+        installStage(image, stagesDir, lower, target, one, slim, prepared);
         configured += one.size();
+        // The top stage's layers are built right after it anyway.
+        if (s < stages.size() - 1 && s < fixedBy.size() && !fixedBy.get(s).isEmpty()) {
+          sink.finished(new FinishedStage(target, fixedBy.get(s)));
+        }
       }
     }
     listener.on(
@@ -232,6 +259,42 @@ public final class PackageInstaller {
                 + " stages"
                 + (cached == 0 ? "" : " (" + cached + " cached)")));
     return InstalledSystem.read(top);
+  }
+
+  /**
+   * For each stage, the sources likely to get a layer of their own (by Installed-Size, as {@link
+   * PackageLayers#likelyOwnSources} ranks them) whose packages that stage is the last to install,
+   * largest first.
+   */
+  static List<List<String>> sourcesFixedByStage(
+      ImageLock lock, List<InstallStages.Stage> stages, DebControls known, int budget)
+      throws IOException {
+    Map<String, Integer> stageOf = new HashMap<>();
+    for (int s = 0; s < stages.size(); s++) {
+      for (String name : stages.get(s).packages()) {
+        stageOf.put(name, s);
+      }
+    }
+    Map<String, Long> estimated = new HashMap<>();
+    Map<String, Integer> lastStage = new HashMap<>();
+    for (LockedPackage p : lock.packages()) {
+      Optional<PackageRecord> control = known.get(p.sha256());
+      String source = control.map(PackageRecord::source).orElse(p.name());
+      long bytes = control.map(c -> c.installedSizeKib() * 1024).orElse(p.size());
+      estimated.merge(source, bytes, Long::sum);
+      lastStage.merge(source, stageOf.getOrDefault(p.name(), stages.size()), Math::max);
+    }
+    List<List<String>> fixed = new ArrayList<>();
+    for (int s = 0; s < stages.size(); s++) {
+      fixed.add(new ArrayList<>());
+    }
+    for (String source : PackageLayers.likelyOwnSources(estimated, budget)) {
+      int stage = lastStage.get(source);
+      if (stage < stages.size()) {
+        fixed.get(stage).add(source);
+      }
+    }
+    return fixed;
   }
 
   /** A base image's unpacked root and the identity of its filesystem. */

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -41,6 +42,60 @@ public final class PackageLayers {
    */
   public static List<LayerInput> split(
       InstalledSystem system, int budget, List<LayerEntry> extraTop) throws IOException {
+    Contents c = contents(system, extraTop);
+    return arrange(c.groups(), c.contents(), c.bytes(), budget);
+  }
+
+  /**
+   * The layers {@link #split} gives {@code sources} when each gets one of its own, read from a root
+   * that may hold fewer packages than the image (a finished install stage), largest first. Read
+   * from a root whose files of those sources are the image's, each is the same input as the image's
+   * layer.
+   */
+  public static List<LayerInput> ownLayers(InstalledSystem system, Set<String> sources)
+      throws IOException {
+    Contents c = contents(system, List.of());
+    List<Integer> chosen = new ArrayList<>();
+    for (int g = 0; g < c.groups().size(); g++) {
+      if (sources.contains(c.groups().get(g).source)) {
+        chosen.add(g);
+      }
+    }
+    chosen.sort(
+        Comparator.<Integer>comparingLong(g -> -c.bytes()[g])
+            .thenComparing(g -> c.groups().get(g).source));
+    List<LayerInput> layers = new ArrayList<>();
+    for (int g : chosen) {
+      layers.add(
+          new LayerInput(
+              List.copyOf(c.contents().get(g).values()),
+              "packages: " + c.groups().get(g).describe()));
+    }
+    return layers;
+  }
+
+  /**
+   * The sources {@link #split} will likely give a layer of their own, from an estimate of each
+   * source's size (Installed-Size) before anything is installed: the same ranking, largest first.
+   */
+  public static List<String> likelyOwnSources(Map<String, Long> estimatedBytes, int budget) {
+    if (budget < 2) {
+      return List.of();
+    }
+    List<String> order = new ArrayList<>(estimatedBytes.keySet());
+    order.sort(
+        Comparator.<String>comparingLong(source -> -estimatedBytes.get(source))
+            .thenComparing(Comparator.naturalOrder()));
+    int own = order.size() <= budget - 1 ? order.size() : budget - 2;
+    return List.copyOf(order.subList(0, own));
+  }
+
+  /** Each group's files, the configuration's last, and each group's bytes. */
+  private record Contents(
+      List<Group> groups, List<Map<String, LayerEntry>> contents, long[] bytes) {}
+
+  private static Contents contents(InstalledSystem system, List<LayerEntry> extraTop)
+      throws IOException {
     Path root = system.root();
     List<Group> groups = groups(system);
     Map<String, Integer> owner = new HashMap<>();
@@ -107,7 +162,7 @@ public final class PackageLayers {
       addParents(contents.get(configIndex), root, entry.path());
       contents.get(configIndex).put(entry.path(), entry);
     }
-    return arrange(groups, contents, bytes, budget);
+    return new Contents(groups, contents, bytes);
   }
 
   /** Largest groups get layers of their own; the rest share one; configuration goes last. */

@@ -137,6 +137,14 @@ public final class PackageStage {
 
   /** {@link #layers}, with the root and lock they came from; empty when it has no packages. */
   public Installed install(ImageSpec spec, int budget) throws IOException {
+    return install(spec, budget, StageSink.NONE);
+  }
+
+  /**
+   * {@link #install(ImageSpec, int)}, handing {@code sink} each install stage as it is finished
+   * (see {@link StageSink}).
+   */
+  public Installed install(ImageSpec spec, int budget, StageSink sink) throws IOException {
     PackagesSpec packages = spec.packages();
     if (packages.isEmpty()) {
       return new Installed(List.of(), Optional.empty(), Optional.empty());
@@ -162,7 +170,8 @@ public final class PackageStage {
             packages.slim(),
             InstallStages.requested(spec),
             packages.installRecommends(),
-            base.map(b -> new PackageInstaller.BaseRootKey(b.system().root(), b.key())));
+            base.map(b -> new PackageInstaller.BaseRootKey(b.system().root(), b.key())),
+            sink);
     if (base.isPresent()) {
       // The base keeps its own apt sources; only the spec's own repositories are added.
       List<LayerEntry> top =
@@ -196,8 +205,14 @@ public final class PackageStage {
    * rig.lock.
    */
   public InstalledWithJava installWithJava(ImageSpec spec, int budget) throws IOException {
+    return installWithJava(spec, budget, StageSink.NONE);
+  }
+
+  /** {@link #installWithJava(ImageSpec, int)}, handing {@code sink} each finished stage. */
+  public InstalledWithJava installWithJava(ImageSpec spec, int budget, StageSink sink)
+      throws IOException {
     if (spec.packages().isEmpty() || !spec.parts().runtime()) {
-      return new InstalledWithJava(install(spec, budget), Optional.empty());
+      return new InstalledWithJava(install(spec, budget, sink), Optional.empty());
     }
     lock(spec);
     List<RepoSource> sources = sources(spec, onBase(spec));
@@ -205,7 +220,7 @@ public final class PackageStage {
     Future<Path> linking = thread.submit(() -> java.link(spec, sources));
     boolean linked = false;
     try {
-      Installed installed = install(spec, budget);
+      Installed installed = install(spec, budget, sink);
       Path runtime = Tasks.await(linking, "linking rig-init's Java");
       linked = true;
       return new InstalledWithJava(installed, Optional.of(runtime));

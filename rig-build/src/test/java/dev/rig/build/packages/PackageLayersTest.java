@@ -47,6 +47,33 @@ class PackageLayersTest {
     return layer.entries().stream().map(LayerEntry::path).toList();
   }
 
+  /**
+   * A finished stage's root holds fewer packages than the image; the layer of a source it installed
+   * is the image's layer for that source, entry for entry.
+   */
+  @Test
+  void aStagesOwnLayersAreTheImagesLayersOfThoseSources() throws Exception {
+    InstalledSystem image = system();
+    InstalledSystem stage =
+        new InstalledSystem(
+            root, image.packages().stream().filter(p -> !p.name().equals("small")).toList());
+    List<LayerInput> ahead = PackageLayers.ownLayers(stage, java.util.Set.of("big-src", "mid-src"));
+    List<LayerInput> layers = PackageLayers.split(image, 10, List.of());
+    assertEquals(2, ahead.size());
+    assertEquals(layers.get(0).entries(), ahead.get(0).entries());
+    assertEquals(layers.get(1).entries(), ahead.get(1).entries());
+    assertEquals(layers.get(0).createdBy(), ahead.get(0).createdBy());
+  }
+
+  /** The estimate ranks as the split does: largest first, ties by name, two slots kept back. */
+  @Test
+  void likelyOwnSourcesFollowTheSplitsRanking() {
+    Map<String, Long> sizes = Map.of("a", 5L, "b", 50L, "c", 50L, "d", 1L);
+    assertEquals(List.of("b", "c", "a", "d"), PackageLayers.likelyOwnSources(sizes, 5));
+    assertEquals(List.of("b", "c"), PackageLayers.likelyOwnSources(sizes, 4));
+    assertEquals(List.of(), PackageLayers.likelyOwnSources(sizes, 1));
+  }
+
   @Test
   void eachSourceGetsALayerAndScriptChangesGoOnTop() throws Exception {
     List<LayerInput> layers = PackageLayers.split(system(), 10, List.of());

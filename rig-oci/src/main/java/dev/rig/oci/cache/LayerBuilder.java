@@ -2,6 +2,7 @@ package dev.rig.oci.cache;
 
 import dev.rig.oci.SourceDateEpoch;
 import dev.rig.oci.compress.Compression;
+import dev.rig.oci.compress.CompressorPool;
 import dev.rig.oci.digest.Digest;
 import dev.rig.oci.digest.DigestingOutputStream;
 import dev.rig.oci.event.OciEvent;
@@ -14,10 +15,15 @@ import dev.rig.oci.layer.LayerPlan;
 import dev.rig.oci.tar.LayerTarWriter;
 import dev.rig.oci.tar.TarSummary;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,8 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Otherwise the tar is written again, hashed and compressed in one pass into the cache.
  * </ol>
  *
- * Safe to call from several threads and several JVMs sharing one cache. The counters ({@link
- * #work()}) are the only mutable state.
+ * Safe to call from several threads and several JVMs sharing one cache. Two threads of one builder
+ * asking for the same layer at once build it once: the second waits for the first and takes its
+ * blob from the cache. A layer can also be built ahead ({@link #buildAhead}), while the build still
+ * runs something else; asked for later, it reports as built, not as cached.
  */
 public final class LayerBuilder {
   private final BlobCache cache;
@@ -47,6 +55,13 @@ public final class LayerBuilder {
   private final AtomicLong reused = new AtomicLong();
   private final AtomicLong bytesTarred = new AtomicLong();
   private final AtomicLong bytesCompressed = new AtomicLong();
+
+  /** Layers being built now, by input key and compression: the slot a second asker waits on. */
+  private final ConcurrentHashMap<String, CompletableFuture<Void>> building =
+      new ConcurrentHashMap<>();
+
+  /** Layers {@link #buildAhead} compressed, not asked for since. */
+  private final Set<String> builtAhead = ConcurrentHashMap.newKeySet();
 
   /**
    * @param mtime the time written into every tar header: SOURCE_DATE_EPOCH (see {@link
@@ -80,13 +95,88 @@ public final class LayerBuilder {
     BUILT
   }
 
-  /** A layer and how it came to be. */
-  public record Outcome(BuiltLayer layer, Origin origin) {}
+  /**
+   * A layer and how it came to be.
+   *
+   * @param ahead built by {@link #buildAhead} before it was asked for (origin {@link Origin#BUILT})
+   */
+  public record Outcome(BuiltLayer layer, Origin origin, boolean ahead) {}
 
   /** {@link #build}, saying whether the cache served the layer. */
   public Outcome buildReporting(LayerInput input, Compression compression) throws IOException {
     LayerPlan plan = LayerPlan.of(input);
     Digest inputKey = LayerInputKey.of(plan, mtimeSeconds, LayerTarWriter.FORMAT_VERSION);
+    String slot = slot(inputKey, compression);
+    Outcome outcome =
+        once(slot, () -> build(input, plan, inputKey, compression, CompressorPool.shared()));
+    if (outcome.origin() == Origin.CACHED && builtAhead.remove(slot)) {
+      return new Outcome(outcome.layer(), Origin.BUILT, true);
+    }
+    return outcome;
+  }
+
+  /**
+   * Builds {@code input} before it is asked for, compressing on {@code pool}'s threads (a narrow
+   * pool keeps it from taking the cores of what runs beside it). A later {@link #buildReporting} of
+   * the same input finds it in the cache, or waits for it while it is still being built, and
+   * reports it as built.
+   */
+  public Outcome buildAhead(LayerInput input, Compression compression, CompressorPool pool)
+      throws IOException {
+    LayerPlan plan = LayerPlan.of(input);
+    Digest inputKey = LayerInputKey.of(plan, mtimeSeconds, LayerTarWriter.FORMAT_VERSION);
+    String slot = slot(inputKey, compression);
+    return once(
+        slot,
+        () -> {
+          Outcome outcome = build(input, plan, inputKey, compression, pool);
+          // Marked before the slot is released, so that whoever waits on it sees the mark.
+          if (outcome.origin() == Origin.BUILT) {
+            builtAhead.add(slot);
+          }
+          return outcome;
+        });
+  }
+
+  private static String slot(Digest inputKey, Compression compression) {
+    return inputKey + " " + compression.cacheKey();
+  }
+
+  private interface Work {
+    Outcome run() throws IOException;
+  }
+
+  /** Runs {@code work} unless another thread is building the same slot; then waits, and runs it. */
+  private Outcome once(String slot, Work work) throws IOException {
+    while (true) {
+      CompletableFuture<Void> mine = new CompletableFuture<>();
+      CompletableFuture<Void> other = building.putIfAbsent(slot, mine);
+      if (other == null) {
+        try {
+          return work.run();
+        } finally {
+          building.remove(slot, mine);
+          mine.complete(null);
+        }
+      }
+      try {
+        other.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for a layer being built");
+      } catch (ExecutionException e) {
+        // Never completed exceptionally; the loop looks again either way.
+      }
+    }
+  }
+
+  private Outcome build(
+      LayerInput input,
+      LayerPlan plan,
+      Digest inputKey,
+      Compression compression,
+      CompressorPool pool)
+      throws IOException {
     Optional<SizedDigest> knownDiffId = cache.diffIdFor(inputKey);
     if (knownDiffId.isPresent()) {
       Optional<BuiltLayer> hit = cached(input, knownDiffId.get(), compression);
@@ -96,7 +186,7 @@ public final class LayerBuilder {
         listener.onEvent(
             new OciEvent.LayerCacheHit(
                 input.createdBy(), layer.diffId(), layer.blob().digest(), layer.blob().size()));
-        return new Outcome(layer, Origin.CACHED);
+        return new Outcome(layer, Origin.CACHED, false);
       }
     } else if (cache.seenPaths(pathsKey(plan))) {
       // The same paths were built before: likely touched but unchanged, so one cheap hashing pass
@@ -110,12 +200,12 @@ public final class LayerBuilder {
         listener.onEvent(
             new OciEvent.LayerReused(
                 input.createdBy(), summary.diffId(), same.get().blob().digest()));
-        return new Outcome(same.get(), Origin.REHASHED);
+        return new Outcome(same.get(), Origin.REHASHED, false);
       }
     }
-    BuiltLayer built = compress(input, plan, inputKey, compression);
+    BuiltLayer built = compress(input, plan, inputKey, compression, pool);
     cache.recordPaths(pathsKey(plan));
-    return new Outcome(built, Origin.BUILT);
+    return new Outcome(built, Origin.BUILT, false);
   }
 
   /** The layer's paths and entry types in order: what stays when only file contents change. */
@@ -166,14 +256,18 @@ public final class LayerBuilder {
   }
 
   private BuiltLayer compress(
-      LayerInput input, LayerPlan plan, Digest inputKey, Compression compression)
+      LayerInput input,
+      LayerPlan plan,
+      Digest inputKey,
+      Compression compression,
+      CompressorPool pool)
       throws IOException {
     long start = System.nanoTime();
     TarSummary summary;
     CachedBlob blob;
     try (BlobCache.PendingBlob pending = cache.newBlob()) {
       DigestingOutputStream compressedOut = pending.output();
-      try (OutputStream compressor = compression.compress(compressedOut)) {
+      try (OutputStream compressor = compression.compress(compressedOut, pool)) {
         summary = LayerTarWriter.write(plan, mtimeSeconds, compressor);
       }
       blob = pending.commit();

@@ -68,7 +68,15 @@ public enum Compression {
    * stream and closes {@code out}.
    */
   public OutputStream compress(OutputStream out) throws IOException {
-    return PinnedCompressors.open(this, out);
+    return compress(out, CompressorPool.shared());
+  }
+
+  /**
+   * {@link #compress(OutputStream)} on the threads of {@code pool}; the bytes are the same for any
+   * pool.
+   */
+  public OutputStream compress(OutputStream out, CompressorPool pool) throws IOException {
+    return PinnedCompressors.open(this, out, pool);
   }
 
   /**

@@ -1,10 +1,8 @@
 package dev.rig.oci.compress;
 
-import dev.rig.oci.io.Tasks;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.concurrent.ExecutorService;
 
 /**
  * Opens the compressors with fixed settings. Changing a level or a library version changes every
@@ -16,7 +14,8 @@ final class PinnedCompressors {
 
   private PinnedCompressors() {}
 
-  static OutputStream open(Compression compression, OutputStream out) throws IOException {
+  static OutputStream open(Compression compression, OutputStream out, CompressorPool pool)
+      throws IOException {
     return switch (compression) {
       case NONE ->
           new FilterOutputStream(out) {
@@ -25,32 +24,19 @@ final class PinnedCompressors {
               out.write(b, off, len);
             }
           };
-      case GZIP -> gzip(out);
-      case ZSTD -> zstd(out);
+      case GZIP -> new ParallelGzipOutputStream(out, pool.executor(), CompressorPool.maxThreads());
+      case ZSTD -> zstd(out, pool.threads());
     };
-  }
-
-  /**
-   * Threads that deflate gzip blocks, shared by every layer; daemons, so they never keep the JVM
-   * alive.
-   */
-  private static final int GZIP_THREADS = Runtime.getRuntime().availableProcessors();
-
-  private static final ExecutorService GZIP_POOL = Tasks.daemonPool("rig-gzip", GZIP_THREADS);
-
-  /** gzip in 1 MiB blocks deflated in parallel (see {@link ParallelGzipOutputStream}). */
-  private static OutputStream gzip(OutputStream out) throws IOException {
-    return new ParallelGzipOutputStream(out, GZIP_POOL, GZIP_THREADS);
   }
 
   /**
    * zstd in its multi-threaded format, on a native context reused from layer to layer (see {@link
    * ZstdStream}).
    */
-  private static OutputStream zstd(OutputStream out) {
+  private static OutputStream zstd(OutputStream out, int threads) {
     // zstd's multi-threaded format gives the same bytes for any number of workers from 1 up (it
     // differs from the 0-worker, single-threaded format), so every core can work on a layer and
     // the digest still does not depend on the machine.
-    return new ZstdStream(out, ZSTD_LEVEL, Math.max(1, GZIP_THREADS));
+    return new ZstdStream(out, ZSTD_LEVEL, Math.max(1, threads));
   }
 }

@@ -201,6 +201,64 @@ class LayerBuilderTest {
     }
   }
 
+  /**
+   * Threads of one builder asking for the same layer at once: it is tarred and compressed once, the
+   * others wait for it and get its blob.
+   */
+  @Test
+  void oneBuilderBuildsALayerOnceForThreadsAskingAtOnce() throws Exception {
+    LayerBuilder builder = builder(false);
+    LayerInput input = input();
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<LayerBuilder.Outcome>> futures = new ArrayList<>();
+      for (int t = 0; t < 6; t++) {
+        futures.add(pool.submit(() -> builder.buildReporting(input, Compression.GZIP)));
+      }
+      List<LayerBuilder.Origin> origins = new ArrayList<>();
+      for (Future<LayerBuilder.Outcome> future : futures) {
+        origins.add(future.get().origin());
+        assertEquals(
+            futures.get(0).get().layer().blob().digest(), future.get().layer().blob().digest());
+      }
+      assertEquals(1, builder.work().compressions(), origins.toString());
+      assertEquals(1, builder.work().tarPasses());
+      assertEquals(1, origins.stream().filter(o -> o == LayerBuilder.Origin.BUILT).count());
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /**
+   * A layer built ahead, on a narrow pool, is the layer asked for later: the same blob, compressed
+   * once, reported as built (ahead), not as cached; asked for again, it is cached.
+   */
+  @Test
+  void aLayerBuiltAheadIsReportedAsBuiltWhenAskedFor() throws IOException {
+    LayerBuilder reference =
+        new LayerBuilder(
+            BlobCache.open(temp.resolve("reference"), OciEventListener.NONE),
+            Instant.EPOCH,
+            OciEventListener.NONE);
+    BuiltLayer expected = reference.build(input(), Compression.GZIP);
+
+    LayerBuilder builder = builder(false);
+    try (dev.rig.oci.compress.CompressorPool narrow =
+        dev.rig.oci.compress.CompressorPool.narrow("test-ahead", 1)) {
+      LayerBuilder.Outcome ahead = builder.buildAhead(input(), Compression.GZIP, narrow);
+      assertEquals(LayerBuilder.Origin.BUILT, ahead.origin());
+    }
+    LayerBuilder.Outcome asked = builder.buildReporting(input(), Compression.GZIP);
+    assertEquals(LayerBuilder.Origin.BUILT, asked.origin());
+    assertTrue(asked.ahead());
+    assertEquals(expected.blob(), asked.layer().blob());
+    assertEquals(expected.diffId(), asked.layer().diffId());
+    assertEquals(1, builder.work().compressions());
+    LayerBuilder.Outcome again = builder.buildReporting(input(), Compression.GZIP);
+    assertEquals(LayerBuilder.Origin.CACHED, again.origin());
+    assertTrue(!again.ahead());
+  }
+
   @Test
   void truncatedBlobIsDetectedAndRebuilt() throws IOException {
     BuiltLayer first = builder(false).build(input(), Compression.GZIP);

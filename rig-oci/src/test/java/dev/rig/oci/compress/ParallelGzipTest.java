@@ -77,6 +77,32 @@ class ParallelGzipTest {
         dev.rig.oci.digest.Digest.of(compressed).toString());
   }
 
+  /**
+   * A narrow pool (layers compressed beside dpkg) gives the shared pool's bytes, also when it is
+   * widened halfway through a stream, for gzip and zstd.
+   */
+  @Test
+  void aNarrowPoolWidenedMidStreamGivesTheSharedPoolsBytes() throws IOException {
+    byte[] input = sample(4 * ParallelGzipOutputStream.BLOCK + 999);
+    for (Compression compression : List.of(Compression.GZIP, Compression.ZSTD)) {
+      ByteArrayOutputStream shared = new ByteArrayOutputStream();
+      try (var out = compression.compress(shared)) {
+        out.write(input);
+      }
+      ByteArrayOutputStream narrow = new ByteArrayOutputStream();
+      try (CompressorPool pool = CompressorPool.narrow("test-narrow", 1)) {
+        assertEquals(1, pool.threads());
+        try (var out = compression.compress(narrow, pool)) {
+          out.write(input, 0, input.length / 2);
+          pool.widen();
+          out.write(input, input.length / 2, input.length - input.length / 2);
+        }
+        assertEquals(Runtime.getRuntime().availableProcessors(), pool.threads());
+      }
+      assertArrayEquals(shared.toByteArray(), narrow.toByteArray(), compression.id());
+    }
+  }
+
   /** rig relies on this to use every core for zstd and still get one digest on every machine. */
   @Test
   void zstdMultiThreadedOutputDoesNotDependOnTheWorkerCount() throws IOException {
