@@ -101,6 +101,14 @@ final class DecoderRoot implements AutoCloseable {
     return decoder;
   }
 
+  /**
+   * The decoder for packages decoded ahead of their stage, beside another stage's dpkg: the image's
+   * dpkg-deb on one thread, or the one in this process.
+   */
+  DataDecoder backgroundDecoder() {
+    return image.<DataDecoder>map(ImageDpkgDecoder::oneThread).orElse(decoder);
+  }
+
   /** Whether packages are decoded by the image's dpkg-deb. */
   boolean native_() {
     return image.isPresent();

@@ -27,10 +27,21 @@ final class ImageDpkgDecoder implements DataDecoder, AutoCloseable {
   private static final long TIMEOUT_SECONDS = 1800;
 
   private final Sandbox sandbox;
-  private final Set<Sandbox.Started> running = ConcurrentHashMap.newKeySet();
+  private final Set<Sandbox.Started> running;
+  private final boolean oneThread;
 
-  private ImageDpkgDecoder(Sandbox sandbox) {
+  private ImageDpkgDecoder(Sandbox sandbox, Set<Sandbox.Started> running, boolean oneThread) {
     this.sandbox = sandbox;
+    this.running = running;
+    this.oneThread = oneThread;
+  }
+
+  /**
+   * The same decoder, each dpkg-deb on one thread ({@code --threads-max=1}): for packages decoded
+   * ahead, beside a dpkg that must keep its core. Closing either stops the decoders of both.
+   */
+  ImageDpkgDecoder oneThread() {
+    return new ImageDpkgDecoder(sandbox, running, true);
   }
 
   /**
@@ -48,7 +59,7 @@ final class ImageDpkgDecoder implements DataDecoder, AutoCloseable {
         return Optional.empty();
       }
     }
-    return Optional.of(new ImageDpkgDecoder(sandbox));
+    return Optional.of(new ImageDpkgDecoder(sandbox, ConcurrentHashMap.newKeySet(), false));
   }
 
   @Override
@@ -56,8 +67,11 @@ final class ImageDpkgDecoder implements DataDecoder, AutoCloseable {
     if (!member.endsWith(".xz")) {
       return DataDecoder.IN_PROCESS.open(deb, member, offset, length);
     }
-    Sandbox.Started started =
-        sandbox.start(List.of("dpkg-deb", "--fsys-tarfile", DEB), Map.of(DEB, deb));
+    List<String> command =
+        oneThread
+            ? List.of("dpkg-deb", "--threads-max=1", "--fsys-tarfile", DEB)
+            : List.of("dpkg-deb", "--fsys-tarfile", DEB);
+    Sandbox.Started started = sandbox.start(command, Map.of(DEB, deb));
     running.add(started);
     return new Decoded(started, deb, member, running);
   }

@@ -29,12 +29,15 @@ final class PreparedDebs implements AutoCloseable {
   private final DecoderRoot decoder;
   private final Path dir;
   private final ExecutorService pool;
+  private final ExecutorService background;
   private final Map<LockedPackage, Future<RepackedDeb>> repacked = new HashMap<>();
 
-  private PreparedDebs(DecoderRoot decoder, Path dir, ExecutorService pool) {
+  private PreparedDebs(
+      DecoderRoot decoder, Path dir, ExecutorService pool, ExecutorService background) {
     this.decoder = decoder;
     this.dir = dir;
     this.pool = pool;
+    this.background = background;
   }
 
   /**
@@ -55,15 +58,34 @@ final class PreparedDebs implements AutoCloseable {
         new PreparedDebs(
             decoder,
             dir,
-            Tasks.daemonPool("rig-decode", Runtime.getRuntime().availableProcessors()));
-    DebRepacker repacker = new DebRepacker(decoder.decoder());
-    for (Map<LockedPackage, Path> stage : stages) {
+            Tasks.daemonPool("rig-decode", Runtime.getRuntime().availableProcessors()),
+            Tasks.daemonPool("rig-decode-ahead", 1));
+    DebRepacker first = new DebRepacker(decoder.decoder());
+    DebRepacker ahead = new DebRepacker(decoder.backgroundDecoder());
+    List<Future<RepackedDeb>> firstStage = new ArrayList<>();
+    for (int s = 0; s < stages.size(); s++) {
+      Map<LockedPackage, Path> stage = stages.get(s);
       List<LockedPackage> bySize = new ArrayList<>(stage.keySet());
       bySize.sort(Comparator.comparingLong(LockedPackage::size).reversed());
       for (LockedPackage p : bySize) {
         Path target = dir.resolve(p.name() + "_" + p.sha256().substring(0, 12) + ".deb");
-        prepared.repacked.put(
-            p, prepared.pool.submit(() -> repacker.repack(DebArchive.open(stage.get(p)), target)));
+        Future<RepackedDeb> future;
+        if (s == 0) {
+          future = prepared.pool.submit(() -> first.repack(DebArchive.open(stage.get(p)), target));
+          firstStage.add(future);
+        } else {
+          // The stages above wait for the first one's packages, then decode on one thread (one
+          // dpkg-deb thread at a time) while its dpkg runs: dpkg keeps its core.
+          future =
+              prepared.background.submit(
+                  () -> {
+                    for (Future<RepackedDeb> f : firstStage) {
+                      Tasks.await(f, "decompressing packages");
+                    }
+                    return ahead.repack(DebArchive.open(stage.get(p)), target);
+                  });
+        }
+        prepared.repacked.put(p, future);
       }
     }
     return prepared;
@@ -111,8 +133,10 @@ final class PreparedDebs implements AutoCloseable {
     try {
       decoder.stop();
       pool.shutdownNow();
+      background.shutdownNow();
       try {
-        if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+        if (!pool.awaitTermination(60, TimeUnit.SECONDS)
+            || !background.awaitTermination(60, TimeUnit.SECONDS)) {
           throw new IOException("decoding packages did not stop within 60 s of the install's end");
         }
       } catch (InterruptedException e) {

@@ -56,6 +56,10 @@ class ImageDpkgDecoderTest {
         "setting=1\n".getBytes(StandardCharsets.UTF_8),
         native_.conffile("/etc/bigdata.conf").orElseThrow());
     assertTrue(Files.size(native_.file()) > 6 << 20, "the data is stored plain");
+    // On one thread (packages decoded beside a dpkg), the same bytes.
+    RepackedDeb oneThread =
+        new DebRepacker(decoder().oneThread()).repack(DebArchive.open(deb), out.resolve("c.deb"));
+    assertEquals(-1, Files.mismatch(inProcess.file(), oneThread.file()), "one thread, same bytes");
   }
 
   /**
