@@ -14,9 +14,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The packages of every stage an install runs, decompressed for dpkg ahead of their stage. One pool
@@ -31,6 +36,9 @@ final class PreparedDebs implements AutoCloseable {
   private final ExecutorService pool;
   private final ExecutorService background;
   private final Map<LockedPackage, Future<RepackedDeb>> repacked = new HashMap<>();
+  private final Map<LockedPackage, Integer> stageOf = new HashMap<>();
+  private final Map<Integer, List<Runnable>> promote = new ConcurrentHashMap<>();
+  private final AtomicInteger promoted = new AtomicInteger();
 
   private PreparedDebs(
       DecoderRoot decoder, Path dir, ExecutorService pool, ExecutorService background) {
@@ -75,15 +83,28 @@ final class PreparedDebs implements AutoCloseable {
           firstStage.add(future);
         } else {
           // The stages above wait for the first one's packages, then decode on one thread (one
-          // dpkg-deb thread at a time) while its dpkg runs: dpkg keeps its core.
-          future =
-              prepared.background.submit(
-                  () -> {
-                    for (Future<RepackedDeb> f : firstStage) {
-                      Tasks.await(f, "decompressing packages");
-                    }
-                    return ahead.repack(DebArchive.open(stage.get(p)), target);
-                  });
+          // dpkg-deb thread at a time) while its dpkg runs: dpkg keeps its core. A package not
+          // started when its stage's turn comes is decoded on every core then (see await).
+          Ahead job = new Ahead(() -> ahead.repack(DebArchive.open(stage.get(p)), target));
+          Callable<RepackedDeb> promoted =
+              () -> {
+                prepared.promoted.incrementAndGet();
+                return first.repack(DebArchive.open(stage.get(p)), target);
+              };
+          prepared
+              .promote
+              .computeIfAbsent(s, k -> new ArrayList<>())
+              .add(() -> job.runOn(prepared.pool, promoted));
+          prepared.stageOf.put(p, s);
+          prepared.background.submit(
+              () -> {
+                for (Future<RepackedDeb> f : firstStage) {
+                  Tasks.await(f, "decompressing packages");
+                }
+                job.run();
+                return null;
+              });
+          future = job.result;
         }
         prepared.repacked.put(p, future);
       }
@@ -91,13 +112,63 @@ final class PreparedDebs implements AutoCloseable {
     return prepared;
   }
 
-  /** Waits for {@code p}'s repacked form. */
+  /**
+   * Waits for {@code p}'s repacked form. The first wait for a package of a stage above the first
+   * moves that stage's packages not yet started to every core: it is that stage's turn.
+   */
   RepackedDeb await(LockedPackage p) throws IOException {
     Future<RepackedDeb> future = repacked.get(p);
     if (future == null) {
       throw new IllegalArgumentException(p.name() + " is not in this install's stages");
     }
+    Integer stage = stageOf.get(p);
+    if (stage != null) {
+      List<Runnable> moves = promote.remove(stage);
+      if (moves != null) {
+        moves.forEach(Runnable::run);
+      }
+    }
     return Tasks.await(future, "decompressing packages");
+  }
+
+  /**
+   * A package decoded ahead: by the background thread, or, once its stage is waited for and if the
+   * background thread has not started it, on the main pool. Whichever starts first does it.
+   */
+  private static final class Ahead {
+    final CompletableFuture<RepackedDeb> result = new CompletableFuture<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final Callable<RepackedDeb> work;
+
+    Ahead(Callable<RepackedDeb> work) {
+      this.work = work;
+    }
+
+    void run() {
+      run(work);
+    }
+
+    void runOn(ExecutorService pool, Callable<RepackedDeb> faster) {
+      if (!started.get()) {
+        pool.submit(() -> run(faster));
+      }
+    }
+
+    private void run(Callable<RepackedDeb> how) {
+      if (!started.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        result.complete(how.call());
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    }
+  }
+
+  /** How many packages of stages above the first were decoded on every core, not ahead. */
+  int promoted() {
+    return promoted.get();
   }
 
   /** The directory the repacked files are in (mounted for dpkg). */

@@ -87,6 +87,36 @@ class PreparedDebsTest {
     assertEquals(List.of(), HostDpkgRoot.childrenLeft());
   }
 
+  /**
+   * A stage above the first waited for before its background decode started (here: at once, while
+   * the first stage still decodes) is decoded on the main pool instead, to the same bytes; each
+   * package once.
+   */
+  @Test
+  void aStageWaitedForBeforeItsBackgroundDecodeIsDecodedOnEveryCore(@TempDir Path cache)
+      throws Exception {
+    try (PreparedDebs prepared =
+        PreparedDebs.start(cache, decoder(cache), List.of(first, second))) {
+      for (Map.Entry<LockedPackage, Path> p : second.entrySet()) {
+        RepackedDeb ahead = prepared.await(p.getKey());
+        RepackedDeb here =
+            new DebRepacker()
+                .repack(DebArchive.open(p.getValue()), cache.resolve(p.getKey().name()));
+        assertEquals(-1, Files.mismatch(here.file(), ahead.file()), p.getKey().name());
+      }
+      for (LockedPackage p : first.keySet()) {
+        assertTrue(Files.exists(prepared.await(p).file()));
+      }
+      try (Stream<Path> decoded = Files.list(prepared.dir())) {
+        assertEquals(first.size() + second.size(), decoded.count(), "one file per package");
+      }
+      // The background thread starts one package at a time, after the first stage's: at least
+      // one of the two was still waiting when the stage was asked for.
+      assertTrue(prepared.promoted() >= second.size() - 1, "moved: " + prepared.promoted());
+    }
+    assertEquals(List.of(), HostDpkgRoot.childrenLeft());
+  }
+
   /** A first stage that fails (here: its dpkg, in the install) while the next is being decoded. */
   @Test
   void closingWhileLaterStagesDecodeStopsThemAndLeavesNothing(@TempDir Path cache)
