@@ -3,7 +3,9 @@ package dev.rig.apt.repo;
 import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.control.PackageRecordCodec;
 import dev.rig.oci.io.AtomicFiles;
+import dev.rig.oci.io.Tasks;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -13,6 +15,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -48,6 +54,34 @@ public final class IndexCache {
     }
   }
 
+  /**
+   * Records this process parsed and is storing (or stored), by the index's SHA-256: they are served
+   * from memory at once, while their file is encoded and written on a thread of its own (about a
+   * second for Debian's main index, which a build need not wait for).
+   */
+  private final Map<String, List<PackageRecord>> stored = new ConcurrentHashMap<>();
+
+  /**
+   * One writer for every cache of this process; a daemon, and waited for when the JVM exits, so
+   * that a short command (rig lock) still leaves its parsed indexes behind.
+   */
+  private static final ExecutorService WRITER = Tasks.daemonPool("rig-index-writer", 1);
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  WRITER.shutdown();
+                  try {
+                    WRITER.awaitTermination(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "rig-index-writer-exit"));
+  }
+
   private IndexCache(Path dir) {
     this.dir = dir;
   }
@@ -81,6 +115,10 @@ public final class IndexCache {
     if (!SHA256.matcher(sha256).matches()) {
       return Optional.empty();
     }
+    List<PackageRecord> mine = stored.get(sha256);
+    if (mine != null) {
+      return Optional.of(mine);
+    }
     Path file = dir.resolve(sha256 + PARSED);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
@@ -106,13 +144,37 @@ public final class IndexCache {
     return kept.records();
   }
 
-  /** Stores the records parsed from a verified index (temp name, then rename). */
+  /**
+   * Stores the records parsed from a verified index (temp name, then rename), in the background;
+   * this cache serves them from memory meanwhile. A write that fails costs the next run a parse.
+   */
   void putParsed(String sha256, List<PackageRecord> records) throws IOException {
-    if (SHA256.matcher(sha256).matches()) {
-      Files.createDirectories(dir);
-      Path file = dir.resolve(sha256 + PARSED);
-      AtomicFiles.write(file, PackageRecordCodec.encode(records));
-      remember(sha256, Files.readAttributes(file, BasicFileAttributes.class), records);
+    if (!SHA256.matcher(sha256).matches()) {
+      return;
+    }
+    List<PackageRecord> kept = List.copyOf(records);
+    stored.put(sha256, kept);
+    try {
+      WRITER.submit(
+          () -> {
+            Files.createDirectories(dir);
+            AtomicFiles.write(dir.resolve(sha256 + PARSED), PackageRecordCodec.encode(kept));
+            return null;
+          });
+    } catch (RejectedExecutionException e) {
+      // The JVM is exiting: the next run parses the index again.
+    }
+  }
+
+  /** Waits for the records this process is storing (for tests and callers that read the files). */
+  static void awaitWrites() throws IOException {
+    try {
+      WRITER.submit(() -> null).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while storing parsed indexes");
+    } catch (ExecutionException e) {
+      throw new IOException("storing parsed indexes: " + e.getCause(), e.getCause());
     }
   }
 }

@@ -122,6 +122,37 @@ class DebUnpackerTest {
    * A character or block device or a fifo in data.tar is refused with the package and the path:
    * unpacked as an empty regular file, it would silently become something else in the image.
    */
+  /**
+   * Unpackers of one process asked for the same .deb at once (an image's first stage and rig-init's
+   * Java tools): its data is decoded once, and every one gets the same tree.
+   */
+  @Test
+  void unpackersOfOneProcessUnpackADebOnce(@TempDir Path cache) throws Exception {
+    java.util.concurrent.atomic.AtomicInteger decoded =
+        new java.util.concurrent.atomic.AtomicInteger();
+    DataDecoder counting =
+        (deb, member, offset, length) -> {
+          decoded.incrementAndGet();
+          return DataDecoder.IN_PROCESS.open(deb, member, offset, length);
+        };
+    String sha256 = DebUnpacker.sha256(xzDeb);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(6);
+    try {
+      List<java.util.concurrent.Future<UnpackedDeb>> futures = new java.util.ArrayList<>();
+      for (int t = 0; t < 6; t++) {
+        futures.add(pool.submit(() -> new DebUnpacker(cache, counting).unpack(xzDeb, sha256)));
+      }
+      for (java.util.concurrent.Future<UnpackedDeb> f : futures) {
+        assertEquals(futures.get(0).get().entries(), f.get().entries());
+        assertEquals(futures.get(0).get().tree(), f.get().tree());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(1, decoded.get(), "the data member was decoded once");
+  }
+
   @Test
   void refusesDevicesAndFifos(@TempDir Path cache) throws IOException {
     Map<String, TestDebs.Entry> special =

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.testrepo.Fixtures;
@@ -45,10 +46,13 @@ class IndexCacheTest {
     }
   }
 
+  /** Resolves through {@code cache}, and waits for what it stores in the background. */
   private static int read(Counting fetcher, IndexCache cache) throws IOException {
     SuiteReader reader =
         SuiteReader.cached(fetcher, "rigtest", Keyring.read(repo.keyring()), cache);
-    return reader.packages(reader.release(), "main", "amd64").size();
+    int size = reader.packages(reader.release(), "main", "amd64").size();
+    IndexCache.awaitWrites();
+    return size;
   }
 
   @Test
@@ -71,8 +75,9 @@ class IndexCacheTest {
         Files.write(file, new byte[] {1, 2, 3});
       }
     }
+    // Another process: this cache keeps what it parsed in memory, a new one reads the files.
     Counting again = new Counting();
-    assertEquals(Fixtures.DEBS.size(), read(again, cache));
+    assertEquals(Fixtures.DEBS.size(), read(again, IndexCache.in(cacheDir)));
     assertEquals(2, again.asked.size(), again.asked.toString());
   }
 
@@ -95,7 +100,9 @@ class IndexCacheTest {
       }
     }
     Counting second = new Counting();
-    SuiteReader reader = SuiteReader.cached(second, "rigtest", Keyring.read(repo.keyring()), cache);
+    SuiteReader reader =
+        SuiteReader.cached(
+            second, "rigtest", Keyring.read(repo.keyring()), IndexCache.in(cacheDir));
     var records = reader.packages(reader.release(), "main", "amd64");
     assertEquals(List.of("dists/rigtest/InRelease"), second.asked);
     SuiteReader plain = new SuiteReader(new Counting(), "rigtest", Keyring.read(repo.keyring()));
@@ -120,6 +127,18 @@ class IndexCacheTest {
     assertNotSame(first, elsewhere, "another cache decodes its own");
   }
 
+  /** The records a cache parsed are served from memory at once, before their file is written. */
+  @Test
+  void aCacheServesWhatItParsedFromMemory(@TempDir Path cacheDir) throws IOException {
+    IndexCache cache = IndexCache.in(cacheDir);
+    read(new Counting(), cache);
+    String name = files(cacheDir, ".parsed").get(0).getFileName().toString();
+    String sha256 = name.substring(0, name.length() - ".parsed".length());
+    Files.delete(cacheDir.resolve(name));
+    assertEquals(Fixtures.DEBS.size(), cache.parsed(sha256).orElseThrow().size());
+    assertTrue(IndexCache.in(cacheDir).parsed(sha256).isEmpty(), "another cache reads the file");
+  }
+
   @Test
   void aDamagedParsedEntryIsParsedAgainAndRewritten(@TempDir Path cacheDir) throws IOException {
     IndexCache cache = IndexCache.in(cacheDir);
@@ -130,7 +149,7 @@ class IndexCacheTest {
     damaged[good.length / 2] ^= 0x01;
     Files.write(parsed, damaged);
     Counting again = new Counting();
-    assertEquals(Fixtures.DEBS.size(), read(again, cache));
+    assertEquals(Fixtures.DEBS.size(), read(again, IndexCache.in(cacheDir)));
     // The text entry was still good: read from the cache, parsed, and the entry written anew.
     assertEquals(List.of("dists/rigtest/InRelease"), again.asked);
     assertArrayEquals(good, Files.readAllBytes(parsed));
