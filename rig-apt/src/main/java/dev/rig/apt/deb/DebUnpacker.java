@@ -3,9 +3,9 @@ package dev.rig.apt.deb;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.oci.io.AtomicFiles;
+import dev.rig.oci.io.SingleFlight;
 import dev.rig.oci.io.TempNames;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,9 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 /**
@@ -67,36 +64,16 @@ public final class DebUnpacker {
     }
     DebArchive archive = DebArchive.open(deb);
     Path dir = unpackedRoot.resolve(sha256);
-    while (true) {
-      if (Files.isRegularFile(dir.resolve(MANIFEST))) {
-        return load(archive, sha256, dir);
-      }
-      // Two unpackers of this process (an image's first stage and rig-init's Java tools share
-      // libc, dpkg and the rest of the Essential set) unpack a .deb once: the second waits.
-      CompletableFuture<Void> mine = new CompletableFuture<>();
-      CompletableFuture<Void> other = IN_FLIGHT.putIfAbsent(dir, mine);
-      if (other == null) {
-        try {
-          return extractInto(archive, sha256, dir);
-        } finally {
-          IN_FLIGHT.remove(dir, mine);
-          mine.complete(null);
-        }
-      }
-      try {
-        other.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while another thread unpacked " + sha256);
-      } catch (ExecutionException e) {
-        // Never completed exceptionally; the loop looks again.
-      }
+    if (Files.isRegularFile(dir.resolve(MANIFEST))) {
+      return load(archive, sha256, dir);
     }
+    // Two unpackers of this process (an image's first stage and rig-init's Java tools share libc,
+    // dpkg and the rest of the Essential set) unpack a .deb once: the second waits, then loads.
+    return IN_FLIGHT.run(dir, () -> extractInto(archive, sha256, dir));
   }
 
   /** The unpacks under way in this process, by target directory. */
-  private static final ConcurrentHashMap<Path, CompletableFuture<Void>> IN_FLIGHT =
-      new ConcurrentHashMap<>();
+  private static final SingleFlight<Path> IN_FLIGHT = new SingleFlight<>();
 
   private UnpackedDeb extractInto(DebArchive archive, String sha256, Path dir) throws IOException {
     if (Files.isRegularFile(dir.resolve(MANIFEST))) {

@@ -9,21 +9,19 @@ import dev.rig.oci.event.OciEvent;
 import dev.rig.oci.event.OciEventListener;
 import dev.rig.oci.image.BuiltLayer;
 import dev.rig.oci.image.Descriptor;
+import dev.rig.oci.io.SingleFlight;
 import dev.rig.oci.layer.LayerInput;
 import dev.rig.oci.layer.LayerInputKey;
 import dev.rig.oci.layer.LayerPlan;
 import dev.rig.oci.tar.LayerTarWriter;
 import dev.rig.oci.tar.TarSummary;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -56,9 +54,8 @@ public final class LayerBuilder {
   private final AtomicLong bytesTarred = new AtomicLong();
   private final AtomicLong bytesCompressed = new AtomicLong();
 
-  /** Layers being built now, by input key and compression: the slot a second asker waits on. */
-  private final ConcurrentHashMap<String, CompletableFuture<Void>> building =
-      new ConcurrentHashMap<>();
+  /** Layers being built now, by input key and compression: a second asker waits, then looks. */
+  private final SingleFlight<String> building = new SingleFlight<>();
 
   /** Layers {@link #buildAhead} compressed, not asked for since. */
   private final Set<String> builtAhead = ConcurrentHashMap.newKeySet();
@@ -108,7 +105,8 @@ public final class LayerBuilder {
     Digest inputKey = LayerInputKey.of(plan, mtimeSeconds, LayerTarWriter.FORMAT_VERSION);
     String slot = slot(inputKey, compression);
     Outcome outcome =
-        once(slot, () -> build(input, plan, inputKey, compression, CompressorPool.shared()));
+        building.run(
+            slot, () -> build(input, plan, inputKey, compression, CompressorPool.shared()));
     if (outcome.origin() == Origin.CACHED && builtAhead.remove(slot)) {
       return new Outcome(outcome.layer(), Origin.BUILT, true);
     }
@@ -126,7 +124,7 @@ public final class LayerBuilder {
     LayerPlan plan = LayerPlan.of(input);
     Digest inputKey = LayerInputKey.of(plan, mtimeSeconds, LayerTarWriter.FORMAT_VERSION);
     String slot = slot(inputKey, compression);
-    return once(
+    return building.run(
         slot,
         () -> {
           Outcome outcome = build(input, plan, inputKey, compression, pool);
@@ -140,34 +138,6 @@ public final class LayerBuilder {
 
   private static String slot(Digest inputKey, Compression compression) {
     return inputKey + " " + compression.cacheKey();
-  }
-
-  private interface Work {
-    Outcome run() throws IOException;
-  }
-
-  /** Runs {@code work} unless another thread is building the same slot; then waits, and runs it. */
-  private Outcome once(String slot, Work work) throws IOException {
-    while (true) {
-      CompletableFuture<Void> mine = new CompletableFuture<>();
-      CompletableFuture<Void> other = building.putIfAbsent(slot, mine);
-      if (other == null) {
-        try {
-          return work.run();
-        } finally {
-          building.remove(slot, mine);
-          mine.complete(null);
-        }
-      }
-      try {
-        other.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while waiting for a layer being built");
-      } catch (ExecutionException e) {
-        // Never completed exceptionally; the loop looks again either way.
-      }
-    }
   }
 
   private Outcome build(
