@@ -23,7 +23,12 @@ final class QemuCommand {
     List<String> argv = new ArrayList<>();
     argv.add(qemu.toString());
     argv.addAll(List.of("-M", pci ? "q35" : "microvm"));
-    argv.addAll(List.of("-accel", kvm ? "kvm" : "tcg"));
+    // Without KVM, one host thread runs every vCPU: under multi-threaded TCG an x86 guest that
+    // patches its own kernel text on a running SMP guest (jump labels, static calls: int3 first,
+    // then the new bytes) could execute the stale int3 on another vCPU and oops (seen in
+    // sched_clock_cpu during boot, on a loaded host, with tsc=reliable already set). One vCPU
+    // instead of two showed no boot-time difference (docs/vm.md), so this costs nothing measurable.
+    argv.addAll(List.of("-accel", kvm ? "kvm" : "tcg,thread=single"));
     if (kvm) {
       argv.addAll(List.of("-cpu", KvmProbe.CPU));
     }

@@ -73,7 +73,7 @@ class CommandLinesTest {
         QemuCommand.argv(Path.of("/usr/bin/qemu-system-x86_64"), false, vm, settings(List.of()));
     String line = String.join(" ", argv);
     assertEquals(List.of("-M", "microvm"), argv.subList(1, 3));
-    assertEquals(List.of("-accel", "tcg"), argv.subList(3, 5));
+    assertEquals(List.of("-accel", "tcg,thread=single"), argv.subList(3, 5));
     assertFalse(argv.contains("-cpu"), line);
     assertTrue(argv.contains("user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:2345-:22"), line);
     assertTrue(argv.contains("virtio-net-device,netdev=net0"), line);
