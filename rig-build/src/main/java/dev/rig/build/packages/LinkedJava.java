@@ -196,6 +196,15 @@ public final class LinkedJava {
     }
   }
 
+  /**
+   * A sandbox in the tools root, mounted read-only: its files are hard links into the cache's
+   * unpacked trees (see {@link #unpackTools}), and jlink, strip and java write only to their
+   * outputs.
+   */
+  private Sandbox tools(Path root) throws PackageException {
+    return Sandbox.of(root, created.getEpochSecond()).readOnly();
+  }
+
   /** The JDK's path in the tools root. */
   private static String jdk(int feature) {
     return "/usr/lib/jvm/java-" + feature + "-openjdk-" + PackageResolver.ARCHITECTURE;
@@ -215,8 +224,9 @@ public final class LinkedJava {
    * dpkg run: jlink, java and strip need their files and libraries only, none of what the packages'
    * maintainer scripts make (alternatives, the JDK's own CDS archive, a keystore). So this costs
    * one decompression per package and no script, and the unpacked trees are the cache's (shared
-   * with the image's first stage, which unpacks the same libc and friends). The root is a copy,
-   * never links into the cache: the tools run in it with write access.
+   * with the image's first stage, which unpacks the same libc and friends). The root's files are
+   * hard links to those trees, not copies (thousands of new inodes, and a temp tree to delete, cost
+   * seconds where a file system has many recently deleted files), so the tools run in it read-only.
    */
   private Path unpackTools(String image, ImageLock tools, List<RepoSource> sources, Path dir)
       throws IOException {
@@ -240,7 +250,7 @@ public final class LinkedJava {
         unpacked.put(p, pool.submit(() -> unpacker.unpack(debs.get(p), p.sha256())));
       }
       // Written in lock order, so that a path two packages share is the same on every build.
-      RootfsWriter writer = new RootfsWriter(dir, SlimRules.keeps(TOOLS_SLIM));
+      RootfsWriter writer = new RootfsWriter(dir, SlimRules.keeps(TOOLS_SLIM)).linking();
       int written = 0;
       for (LockedPackage p : tools.packages()) {
         writer.write(Tasks.await(unpacked.get(p), "unpacking rig-init's Java tools"));
@@ -255,6 +265,10 @@ public final class LinkedJava {
       }
     } finally {
       pool.shutdownNow();
+    }
+    // The sandbox's mount points: a read-only root cannot get them from bwrap.
+    for (String mountPoint : List.of("dev", "proc", "tmp", "run")) {
+      Files.createDirectories(dir.resolve(mountPoint));
     }
     listener.on(
         BuildEvent.PhaseDone.ran(
@@ -283,8 +297,7 @@ public final class LinkedJava {
     String jdk = jdk(feature);
     Files.createDirectories(work);
     Sandbox.Result linked =
-        Sandbox.of(root, created.getEpochSecond())
-            .runWithOutputs(command(jdk, modules), Map.of("/tmp/rig-out", work), 600);
+        tools(root).runWithOutputs(command(jdk, modules), Map.of("/tmp/rig-out", work), 600);
     if (linked.exitCode() != 0 || !Files.isRegularFile(work.resolve("java/bin/java"))) {
       throw new PackageException(
           "image '"
@@ -346,8 +359,7 @@ public final class LinkedJava {
       }
     }
     Sandbox.Result stripped =
-        Sandbox.of(toolsRoot, created.getEpochSecond())
-            .runWithOutputs(command, Map.of("/tmp/rig-out", work), 300);
+        tools(toolsRoot).runWithOutputs(command, Map.of("/tmp/rig-out", work), 300);
     if (stripped.exitCode() != 0) {
       throw new PackageException(
           "image '"
@@ -379,7 +391,7 @@ public final class LinkedJava {
     Path lists = Files.createDirectories(work.resolve("lists"));
     Files.write(lists.resolve("classlist"), CLASS_LIST);
     String java = "/tmp/rig-out/java/bin/java";
-    Sandbox sandbox = Sandbox.of(toolsRoot, created.getEpochSecond());
+    Sandbox sandbox = tools(toolsRoot);
     Path rigDir = Path.of(RuntimeLayer.JAR).getParent();
     Sandbox.Result dumped =
         sandbox.run(

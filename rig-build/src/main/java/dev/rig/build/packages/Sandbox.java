@@ -48,12 +48,22 @@ public final class Sandbox {
   private final Path bwrap;
   private final Path root;
   private final Map<String, String> env;
+  private final boolean readOnly;
 
-  private Sandbox(Path setpriv, Path bwrap, Path root, Map<String, String> env) {
+  private Sandbox(Path setpriv, Path bwrap, Path root, Map<String, String> env, boolean readOnly) {
     this.setpriv = setpriv;
     this.bwrap = bwrap;
     this.root = root;
     this.env = env;
+    this.readOnly = readOnly;
+  }
+
+  /**
+   * This sandbox with its root mounted read-only for every command: for a root whose files are hard
+   * links into the cache, which a command must not write through.
+   */
+  Sandbox readOnly() {
+    return new Sandbox(setpriv, bwrap, root, env, true);
   }
 
   public static Sandbox of(Path root, long sourceDateEpoch) throws PackageException {
@@ -82,7 +92,7 @@ public final class Sandbox {
     env.put("LANG", "C");
     env.put("HOME", "/root");
     env.put("SOURCE_DATE_EPOCH", Long.toString(sourceDateEpoch));
-    return new Sandbox(setpriv, bwrap, root, env);
+    return new Sandbox(setpriv, bwrap, root, env, false);
   }
 
   private static Optional<Path> onPath(String program) {
@@ -216,7 +226,7 @@ public final class Sandbox {
       long timeoutSeconds,
       Consumer<String> lines)
       throws IOException {
-    Process process = launch(command, binds, outputs, Map.of(), true, false);
+    Process process = launch(command, binds, outputs, Map.of(), true, readOnly);
     // Output is drained on its own thread, so a script that hangs still meets the timeout.
     CompletableFuture<String> output =
         CompletableFuture.supplyAsync(

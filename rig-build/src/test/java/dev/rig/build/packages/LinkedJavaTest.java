@@ -66,10 +66,14 @@ class LinkedJavaTest {
 
     Path first = java.link(spec, sources);
     Map<String, String> once = tree(first);
+    // The tools ran in a root of hard links to the cache's unpacked trees, mounted read-only:
+    // linking again (a fresh root of links to the same trees) finds them as they were.
+    Map<String, String> unpacked = states(CACHE.resolve("unpacked"));
     PackageInstaller.deleteTree(first.getParent());
     Path second = java.link(spec, sources);
     assertEquals(first, second);
     assertEquals(once, tree(second), "two links of the same JDK differ");
+    assertEquals(unpacked, states(CACHE.resolve("unpacked")), "a link changed the unpacked trees");
 
     assertTrue(
         once.containsKey("bin/java") && once.containsKey("lib/rig-init.jsa"),
@@ -147,5 +151,19 @@ class LinkedJavaTest {
       }
     }
     return tree;
+  }
+
+  /** Each regular file's size, time and mode: what writing through a link would change. */
+  private static Map<String, String> states(Path dir) throws IOException {
+    Map<String, String> states = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
+        states.put(
+            dir.relativize(p).toString(),
+            Files.readAttributes(p, "unix:size,lastModifiedTime,mode", LinkOption.NOFOLLOW_LINKS)
+                .toString());
+      }
+    }
+    return states;
   }
 }

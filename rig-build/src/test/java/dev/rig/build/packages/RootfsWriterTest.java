@@ -50,6 +50,46 @@ class RootfsWriterTest {
     assertFalse(Files.exists(outside), "nothing is written outside the root");
   }
 
+  /**
+   * A linking writer (rig-init's Java tools root) shares the unpacked tree's inodes: no file is
+   * copied, and the tree's modes are left as they are.
+   */
+  @Test
+  void aLinkingWriterLinksTheTreesFilesAndLeavesTheirModes() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Path tree = Files.createDirectories(dir.resolve("tree/usr/bin"));
+    Path tool = tree.resolve("tool");
+    Files.writeString(tool, "#!tool");
+    Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+    UnpackedDeb deb =
+        new UnpackedDeb(
+            "0".repeat(64),
+            null,
+            dir.resolve("tree"),
+            List.of(
+                new UnpackedEntry(
+                    "/usr/bin", DataEntry.Type.DIRECTORY, 0755, "root", "root", 0, 0, ""),
+                new UnpackedEntry(
+                    "/usr/bin/tool", DataEntry.Type.FILE, 0555, "root", "root", 0, 0, ""),
+                new UnpackedEntry(
+                    "/usr/bin/alias",
+                    DataEntry.Type.HARDLINK,
+                    0555,
+                    "root",
+                    "root",
+                    0,
+                    0,
+                    "/usr/bin/tool")));
+
+    new RootfsWriter(root).linking().write(deb);
+
+    Object inode = Files.getAttribute(tool, "unix:ino");
+    assertEquals(inode, Files.getAttribute(root.resolve("usr/bin/tool"), "unix:ino"));
+    assertEquals(inode, Files.getAttribute(root.resolve("usr/bin/alias"), "unix:ino"));
+    assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(tool)));
+    assertEquals(3, Files.getAttribute(tool, "unix:nlink"));
+  }
+
   private static RepackedDeb skeletonOf(
       List<UnpackedEntry> entries, Map<String, byte[]> conffiles) {
     return new RepackedDeb(Path.of("unused.deb"), null, entries, conffiles);
