@@ -109,6 +109,11 @@ final class DecoderRoot implements AutoCloseable {
     return image.<DataDecoder>map(ImageDpkgDecoder::oneThread).orElse(decoder);
   }
 
+  /** The decoder for work off the critical path: the image's dpkg-deb at the lowest priority. */
+  DataDecoder nicedDecoder() {
+    return image.<DataDecoder>map(ImageDpkgDecoder::niced).orElse(decoder);
+  }
+
   /** Whether packages are decoded by the image's dpkg-deb. */
   boolean native_() {
     return image.isPresent();

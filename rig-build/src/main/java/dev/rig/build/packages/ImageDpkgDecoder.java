@@ -44,6 +44,11 @@ final class ImageDpkgDecoder implements DataDecoder, AutoCloseable {
     return new ImageDpkgDecoder(sandbox, running, true);
   }
 
+  /** The same decoder, each dpkg-deb at the lowest CPU priority ({@link Sandbox#niced}). */
+  ImageDpkgDecoder niced() {
+    return new ImageDpkgDecoder(sandbox.niced(), running, oneThread);
+  }
+
   /**
    * A decoder that runs dpkg-deb from {@code root}, which it mounts read-only, when the root holds
    * one that runs; empty otherwise (no dpkg there, or one whose libraries are missing).

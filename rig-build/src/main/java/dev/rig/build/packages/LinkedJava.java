@@ -199,10 +199,11 @@ public final class LinkedJava {
   /**
    * A sandbox in the tools root, mounted read-only: its files are hard links into the cache's
    * unpacked trees (see {@link #unpackTools}), and jlink, strip and java write only to their
-   * outputs.
+   * outputs. At the lowest CPU priority: the link runs beside the image's install and is needed
+   * only for the runtime layer, at the end.
    */
   private Sandbox tools(Path root) throws PackageException {
-    return Sandbox.of(root, created.getEpochSecond()).readOnly();
+    return Sandbox.of(root, created.getEpochSecond()).readOnly().niced();
   }
 
   /** The JDK's path in the tools root. */
@@ -238,9 +239,10 @@ public final class LinkedJava {
     Files.createDirectories(dir);
     // Decoded by the tool set's own dpkg-deb (it holds the Essential set), as the image's are.
     DecoderRoot decoder = DecoderRoot.forDebs(cacheRoot, debs, created.getEpochSecond());
-    DebUnpacker unpacker = new DebUnpacker(cacheRoot, decoder.decoder());
-    ExecutorService pool =
-        Tasks.daemonPool("rig-java-unpack", Runtime.getRuntime().availableProcessors());
+    // Off the critical path (the runtime layer needs the link only at the end), so it yields: one
+    // thread, its decoders at the lowest priority, while the image's decoding and dpkg run.
+    DebUnpacker unpacker = new DebUnpacker(cacheRoot, decoder.nicedDecoder());
+    ExecutorService pool = Tasks.daemonPool("rig-java-unpack", 1);
     try (decoder) {
       // The largest first, so that no core is left with the JDK at the end.
       List<LockedPackage> bySize = new ArrayList<>(tools.packages());
@@ -265,10 +267,6 @@ public final class LinkedJava {
       }
     } finally {
       pool.shutdownNow();
-    }
-    // The sandbox's mount points: a read-only root cannot get them from bwrap.
-    for (String mountPoint : List.of("dev", "proc", "tmp", "run")) {
-      Files.createDirectories(dir.resolve(mountPoint));
     }
     listener.on(
         BuildEvent.PhaseDone.ran(

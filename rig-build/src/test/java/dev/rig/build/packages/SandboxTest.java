@@ -88,6 +88,31 @@ class SandboxTest {
     assertEquals("100:101", chown.output().strip());
   }
 
+  /**
+   * A niced sandbox (rig-init's Java link, beside the install) runs its commands at nice 19, and a
+   * read-only one cannot write to its root; the plain one runs at the caller's priority.
+   */
+  @Test
+  void aNicedReadOnlySandboxYieldsTheCpuAndWritesNothing() throws Exception {
+    Sandbox low = sandbox.readOnly().niced();
+    // /proc/self/stat's 19th field is the nice value; the command's name has no spaces here.
+    Sandbox.Result stat = low.run(List.of("/bin/busybox", "cat", "/proc/self/stat"), Map.of(), 30);
+    assertEquals(0, stat.exitCode(), stat.output());
+    assertEquals("19", stat.output().strip().split(" ")[18], stat.output());
+    Sandbox.Result plain =
+        sandbox.run(List.of("/bin/busybox", "cat", "/proc/self/stat"), Map.of(), 30);
+    assertEquals(ownNice(), plain.output().strip().split(" ")[18], "the plain sandbox is niced");
+    Sandbox.Result write =
+        low.run(List.of("/bin/busybox", "sh", "-c", "echo x > /mnt/f"), Map.of(), 30);
+    assertNotEquals(0, write.exitCode(), "wrote into a read-only root: " + write.output());
+    assertFalse(Files.exists(dir.resolve("root/mnt/f")));
+  }
+
+  /** This JVM's nice value, from its /proc/self/stat (after the command name's parenthesis). */
+  private static String ownNice() throws Exception {
+    return Files.readString(Path.of("/proc/self/stat")).replaceAll("^.*\\) ", "").split(" ")[16];
+  }
+
   private static String field(String status, String name) {
     return status
         .lines()
