@@ -182,7 +182,9 @@ final class DecoderRoot implements AutoCloseable {
       Map<LockedPackage, Future<UnpackedDeb>> unpacked = new HashMap<>();
       chosen.forEach(
           (p, deb) -> unpacked.put(p, pool.submit(() -> unpacker.unpack(deb, p.sha256()))));
-      RootfsWriter writer = new RootfsWriter(dir);
+      // Links, not copies: the root is only ever mounted read-only (dpkg-deb writes to a pipe),
+      // and a copy would make, then delete, an inode per file.
+      RootfsWriter writer = new RootfsWriter(dir).linking();
       for (LockedPackage p : chosen.keySet()) {
         writer.write(Tasks.await(unpacked.get(p), "unpacking the image's dpkg"));
       }
