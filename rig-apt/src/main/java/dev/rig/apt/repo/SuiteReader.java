@@ -13,7 +13,12 @@ import java.util.Optional;
  */
 public final class SuiteReader {
   /** Compressions tried in this order; xz is smallest, plain is the last resort. */
-  private static final List<String> SUFFIXES = List.of(".xz", ".gz", "");
+  /**
+   * The forms of an index read, in order of preference. Gzip first where the Release file lists it:
+   * the JDK inflates Debian's main index (56 MB) in about 0.2 s where xz-java takes 1.4 s, at the
+   * start of every cold build, for 3.6 MB more to download once per Release (13.3 against 9.7 MB).
+   */
+  private static final List<String> SUFFIXES = List.of(".gz", ".xz", "");
 
   private final RepositoryFetcher fetcher;
   private final String suite;

@@ -104,17 +104,33 @@ class SuiteReaderTest {
   @Test
   void refusesTamperedPackagesIndex(@TempDir Path copy) throws IOException {
     Path root = copyRepo(copy);
-    Path xz = root.resolve("dists/rigtest/main/binary-amd64/Packages.xz");
-    byte[] bytes = Files.readAllBytes(xz);
+    Path gz = root.resolve("dists/rigtest/main/binary-amd64/Packages.gz");
+    byte[] bytes = Files.readAllBytes(gz);
     bytes[bytes.length / 2] ^= 1;
-    Files.write(xz, bytes);
+    Files.write(gz, bytes);
     SuiteReader reader =
         new SuiteReader(new DirectoryFetcher(root), "rigtest", Keyring.read(repo.keyring()));
     ReleaseFile release = reader.release();
     SignatureException e =
         assertThrows(SignatureException.class, () -> reader.packages(release, "main", "amd64"));
-    assertTrue(e.getMessage().contains("main/binary-amd64/Packages.xz"), e.getMessage());
+    assertTrue(e.getMessage().contains("main/binary-amd64/Packages.gz"), e.getMessage());
     assertTrue(e.getMessage().contains("SHA256"), e.getMessage());
+  }
+
+  /** The gzip form is read where the Release file lists it (it inflates fastest), else xz. */
+  @Test
+  void readsTheGzipIndexWhereListedAndXzOtherwise(@TempDir Path copy) throws IOException {
+    Path root = copyRepo(copy);
+    SuiteReader reader =
+        new SuiteReader(new DirectoryFetcher(root), "rigtest", Keyring.read(repo.keyring()));
+    SuiteReader.Index both = reader.index(reader.release(), "main", "amd64");
+    assertTrue(both.url().endsWith("main/binary-amd64/Packages.gz"), both.url());
+    Files.delete(root.resolve("dists/rigtest/main/binary-amd64/Packages.gz"));
+    SuiteReader.Index xz =
+        new SuiteReader(new DirectoryFetcher(root), "rigtest", Keyring.read(repo.keyring()))
+            .index(reader.release(), "main", "amd64");
+    assertTrue(xz.url().endsWith("main/binary-amd64/Packages.xz"), xz.url());
+    assertEquals(both.packages(), xz.packages());
   }
 
   @Test
