@@ -1,5 +1,6 @@
 package dev.rig.build;
 
+import dev.rig.apt.repo.IndexCache;
 import dev.rig.build.base.BaseImages;
 import dev.rig.build.cache.CacheAdmin;
 import dev.rig.build.cache.CacheLock;
@@ -424,6 +425,12 @@ public final class Rig implements AutoCloseable {
    * for it. A later call that uses the cache takes it again.
    */
   public synchronized void releaseCache() {
+    try {
+      // Parsed indexes are written in the background; they are the cache's too.
+      IndexCache.awaitWrites();
+    } catch (IOException e) {
+      // A parsed index not stored costs the next build a parse, nothing else.
+    }
     cacheLease.ifPresent(CacheLock.Lease::close);
     cacheLease = Optional.empty();
   }

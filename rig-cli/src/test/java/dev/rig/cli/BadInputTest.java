@@ -98,6 +98,13 @@ class BadInputTest {
         "stable (main)",
         "did you mean python3-numpy?");
     assertFalse(run.stderr().contains("python3-scipy"), "too far to suggest: " + run.stderr());
+    // The index it parsed is stored in the background, and stored by the time the command returns
+    // (the temp directory is deleted right after: a write still under way failed this test once).
+    try (var files = Files.list(dir.resolve("cache/indexes"))) {
+      List<String> names = files.map(f -> f.getFileName().toString()).toList();
+      assertTrue(names.stream().anyMatch(n -> n.endsWith(".parsed")), names.toString());
+      assertTrue(names.stream().noneMatch(n -> n.startsWith(".")), "a temp file is left: " + names);
+    }
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -66,6 +67,9 @@ public final class IndexCache {
    * that a short command (rig lock) still leaves its parsed indexes behind.
    */
   private static final ExecutorService WRITER = Tasks.daemonPool("rig-index-writer", 1);
+
+  /** Whether anything was ever given to {@link #WRITER}: most commands never do. */
+  private static final AtomicBoolean WRITING = new AtomicBoolean();
 
   static {
     Runtime.getRuntime()
@@ -155,6 +159,7 @@ public final class IndexCache {
     List<PackageRecord> kept = List.copyOf(records);
     stored.put(sha256, kept);
     try {
+      WRITING.set(true);
       WRITER.submit(
           () -> {
             Files.createDirectories(dir);
@@ -166,8 +171,15 @@ public final class IndexCache {
     }
   }
 
-  /** Waits for the records this process is storing (for tests and callers that read the files). */
-  static void awaitWrites() throws IOException {
+  /**
+   * Waits for the records this process is storing. A command calls it before it gives up its hold
+   * on the cache: the files are then all written when it returns (a caller that runs commands in
+   * its own process, as tests do, may delete the cache next), and never while a gc may run.
+   */
+  public static void awaitWrites() throws IOException {
+    if (!WRITING.get()) {
+      return;
+    }
     try {
       WRITER.submit(() -> null).get();
     } catch (InterruptedException e) {
