@@ -8,7 +8,6 @@ import dev.rig.apt.deb.DebArchive;
 import dev.rig.apt.deb.DebUnpacker;
 import dev.rig.apt.deb.UnpackedDeb;
 import dev.rig.build.lock.LockedPackage;
-import dev.rig.build.rootfs.ImageRoot;
 import dev.rig.oci.io.Tasks;
 import dev.rig.oci.io.TempNames;
 import java.io.IOException;
@@ -190,10 +189,6 @@ final class DecoderRoot implements AutoCloseable {
       }
     } finally {
       pool.shutdownNow();
-    }
-    // The sandbox mounts these; a root mounted read-only must have them already.
-    for (String mount : List.of("dev", "proc", "tmp", "run")) {
-      ImageRoot.of(dir).createDirectories(mount);
     }
   }
 }

@@ -174,7 +174,7 @@ public final class Sandbox {
 
   /**
    * Starts bwrap around {@code command}, with stderr apart from stdout unless {@code merged}, and
-   * the root read-only if {@code readOnly}.
+   * the root read-only if {@code rootReadOnly}.
    */
   private Process launch(
       List<String> command,
@@ -182,7 +182,7 @@ public final class Sandbox {
       Map<String, Path> outputs,
       Map<String, Path> files,
       boolean merged,
-      boolean readOnly)
+      boolean rootReadOnly)
       throws IOException {
     Optional<byte[]> filter = SeccompFilter.forHost();
     List<String> argv = new ArrayList<>();
@@ -191,7 +191,7 @@ public final class Sandbox {
       // moves the program's stdin (where the filter is written) to fd 3 and gives it /dev/null.
       argv.addAll(List.of("/bin/sh", "-c", "exec \"$@\" 3<&0 </dev/null", "sh"));
     }
-    if (readOnly) {
+    if (rootReadOnly) {
       // bwrap cannot make its mount points in a read-only root.
       for (String mountPoint : List.of("dev", "proc", "tmp", "run")) {
         ImageRoot.of(root).createDirectories(mountPoint);
@@ -199,7 +199,7 @@ public final class Sandbox {
     }
     nice.ifPresent(program -> argv.addAll(List.of(program.toString(), "-n", "19")));
     argv.addAll(List.of(setpriv.toString(), "--no-new-privs", bwrap.toString()));
-    argv.addAll(List.of(readOnly ? "--ro-bind" : "--bind", root.toString(), "/"));
+    argv.addAll(List.of(rootReadOnly ? "--ro-bind" : "--bind", root.toString(), "/"));
     argv.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"));
     for (Map.Entry<String, Path> bind : new TreeMap<>(binds).entrySet()) {
       // Inside the root as the sandbox will see it, whatever links an earlier run left.
