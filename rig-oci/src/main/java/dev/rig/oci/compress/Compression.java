@@ -57,7 +57,7 @@ public enum Compression {
    */
   public String cacheKey() {
     return switch (this) {
-      case GZIP -> "gzip-rig1";
+      case GZIP -> "gzip-rig2";
       case ZSTD -> "zstd-mt";
       case NONE -> id();
     };

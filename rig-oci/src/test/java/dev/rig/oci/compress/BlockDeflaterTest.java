@@ -185,6 +185,47 @@ class BlockDeflaterTest {
     assertArrayEquals(words, inflate(packed, words.length));
   }
 
+  /** The pinned settings, but every position searched (the format before runs were skipped). */
+  private static final BlockDeflater.Settings EVERY_POSITION =
+      new BlockDeflater.Settings(
+          SETTINGS.maxChain(),
+          SETTINGS.niceLength(),
+          SETTINGS.maxLazy(),
+          SETTINGS.goodLength(),
+          SETTINGS.blockTokens(),
+          Integer.MAX_VALUE,
+          SETTINGS.skipShift(),
+          SETTINGS.maxSkip());
+
+  /**
+   * Positions in a long run without matches are passed over ({@link
+   * BlockDeflater.Settings#skipAfter}); the text after such a run is searched at every position
+   * again from its first match, so it costs about what it costs when every position is searched.
+   */
+  @Test
+  void textAfterALongIncompressibleRunCompressesAsWhenEveryPositionIsSearched()
+      throws DataFormatException {
+    byte[] noise = random(400_000, 10);
+    byte[] words = text(400_000, 11);
+    byte[] both = new byte[noise.length + words.length];
+    System.arraycopy(noise, 0, both, 0, noise.length);
+    System.arraycopy(words, 0, both, noise.length, words.length);
+    byte[] skipping = deflate(both, both.length, SETTINGS);
+    byte[] searching = deflate(both, both.length, EVERY_POSITION);
+    assertArrayEquals(both, inflate(skipping, both.length));
+    assertTrue(
+        skipping.length <= searching.length * 1.01,
+        skipping.length + " bytes against " + searching.length);
+  }
+
+  @Test
+  void skippingLeavesTextAsSmallAsSearchingEveryPosition() {
+    byte[] words = text(1 << 20, 12);
+    int skipping = deflate(words, words.length, SETTINGS).length;
+    int searching = deflate(words, words.length, EVERY_POSITION).length;
+    assertTrue(skipping <= searching * 1.001, skipping + " bytes against " + searching);
+  }
+
   @Test
   void theOutputDependsOnlyOnTheInput() {
     byte[] input = text(500_000, 7);
