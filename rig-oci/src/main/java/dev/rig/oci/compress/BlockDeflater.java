@@ -208,11 +208,7 @@ final class BlockDeflater {
           }
           continue;
         }
-        addLiteral(w[i - 1]);
-        if (tokenCount == tokens.length) {
-          writeBlock(blockStart, i, false);
-          blockStart = i;
-        }
+        blockStart = literal(i - 1, blockStart);
       }
       if (length >= MIN_MATCH) {
         havePrevious = true;
@@ -221,20 +217,12 @@ final class BlockDeflater {
         misses = 0;
       } else {
         havePrevious = false;
-        addLiteral(w[i]);
-        if (tokenCount == tokens.length) {
-          writeBlock(blockStart, i + 1, false);
-          blockStart = i + 1;
-        }
+        blockStart = literal(i, blockStart);
         if (++misses > skipAfter) {
           int skip = Math.min(maxSkip, (misses - skipAfter) >> skipShift);
           for (int k = 0; k < skip && i + 1 < end; k++) {
             i++;
-            addLiteral(w[i]);
-            if (tokenCount == tokens.length) {
-              writeBlock(blockStart, i + 1, false);
-              blockStart = i + 1;
-            }
+            blockStart = literal(i, blockStart);
           }
         }
       }
@@ -272,6 +260,19 @@ final class BlockDeflater {
     tokenCount = 0;
     Arrays.fill(literalFrequencies, 0);
     Arrays.fill(distanceFrequencies, 0);
+  }
+
+  /**
+   * Adds the literal at window position {@code at}; when that fills the token buffer, writes the
+   * block that ends after it. Returns where the current block starts.
+   */
+  private int literal(int at, int blockStart) {
+    addLiteral(window[at]);
+    if (tokenCount == tokens.length) {
+      writeBlock(blockStart, at + 1, false);
+      return at + 1;
+    }
+    return blockStart;
   }
 
   private void addLiteral(byte value) {
