@@ -45,6 +45,9 @@ public final class DebDownloader {
   /** One package and the repository that serves it. */
   public record Request(PackageRecord pkg, RepositoryFetcher repository) {}
 
+  /** The cache's directory of verified .debs, named by their SHA-256. */
+  private static final String DIR = "debs";
+
   private final Path debDir;
   private final int parallelism;
   private final DownloadListener listener;
@@ -77,7 +80,7 @@ public final class DebDownloader {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1");
     }
-    this.debDir = cacheRoot.toAbsolutePath().normalize().resolve("debs");
+    this.debDir = cacheRoot.toAbsolutePath().normalize().resolve(DIR);
     this.parallelism = parallelism;
     this.listener = listener;
     this.retry = retry;
@@ -87,6 +90,11 @@ public final class DebDownloader {
   /** Where a package with this SHA-256 is kept. */
   public Path cachePath(String sha256) {
     return debDir.resolve(sha256 + ".deb");
+  }
+
+  /** Where a package with this SHA-256 is kept in the cache at {@code cacheRoot}. */
+  public static Path cachePath(Path cacheRoot, String sha256) {
+    return cacheRoot.toAbsolutePath().normalize().resolve(DIR).resolve(sha256 + ".deb");
   }
 
   /**

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -154,11 +155,16 @@ public final class InputDigests {
     return sha256;
   }
 
-  /** Writes the stat cache back (temp name, then rename) when a digest was added. */
+  /**
+   * Writes the stat cache back (temp name, then rename) when a digest was added, without the files
+   * that are gone since they were hashed: one cache serves every project built with it, and entries
+   * of deleted files would otherwise pile up in it for ever.
+   */
   public void save() throws IOException {
     if (!changed) {
       return;
     }
+    known.keySet().removeIf(path -> !exists(path));
     StringBuilder text = new StringBuilder(FORMAT).append('\n');
     known.forEach(
         (path, seen) ->
@@ -171,6 +177,14 @@ public final class InputDigests {
     Files.createDirectories(file.getParent());
     AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
     changed = false;
+  }
+
+  private static boolean exists(String path) {
+    try {
+      return Files.exists(Path.of(path), LinkOption.NOFOLLOW_LINKS);
+    } catch (InvalidPathException e) {
+      return false;
+    }
   }
 
   private static long nanos(Object time) {

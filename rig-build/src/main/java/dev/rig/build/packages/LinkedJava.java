@@ -1,5 +1,6 @@
 package dev.rig.build.packages;
 
+import dev.rig.apt.deb.DebDownloader;
 import dev.rig.apt.deb.DebUnpacker;
 import dev.rig.apt.deb.UnpackedDeb;
 import dev.rig.apt.repo.IndexCache;
@@ -179,8 +180,15 @@ public final class LinkedJava {
     int feature = feature(spec.name(), tools);
     Path runtimes = Files.createDirectories(cacheRoot.resolve("java"));
     Path done = runtimes.resolve(key(tools));
-    // Reported whether linked now or reused: gc keeps the runtimes recent builds used.
+    // Reported whether linked now or reused: gc keeps the runtimes recent builds used, and the
+    // tool set's .debs, so that a new rig (another rig-init, another runtime key) links again
+    // without downloading the JDK again. Their unpacked trees (twice the size, and one
+    // decompression to make again) are left to gc.
     listener.on(new BuildEvent.CacheUsed(spec.name(), done));
+    for (LockedPackage p : tools.packages()) {
+      listener.on(
+          new BuildEvent.CacheUsed(spec.name(), DebDownloader.cachePath(cacheRoot, p.sha256())));
+    }
     if (Files.isDirectory(done)) {
       return done.resolve("java");
     }

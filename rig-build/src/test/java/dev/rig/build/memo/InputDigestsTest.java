@@ -3,6 +3,7 @@ package dev.rig.build.memo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,33 @@ class InputDigestsTest {
     // The same bytes written again: ctime moves, so the file is read and the lie is gone.
     Files.writeString(file, "content\n");
     assertEquals(digest, InputDigests.load(stats).digest(file));
+  }
+
+  /** One cache serves every project: what it remembers of files that are gone is dropped. */
+  @Test
+  void theStatCacheForgetsFilesThatAreGone() throws Exception {
+    Path kept = Files.writeString(dir.resolve("kept"), "k\n");
+    Path gone = Files.writeString(dir.resolve("gone"), "g\n");
+    Path stats = dir.resolve("memo/input-stats");
+    Thread.sleep(2100);
+    InputDigests first = InputDigests.load(stats);
+    first.digest(kept);
+    first.digest(gone);
+    first.save();
+    assertEquals(3, Files.readAllLines(stats).size());
+
+    Files.delete(gone);
+    Path added = Files.writeString(dir.resolve("added"), "a\n");
+    Thread.sleep(2100);
+    InputDigests second = InputDigests.load(stats);
+    second.digest(added);
+    second.save();
+    List<String> lines = Files.readAllLines(stats);
+    assertEquals(3, lines.size(), lines.toString());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.endsWith("\t" + kept.toAbsolutePath())), lines.toString());
+    assertFalse(
+        lines.stream().anyMatch(l -> l.endsWith("\t" + gone.toAbsolutePath())), lines.toString());
   }
 
   @Test

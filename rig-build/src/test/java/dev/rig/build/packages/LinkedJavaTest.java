@@ -49,6 +49,7 @@ class LinkedJavaTest {
     List<RepoSource> sources = RepoSources.ofSystem().sources("img", spec.packages());
     LockStore locks = LockStore.open(dir.resolve("rig.lock"), LockStore.Mode.USE, Set.of());
     Instant created = Instant.EPOCH;
+    Set<Path> used = new java.util.HashSet<>();
     LinkedJava java =
         new LinkedJava(
             CACHE,
@@ -56,7 +57,11 @@ class LinkedJavaTest {
             new PackageInstaller(CACHE, created, BuildListener.NONE),
             locks,
             dev.rig.apt.repo.IndexCache.in(CACHE.resolve("indexes")),
-            BuildListener.NONE);
+            event -> {
+              if (event instanceof BuildEvent.CacheUsed u) {
+                used.add(u.entry());
+              }
+            });
 
     ImageLock tools = java.lock(spec, sources);
     List<String> names = tools.packages().stream().map(LockedPackage::name).toList();
@@ -70,8 +75,16 @@ class LinkedJavaTest {
     // linking again (a fresh root of links to the same trees) finds them as they were.
     Map<String, String> unpacked = states(CACHE.resolve("unpacked"));
     PackageInstaller.deleteTree(first.getParent());
+    used.clear();
     Path second = java.link(spec, sources);
     assertEquals(first, second);
+    // Linked or reused, the runtime and the tool set's .debs go into the image's usage record.
+    assertTrue(used.contains(second.getParent()), used.toString());
+    for (LockedPackage p : tools.packages()) {
+      Path deb = CACHE.toAbsolutePath().resolve("debs/" + p.sha256() + ".deb");
+      assertTrue(used.contains(deb), p.name() + " is not in the usage record: " + used);
+      assertTrue(Files.isRegularFile(deb), deb.toString());
+    }
     assertEquals(once, tree(second), "two links of the same JDK differ");
     assertEquals(unpacked, states(CACHE.resolve("unpacked")), "a link changed the unpacked trees");
 
