@@ -196,7 +196,12 @@ public final class PythonStage {
     Resolution resolution;
     try {
       resolution =
-          new WheelResolver(new IndexClient(httpClient(), NetSettings.fromEnvironment(), retries()))
+          new WheelResolver(
+                  new IndexClient(
+                      httpClient(),
+                      NetSettings.fromEnvironment(),
+                      retries(),
+                      Optional.of(cacheDir.resolve(WHEELS))))
               .resolve(requirements, target, packageIndexes);
     } catch (ResolutionException e) {
       throw new PythonException(

@@ -1,5 +1,6 @@
 package dev.rig.python.index;
 
+import dev.rig.oci.io.AtomicFiles;
 import dev.rig.oci.net.NetSettings;
 import dev.rig.oci.net.RetryListener;
 import dev.rig.python.requirement.ProjectName;
@@ -37,12 +38,34 @@ public final class IndexClient {
           + " text/html;q=0.01";
 
   private final IndexHttp http;
+  private final Optional<Path> wheelCache;
   private final Map<URI, Optional<ProjectPage>> pages = new ConcurrentHashMap<>();
   private final Map<URI, String> metadata = new ConcurrentHashMap<>();
   private final Map<URI, FileFacts> facts = new ConcurrentHashMap<>();
 
+  /** A client that keeps no wheel it downloads. */
   public IndexClient(HttpClient client, NetSettings settings, RetryListener listener) {
+    this(client, settings, listener, Optional.empty());
+  }
+
+  /**
+   * @param wheelCache where a wheel downloaded whole while resolving (an index that offers no
+   *     metadata file, or no hash) is kept, as {@link #cachedWheel} names it: the install then
+   *     finds it there instead of downloading it a second time, which for a large wheel is most of
+   *     the resolve. Empty: such wheels are deleted once read.
+   */
+  public IndexClient(
+      HttpClient client, NetSettings settings, RetryListener listener, Optional<Path> wheelCache) {
     this.http = new IndexHttp(client, settings, listener, Duration.ofMinutes(2));
+    this.wheelCache = wheelCache;
+  }
+
+  /**
+   * Where the wheel cache {@code dir} keeps the wheel with this SHA-256: named by its content, so
+   * that an equal file is never kept twice and a kept file is known by name alone.
+   */
+  public static Path cachedWheel(Path dir, String sha256) {
+    return dir.resolve(sha256 + ".whl");
   }
 
   /**
@@ -154,30 +177,26 @@ public final class IndexClient {
   }
 
   private String metadataFromWheel(PackageIndex index, IndexFile file) throws IOException {
-    Path wheel = Files.createTempFile("rig-wheel-", ".whl");
-    try {
-      FileFacts measured = download(index, file, wheel);
-      facts.put(file.url(), measured);
-      try (ZipFile zip = new ZipFile(wheel.toFile())) {
-        Enumeration<? extends ZipEntry> entries = zip.entries();
-        while (entries.hasMoreElements()) {
-          ZipEntry entry = entries.nextElement();
-          String name = entry.getName();
-          if (name.matches("[^/]+\\.dist-info/METADATA")) {
-            try (InputStream in = zip.getInputStream(entry)) {
-              return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
+    Downloaded wheel = downloadWhole(index, file);
+    try (ZipFile zip = new ZipFile(wheel.file().toFile())) {
+      Enumeration<? extends ZipEntry> entries = zip.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry entry = entries.nextElement();
+        String name = entry.getName();
+        if (name.matches("[^/]+\\.dist-info/METADATA")) {
+          try (InputStream in = zip.getInputStream(entry)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
           }
         }
-      } catch (ZipException e) {
-        throw new IndexException(
-            IndexHttp.show(file.url()) + " is not a readable wheel (zip): " + e.getMessage());
       }
+    } catch (ZipException e) {
       throw new IndexException(
-          IndexHttp.show(file.url()) + " has no .dist-info/METADATA; it is not a valid wheel");
+          IndexHttp.show(file.url()) + " is not a readable wheel (zip): " + e.getMessage());
     } finally {
-      Files.deleteIfExists(wheel);
+      wheel.release();
     }
+    throw new IndexException(
+        IndexHttp.show(file.url()) + " has no .dist-info/METADATA; it is not a valid wheel");
   }
 
   /**
@@ -192,13 +211,50 @@ public final class IndexClient {
     if (known != null) {
       return known;
     }
-    Path temp = Files.createTempFile("rig-wheel-", ".whl");
+    Downloaded wheel = downloadWhole(index, file);
+    wheel.release();
+    return wheel.facts();
+  }
+
+  /**
+   * A wheel downloaded whole and checked against the page's hash.
+   *
+   * @param temporary whether {@code file} is a temp file to delete after use (no wheel cache)
+   */
+  private record Downloaded(Path file, FileFacts facts, boolean temporary) {
+    void release() throws IOException {
+      if (temporary) {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  /**
+   * Downloads {@code file} whole (its facts remembered): into the wheel cache under its hash when
+   * this client has one (through a temp name there, renamed once the hash is known and checked),
+   * else into a temp file.
+   */
+  private Downloaded downloadWhole(PackageIndex index, IndexFile file) throws IOException {
+    Path temp =
+        wheelCache.isPresent()
+            ? AtomicFiles.newTemp(cachedWheel(wheelCache.get(), "download"))
+            : Files.createTempFile("rig-wheel-", ".whl");
     try {
       FileFacts measured = download(index, file, temp);
       facts.put(file.url(), measured);
-      return measured;
+      if (wheelCache.isEmpty()) {
+        Path kept = temp;
+        temp = null;
+        return new Downloaded(kept, measured, true);
+      }
+      Path cached = cachedWheel(wheelCache.get(), measured.sha256());
+      AtomicFiles.commit(temp, cached);
+      temp = null;
+      return new Downloaded(cached, measured, false);
     } finally {
-      Files.deleteIfExists(temp);
+      if (temp != null) {
+        Files.deleteIfExists(temp);
+      }
     }
   }
 

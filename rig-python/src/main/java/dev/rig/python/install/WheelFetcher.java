@@ -3,6 +3,7 @@ package dev.rig.python.install;
 import dev.rig.oci.io.AtomicFiles;
 import dev.rig.oci.io.Tasks;
 import dev.rig.oci.net.RetryingGet;
+import dev.rig.python.index.IndexClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -80,9 +81,12 @@ public final class WheelFetcher {
     }
   }
 
-  /** Where a wheel lives in the cache: its hash names it, so an equal file is never kept twice. */
+  /**
+   * Where a wheel lives in the cache: its hash names it, so an equal file is never kept twice, and
+   * a wheel the resolve downloaded whole (kept there by {@link IndexClient}) is not fetched again.
+   */
   public Path cached(WheelDownload wheel) {
-    return wheelsDir.resolve(wheel.sha256() + ".whl");
+    return IndexClient.cachedWheel(wheelsDir, wheel.sha256());
   }
 
   private void fetch(WheelDownload wheel, Path target) throws IOException {

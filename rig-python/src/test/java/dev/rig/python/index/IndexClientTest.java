@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rig.oci.net.NetSettings;
+import dev.rig.oci.net.RetryListener;
 import dev.rig.oci.net.RetryPolicy;
+import dev.rig.oci.net.RetryingGet;
+import dev.rig.python.install.IndexCredentials;
+import dev.rig.python.install.WheelDownload;
+import dev.rig.python.install.WheelFetcher;
 import dev.rig.python.lock.LockedWheel;
 import dev.rig.python.resolve.PythonTarget;
 import dev.rig.python.resolve.Resolution;
@@ -15,12 +20,18 @@ import dev.rig.testkit.TestWheel;
 import dev.rig.testkit.WheelIndex;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The index client against a real HTTP index on 127.0.0.1: retries on 503, credentials sent only to
@@ -136,6 +147,56 @@ class IndexClientTest {
           index.requests().stream().noneMatch(q -> q.path().endsWith("demo-1.0-py3-none-any.whl")));
       assertEquals(
           Optional.empty(), client.project(PackageIndex.of(index.json()), "no-such-project"));
+    }
+  }
+
+  /**
+   * A wheel the resolve had to download whole (its index offers no metadata file) is kept in the
+   * wheel cache under its hash, where the install's fetcher finds it: one download, not two.
+   */
+  @Test
+  void aWheelDownloadedToReadItsMetadataIsKeptForTheInstall(@TempDir Path dir) throws Exception {
+    try (WheelIndex index = started()) {
+      Path wheels = dir.resolve("wheels");
+      HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+      IndexClient client =
+          new IndexClient(http, NetSettings.defaults(), RetryListener.NONE, Optional.of(wheels));
+      Resolution r =
+          new WheelResolver(client)
+              .resolve(List.of("demo"), TARGET, List.of(PackageIndex.of(index.json())));
+      LockedWheel helper = r.wheels().get(1);
+      assertEquals("helper-1.2-py3-none-any.whl", helper.filename());
+      try (Stream<Path> kept = Files.list(wheels)) {
+        assertEquals(
+            List.of(IndexClient.cachedWheel(wheels, helper.sha256())),
+            kept.toList(),
+            "only the wheel without a metadata file was downloaded, and no temp file is left");
+      }
+
+      List<WheelDownload> downloads = new ArrayList<>();
+      for (LockedWheel w : r.wheels()) {
+        downloads.add(new WheelDownload(w.filename(), w.url(), w.size(), w.sha256()));
+      }
+      WheelFetcher.Fetched fetched =
+          new WheelFetcher(
+                  wheels,
+                  new RetryingGet(
+                      http, NetSettings.defaults(), Duration.ofSeconds(30), RetryListener.NONE),
+                  IndexCredentials.none(),
+                  2)
+              .fetchAll(downloads);
+      assertEquals(1, fetched.fetched(), "demo is fetched, helper was kept by the resolve");
+      assertEquals(
+          1,
+          index.requests().stream()
+              .filter(q -> q.path().endsWith("helper-1.2-py3-none-any.whl"))
+              .count());
+      assertEquals(
+          helper.sha256(),
+          HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(Files.readAllBytes(fetched.files().get(downloads.get(1))))));
     }
   }
 
