@@ -1,9 +1,16 @@
 package dev.rig.oci.compress;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /** DEFLATE's bit order: values are packed least significant bit first into a growing buffer. */
 final class BitSink {
+  /** Four bytes in one store, least significant first: DEFLATE's order on every host. */
+  private static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
   private byte[] bytes;
   private int size;
   private long pending;
@@ -25,11 +32,7 @@ final class BitSink {
     pendingBits += count;
     if (pendingBits >= 32) {
       ensure(4);
-      int word = (int) pending;
-      bytes[size] = (byte) word;
-      bytes[size + 1] = (byte) (word >>> 8);
-      bytes[size + 2] = (byte) (word >>> 16);
-      bytes[size + 3] = (byte) (word >>> 24);
+      INT.set(bytes, size, (int) pending);
       size += 4;
       pending >>>= 32;
       pendingBits -= 32;

@@ -381,18 +381,20 @@ final class BlockDeflater {
       if (token < 512) {
         out.bits(literalCodes[token], literalLengths[token]);
       } else {
+        // Each code with its extra bits in one call (at most 15 + 5 and 15 + 13 bits): the same
+        // bits in the same order as two calls, for half the calls.
         int length = token & 511;
         int distance = token >>> 9;
         int index = LENGTH_INDEX[length];
-        out.bits(literalCodes[257 + index], literalLengths[257 + index]);
-        if (LENGTH_EXTRA[index] != 0) {
-          out.bits(length - LENGTH_BASE[index], LENGTH_EXTRA[index]);
-        }
+        int lengthBits = literalLengths[257 + index];
+        out.bits(
+            literalCodes[257 + index] | (length - LENGTH_BASE[index]) << lengthBits,
+            lengthBits + LENGTH_EXTRA[index]);
         int code = distanceCode(distance);
-        out.bits(distanceCodes[code], distanceLengths[code]);
-        if (DISTANCE_EXTRA[code] != 0) {
-          out.bits(distance - DISTANCE_BASE[code], DISTANCE_EXTRA[code]);
-        }
+        int distanceBits = distanceLengths[code];
+        out.bits(
+            distanceCodes[code] | (distance - DISTANCE_BASE[code]) << distanceBits,
+            distanceBits + DISTANCE_EXTRA[code]);
       }
     }
     out.bits(literalCodes[END_OF_BLOCK], literalLengths[END_OF_BLOCK]);
