@@ -111,6 +111,9 @@ import java.util.stream.Stream;
  * ({@link #phases()}) for {@code --json}.
  */
 public final class Rig implements AutoCloseable {
+  /** What the usage record of an image's VM artifacts adds to the image's reference. */
+  private static final String VM_RECORD_SUFFIX = " (vm)";
+
   private final RigSettings settings;
   private final BuildListener listener;
   private final List<PhaseTime> phases = new ArrayList<>();
@@ -386,6 +389,30 @@ public final class Rig implements AutoCloseable {
                     reportedUse.take(image.name()))));
   }
 
+  /**
+   * Writes what making {@code image}'s VM artifacts used from the cache (the guest modules built,
+   * the tool roots, the kernel's and driver's .debs, the image's blobs) as a usage record of its
+   * own, {@code REFERENCE (vm)}: the image's record was written when it was built, before this
+   * step, and a later container-only build of the image rewrites that one, so the VM's entries
+   * (compiled modules take minutes to make again) would otherwise look unused to {@code rig cache
+   * gc}.
+   */
+  private void recordVmUsage(Project project, BuiltImage image) throws IOException {
+    UsageRecords.in(settings.cacheDir())
+        .write(
+            new UsageRecord(
+                image.reference() + VM_RECORD_SUFFIX,
+                project.file().toAbsolutePath().normalize(),
+                image.digest(),
+                Instant.now(),
+                ImageUsage.of(
+                    settings.cacheDir(),
+                    image,
+                    settings.compression().cacheKey(),
+                    List.of(),
+                    reportedUse.takeWithParts(image.name()))));
+  }
+
   /** One statfs: a build that leaves the disk nearly full says how to make room. */
   private void warnIfDiskLow() throws IOException {
     Path cache = settings.cacheDir();
@@ -613,6 +640,7 @@ public final class Rig implements AutoCloseable {
             new VmPackages(settings.cacheDir(), created, RepoSources.ofSystem(), locks, listener);
         try {
           new VmArtifactWriter(packages, listener, created).write(spec, image, vm.dir());
+          recordVmUsage(project, image);
         } catch (NvidiaDriverException e) {
           throw new SpecException(
               project.file(),

@@ -222,6 +222,24 @@ class VmEndToEndTest {
         .anyMatch(cols -> cols.length >= 5 && cols[0].equals("hello") && cols[4].equals("yes"));
   }
 
+  /**
+   * What making the VM used from the cache (its tool root, the kernel's .debs, rig-init's Java
+   * tools) is in a usage record, the VM's own beside the image's: `rig cache gc` finds nothing
+   * unused right after the build.
+   */
+  @Test
+  void everythingTheVmBuildUsedIsInAUsageRecord() throws Exception {
+    JsonNode report =
+        new ObjectMapper()
+            .readTree(
+                RigRun.withCache(dir.resolve("cache-a"), List.of("cache", "--json")).ok().stdout());
+    assertEquals(
+        0, report.path("reclaimable").path("unusedEntries").asInt(), report.toPrettyString());
+    List<String> images = new java.util.ArrayList<>();
+    report.path("images").forEach(image -> images.add(image.path("reference").asText()));
+    assertTrue(images.contains("vmt:latest (vm)"), images.toString());
+  }
+
   @Test
   void twoCachesGiveTheSameBytesAndAChangedFileChangesTheDisk() throws Exception {
     Path cacheB = dir.resolve("cache-b");

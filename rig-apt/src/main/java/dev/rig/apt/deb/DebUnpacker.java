@@ -37,6 +37,9 @@ public final class DebUnpacker {
   private static final String MANIFEST = "entries.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The cache's directory of unpacked trees, named by their .deb's SHA-256. */
+  private static final String DIR = "unpacked";
+
   private final Path unpackedRoot;
   private final DataDecoder decoder;
 
@@ -46,8 +49,13 @@ public final class DebUnpacker {
 
   /** An unpacker whose packages' data members {@code decoder} decompresses. */
   public DebUnpacker(Path cacheRoot, DataDecoder decoder) {
-    this.unpackedRoot = cacheRoot.toAbsolutePath().normalize().resolve("unpacked");
+    this.unpackedRoot = cacheRoot.toAbsolutePath().normalize().resolve(DIR);
     this.decoder = decoder;
+  }
+
+  /** Where the cache at {@code cacheRoot} keeps the unpacked tree of the .deb with this SHA-256. */
+  public static Path cachePath(Path cacheRoot, String sha256) {
+    return cacheRoot.toAbsolutePath().normalize().resolve(DIR).resolve(sha256);
   }
 
   /** Unpacks (or reuses) a .deb, computing its SHA-256 first. */

@@ -22,4 +22,23 @@ public final class ReportedUse {
     Set<Path> entries = byImage.remove(image);
     return entries == null ? Set.of() : Set.copyOf(entries);
   }
+
+  /**
+   * {@link #take}, with what the image's own parts reported under scopes of their own ({@code
+   * gpu/vm-tools}, {@code gpu/vm-kernel}): a VM build's tool roots and kernel.
+   */
+  public synchronized Set<Path> takeWithParts(String image) {
+    Set<Path> entries = new LinkedHashSet<>(take(image));
+    byImage
+        .entrySet()
+        .removeIf(
+            scope -> {
+              if (scope.getKey().startsWith(image + "/")) {
+                entries.addAll(scope.getValue());
+                return true;
+              }
+              return false;
+            });
+    return Set.copyOf(entries);
+  }
 }

@@ -1,6 +1,5 @@
 package dev.rig.build.packages;
 
-import dev.rig.apt.deb.DebDownloader;
 import dev.rig.apt.deb.DebUnpacker;
 import dev.rig.apt.deb.UnpackedDeb;
 import dev.rig.apt.repo.IndexCache;
@@ -181,14 +180,10 @@ public final class LinkedJava {
     Path runtimes = Files.createDirectories(cacheRoot.resolve("java"));
     Path done = runtimes.resolve(key(tools));
     // Reported whether linked now or reused: gc keeps the runtimes recent builds used, and the
-    // tool set's .debs, so that a new rig (another rig-init, another runtime key) links again
-    // without downloading the JDK again. Their unpacked trees (twice the size, and one
-    // decompression to make again) are left to gc.
+    // tool set's .debs and unpacked trees, so that a new rig (another rig-init, another runtime
+    // key) links again without downloading and decompressing the JDK again.
     listener.on(new BuildEvent.CacheUsed(spec.name(), done));
-    for (LockedPackage p : tools.packages()) {
-      listener.on(
-          new BuildEvent.CacheUsed(spec.name(), DebDownloader.cachePath(cacheRoot, p.sha256())));
-    }
+    PackageInstaller.reportPackages(listener, spec.name(), cacheRoot, tools.packages());
     if (Files.isDirectory(done)) {
       return done.resolve("java");
     }

@@ -3,6 +3,7 @@ package dev.rig.build.packages;
 import dev.rig.apt.control.PackageRecord;
 import dev.rig.apt.deb.DebArchive;
 import dev.rig.apt.deb.DebDownloader;
+import dev.rig.apt.deb.DebUnpacker;
 import dev.rig.apt.deb.DownloadEvent;
 import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
@@ -170,6 +171,9 @@ public final class PackageInstaller {
     for (String key : keys) {
       listener.on(new BuildEvent.CacheUsed(image, stagesDir.resolve(key)));
     }
+    // The .debs and unpacked trees too, as an image's are: a tool root (a VM's, say) is not an
+    // image, so no image's usage record lists its packages.
+    reportPackages(listener, image, cacheRoot, lock.packages());
     listener.on(new BuildEvent.CacheUsed(image, stagesDir.resolve(PLANS)));
     listener.on(new BuildEvent.CacheUsed(image, stagesDir.resolve(DebControls.DIR)));
     listener.on(new BuildEvent.CacheUsed(image, stagesDir.resolve(EDITED_IN_PLACE)));
@@ -418,6 +422,15 @@ public final class PackageInstaller {
             text.append(s.name()).append('\t').append(String.join(" ", s.packages())).append('\n'));
     Path plans = Files.createDirectories(stagesDir.resolve(PLANS));
     AtomicFiles.write(plans.resolve(key), text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Reports each package's .deb and unpacked tree as used by {@code scope}. */
+  static void reportPackages(
+      BuildListener listener, String scope, Path cacheRoot, List<LockedPackage> packages) {
+    for (LockedPackage p : packages) {
+      listener.on(new BuildEvent.CacheUsed(scope, DebDownloader.cachePath(cacheRoot, p.sha256())));
+      listener.on(new BuildEvent.CacheUsed(scope, DebUnpacker.cachePath(cacheRoot, p.sha256())));
+    }
   }
 
   Map<LockedPackage, Path> download(

@@ -1,6 +1,7 @@
 package dev.rig.build.packages;
 
 import dev.rig.apt.repo.IndexCache;
+import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
 import dev.rig.build.lock.ImageLock;
 import dev.rig.build.lock.LockInput;
@@ -52,6 +53,7 @@ public final class VmPackages {
   private final RepoSources repoSources;
   private final LockStore locks;
   private final PackageInstaller installer;
+  private final BuildListener listener;
 
   public VmPackages(
       Path cacheDir,
@@ -65,6 +67,7 @@ public final class VmPackages {
     this.repoSources = repoSources;
     this.locks = locks;
     this.installer = new PackageInstaller(cacheDir, created, listener);
+    this.listener = listener;
   }
 
   /** A configured root holding {@link #TOOLS}, from the cache or installed now. */
@@ -94,7 +97,14 @@ public final class VmPackages {
         wanted.add(p);
       }
     }
-    return List.copyOf(installer.download(spec.name() + "/vm-kernel", wanted, sources).values());
+    String key = spec.name() + "/vm-kernel";
+    return List.copyOf(used(key, installer.download(key, wanted, sources)).values());
+  }
+
+  /** {@code debs}, each reported as used by {@code key}: the VM's usage record keeps them. */
+  private <K> Map<K, Path> used(String key, Map<K, Path> debs) {
+    debs.values().forEach(deb -> listener.on(new BuildEvent.CacheUsed(key, deb)));
+    return debs;
   }
 
   /** The cache root, where built guest modules are kept by the key of their inputs. */
@@ -137,8 +147,7 @@ public final class VmPackages {
     List<LockedPackage> wanted =
         lock.packages().stream().filter(p -> NVIDIA_DRIVER.contains(p.name())).toList();
     Map<String, LockedDeb> debs = new TreeMap<>();
-    installer
-        .download(key, wanted, sources)
+    used(key, installer.download(key, wanted, sources))
         .forEach((p, path) -> debs.put(p.name(), new LockedDeb(p.version(), p.sha256(), path)));
     return debs;
   }

@@ -78,12 +78,14 @@ class LinkedJavaTest {
     used.clear();
     Path second = java.link(spec, sources);
     assertEquals(first, second);
-    // Linked or reused, the runtime and the tool set's .debs go into the image's usage record.
+    // Linked or reused, the runtime and the tool set's .debs and unpacked trees go into the
+    // image's usage record.
     assertTrue(used.contains(second.getParent()), used.toString());
     for (LockedPackage p : tools.packages()) {
       Path deb = CACHE.toAbsolutePath().resolve("debs/" + p.sha256() + ".deb");
-      assertTrue(used.contains(deb), p.name() + " is not in the usage record: " + used);
-      assertTrue(Files.isRegularFile(deb), deb.toString());
+      Path tree = CACHE.toAbsolutePath().resolve("unpacked/" + p.sha256());
+      assertTrue(used.contains(deb) && used.contains(tree), p.name() + " is not in it: " + used);
+      assertTrue(Files.isRegularFile(deb) && Files.isDirectory(tree), p.name());
     }
     assertEquals(once, tree(second), "two links of the same JDK differ");
     assertEquals(unpacked, states(CACHE.resolve("unpacked")), "a link changed the unpacked trees");
