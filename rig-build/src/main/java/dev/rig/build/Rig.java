@@ -881,7 +881,8 @@ public final class Rig implements AutoCloseable {
   }
 
   private BuildSettings buildSettings(Instant created) {
-    return new BuildSettings(settings.cacheDir(), settings.compression(), created);
+    return new BuildSettings(
+        settings.cacheDir(), settings.compression(), created, memo().fileHashes());
   }
 
   /** The project's rig.lock, next to the spec file. */

@@ -205,7 +205,8 @@ public final class ImageBuilder {
             withPackages ? packages.get().tools(spec) : Optional.empty(),
             base.image(),
             InventoryReader.origin(
-                spec.from(), base.registrySource().map(ImageReference::toString)));
+                spec.from(), base.registrySource().map(ImageReference::toString)),
+            settings.hostFiles());
     if (!withPackages || !spec.python().enable() || python.isEmpty()) {
       return inventory;
     }

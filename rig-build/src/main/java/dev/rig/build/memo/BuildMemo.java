@@ -1,5 +1,6 @@
 package dev.rig.build.memo;
 
+import dev.rig.build.sbom.FileHashes;
 import dev.rig.oci.digest.Digest;
 import dev.rig.oci.io.AtomicFiles;
 import dev.rig.spec.ImageSpec;
@@ -100,6 +101,14 @@ public final class BuildMemo {
   public void store(MemoKey key, MemoEntry entry) throws IOException {
     Files.createDirectories(dir);
     AtomicFiles.write(dir.resolve(key.hex()), entry.bytes());
+  }
+
+  /**
+   * The host files' hashes as the SBOM lists them, through the same stat cache: a file the memo
+   * hashed is not read again for the SBOM, nor in the next build.
+   */
+  public FileHashes fileHashes() {
+    return inputs;
   }
 
   /** Remembers the host files hashed since the last save, so the next run only stats them. */

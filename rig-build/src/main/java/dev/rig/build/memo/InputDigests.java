@@ -1,5 +1,6 @@
 package dev.rig.build.memo;
 
+import dev.rig.build.sbom.FileHashes;
 import dev.rig.oci.digest.Digest;
 import dev.rig.oci.io.AtomicFiles;
 import java.io.IOException;
@@ -14,10 +15,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,18 +30,20 @@ import java.util.concurrent.TimeUnit;
  * <p>A file changed within the last {@link #RACY_NANOS} is hashed but not remembered: it may change
  * again within the clock's resolution without any stat field moving.
  */
-public final class InputDigests {
-  private static final String FORMAT = "rig-input-stats/1";
+public final class InputDigests implements FileHashes {
+  /** 2: each line holds the file's SHA-1 too (the SBOM lists it), so one read serves both. */
+  private static final String FORMAT = "rig-input-stats/2";
+
   private static final long RACY_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final String STAT_ATTRIBUTES =
       "unix:dev,ino,size,mode,uid,gid,lastModifiedTime,ctime";
 
   private final Path file;
   private final Map<String, Known> known;
-  private boolean changed;
+  private volatile boolean changed;
 
-  /** What a file's stat fields were when it hashed to {@code sha256}. */
-  private record Known(String stat, String sha256) {}
+  /** What a file's stat fields were when it hashed to these. */
+  private record Known(String stat, Hashes hashes) {}
 
   private InputDigests(Path file, Map<String, Known> known) {
     this.file = file;
@@ -49,15 +52,19 @@ public final class InputDigests {
 
   /** The stat cache kept in {@code file}; an unreadable or foreign one starts empty. */
   public static InputDigests load(Path file) {
-    Map<String, Known> known = new HashMap<>();
+    // Concurrent: the SBOM asks from the build's worker threads, the memo from the main one.
+    Map<String, Known> known = new ConcurrentHashMap<>();
     try {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       if (!lines.isEmpty() && lines.get(0).equals(FORMAT)) {
-        // Each line: sha256, tab, stat fields, tab, path (last, so that it may hold tabs).
+        // Each line: sha256, tab, sha1, tab, size, tab, stat fields, tab, path (last, so that it
+        // may hold tabs).
         for (String line : lines.subList(1, lines.size())) {
-          String[] parts = line.split("\t", 3);
-          if (parts.length == 3) {
-            known.put(parts[2], new Known(parts[1], parts[0]));
+          String[] parts = line.split("\t", 5);
+          if (parts.length == 5) {
+            known.put(
+                parts[4],
+                new Known(parts[3], new Hashes(parts[1], parts[0], Long.parseLong(parts[2]))));
           }
         }
       }
@@ -117,7 +124,20 @@ public final class InputDigests {
     }
   }
 
+  /**
+   * The SBOM's hashes of {@code file} (symlinks followed, as a copy reads it), from the stat cache
+   * when its stat fields are those it was hashed with.
+   */
+  @Override
+  public Hashes of(Path file) throws IOException {
+    return fileHashes(file, Files.readAttributes(file, STAT_ATTRIBUTES));
+  }
+
   private String fileSha256(Path path, Map<String, Object> stat) throws IOException {
+    return fileHashes(path, stat).sha256();
+  }
+
+  private Hashes fileHashes(Path path, Map<String, Object> stat) throws IOException {
     String key = path.toAbsolutePath().normalize().toString();
     String fields =
         stat.get("dev")
@@ -133,26 +153,22 @@ public final class InputDigests {
             + nanos(stat.get("ctime"));
     Optional<Known> seen = Optional.ofNullable(known.get(key));
     if (seen.isPresent() && seen.get().stat().equals(fields)) {
-      return seen.get().sha256();
+      return seen.get().hashes();
     }
-    MessageDigest content = Digest.newSha256();
+    Hashes hashes;
     try (InputStream in = Files.newInputStream(path)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        content.update(buffer, 0, n);
-      }
+      hashes = FileHashes.read(in);
     }
-    String sha256 = Digest.ofHash(content.digest()).hex();
     long changedAt = Math.max(nanos(stat.get("lastModifiedTime")), nanos(stat.get("ctime")));
     boolean racy = nowNanos() - changedAt < RACY_NANOS;
     if (!racy && key.indexOf('\n') < 0) {
-      known.put(key, new Known(fields, sha256));
+      known.put(key, new Known(fields, hashes));
       changed = true;
     } else if (seen.isPresent()) {
       known.remove(key);
       changed = true;
     }
-    return sha256;
+    return hashes;
   }
 
   /**
@@ -168,7 +184,11 @@ public final class InputDigests {
     StringBuilder text = new StringBuilder(FORMAT).append('\n');
     known.forEach(
         (path, seen) ->
-            text.append(seen.sha256())
+            text.append(seen.hashes().sha256())
+                .append('\t')
+                .append(seen.hashes().sha1())
+                .append('\t')
+                .append(seen.hashes().size())
                 .append('\t')
                 .append(seen.stat())
                 .append('\t')

@@ -9,6 +9,7 @@ import dev.rig.build.plan.PreparedImage;
 import dev.rig.build.runtime.RuntimeLayer;
 import dev.rig.oci.image.BaseImage;
 import dev.rig.oci.image.ImageLayer;
+import dev.rig.oci.layer.Content;
 import dev.rig.oci.layer.EntryType;
 import dev.rig.oci.layer.LayerEntry;
 import dev.rig.oci.layer.LayerInput;
@@ -28,16 +29,18 @@ import java.util.stream.Collectors;
  * Reads what a build put into an image from the layers it planned (the dpkg database, os-release,
  * copyright files, copied files) and joins it with rig.lock (each .deb's hash and location), so
  * that the SBOM lists what the image holds, not what the spec asked for. Reads only the few files
- * it needs, plus every copied file once to hash it.
+ * it needs, plus every copied file once to hash it (or its hashes, remembered by stat).
  */
 public final class InventoryReader {
   private static final HexFormat HEX = HexFormat.of();
   private static final String STATUS = "/var/lib/dpkg/status";
 
   private final LayeredFiles files;
+  private final FileHashes hostFiles;
 
-  private InventoryReader(List<LayerInput> layers) {
+  private InventoryReader(List<LayerInput> layers, FileHashes hostFiles) {
     this.files = LayeredFiles.of(layers);
+    this.hostFiles = hostFiles;
   }
 
   /**
@@ -55,7 +58,24 @@ public final class InventoryReader {
       Optional<BaseImage> base,
       Optional<String> baseOrigin)
       throws IOException {
-    return new InventoryReader(layers).inventory(prepared, packages, tools, base, baseOrigin);
+    return read(prepared, layers, packages, tools, base, baseOrigin, FileHashes.READING);
+  }
+
+  /**
+   * {@link #read}, with the copied host files' hashes from {@code hostFiles} (which may remember
+   * them by stat) instead of reading each file.
+   */
+  public static ImageInventory read(
+      PreparedImage prepared,
+      List<LayerInput> layers,
+      Optional<ImageLock> packages,
+      Optional<ImageLock> tools,
+      Optional<BaseImage> base,
+      Optional<String> baseOrigin,
+      FileHashes hostFiles)
+      throws IOException {
+    return new InventoryReader(layers, hostFiles)
+        .inventory(prepared, packages, tools, base, baseOrigin);
   }
 
   private ImageInventory inventory(
@@ -208,28 +228,20 @@ public final class InventoryReader {
   }
 
   /** A regular file as the SBOM lists it; links and directories are not listed. */
-  private static Optional<ImageFile> file(LayerEntry entry, String origin) throws IOException {
+  private Optional<ImageFile> file(LayerEntry entry, String origin) throws IOException {
     if (entry.type() != EntryType.FILE) {
       return Optional.empty();
     }
-    MessageDigest sha1 = digest("SHA-1");
-    MessageDigest sha256 = digest("SHA-256");
-    long size = 0;
-    try (InputStream in = entry.content().open()) {
-      byte[] buffer = new byte[65536];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        sha1.update(buffer, 0, n);
-        sha256.update(buffer, 0, n);
-        size += n;
+    FileHashes.Hashes hashes;
+    if (entry.content() instanceof Content.HostFile host) {
+      hashes = hostFiles.of(host.path());
+    } else {
+      try (InputStream in = entry.content().open()) {
+        hashes = FileHashes.read(in);
       }
     }
     return Optional.of(
-        new ImageFile(
-            entry.path(),
-            HEX.formatHex(sha1.digest()),
-            HEX.formatHex(sha256.digest()),
-            size,
-            origin));
+        new ImageFile(entry.path(), hashes.sha1(), hashes.sha256(), hashes.size(), origin));
   }
 
   private static byte[] sha(byte[] bytes, String algorithm) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rig.build.sbom.FileHashes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -74,6 +75,33 @@ class InputDigestsTest {
         lines.stream().anyMatch(l -> l.endsWith("\t" + kept.toAbsolutePath())), lines.toString());
     assertFalse(
         lines.stream().anyMatch(l -> l.endsWith("\t" + gone.toAbsolutePath())), lines.toString());
+  }
+
+  /**
+   * The SBOM's hashes of a copied file come from the same stat cache: one read of the file serves
+   * the memo and the SBOM, and a rebuild reads it for neither.
+   */
+  @Test
+  void theSbomsHashesAreRememberedWithTheMemosDigest() throws Exception {
+    Path file = Files.writeString(dir.resolve("weights.bin"), "w".repeat(1000));
+    Path stats = dir.resolve("memo/input-stats");
+    Thread.sleep(2100);
+    InputDigests first = InputDigests.load(stats);
+    first.digest(file);
+    first.save();
+    List<String> lines = Files.readAllLines(stats);
+    String[] fields = lines.get(1).split("\t", 5);
+    FileHashes.Hashes real = FileHashes.READING.of(file);
+    assertEquals(List.of(real.sha256(), real.sha1(), "1000"), List.of(fields).subList(0, 3));
+
+    // Forge the remembered SHA-1: the next run's SBOM believes it, so it did not read the file.
+    String forged = "1".repeat(40);
+    Files.write(
+        stats,
+        List.of(
+            lines.get(0), String.join("\t", fields[0], forged, fields[2], fields[3], fields[4])));
+    FileHashes.Hashes remembered = InputDigests.load(stats).of(file);
+    assertEquals(new FileHashes.Hashes(forged, real.sha256(), 1000), remembered);
   }
 
   @Test
