@@ -49,21 +49,7 @@ public final class InventoryReader {
    * @param tools the locked build tools rig-init's Java was linked from, when it was
    * @param base the base image it was built on, when any
    * @param baseOrigin the base as the spec names it, pinned by digest where it came from a registry
-   */
-  public static ImageInventory read(
-      PreparedImage prepared,
-      List<LayerInput> layers,
-      Optional<ImageLock> packages,
-      Optional<ImageLock> tools,
-      Optional<BaseImage> base,
-      Optional<String> baseOrigin)
-      throws IOException {
-    return read(prepared, layers, packages, tools, base, baseOrigin, FileHashes.READING);
-  }
-
-  /**
-   * {@link #read}, with the copied host files' hashes from {@code hostFiles} (which may remember
-   * them by stat) instead of reading each file.
+   * @param hostFiles the copied host files' hashes (which may be remembered by stat)
    */
   public static ImageInventory read(
       PreparedImage prepared,

@@ -106,7 +106,8 @@ class InventoryReaderTest {
             Optional.of(lock),
             Optional.empty(),
             Optional.empty(),
-            Optional.empty());
+            Optional.empty(),
+            FileHashes.READING);
 
     assertEquals(Optional.of(new Distro("debian", "13")), inventory.distro());
     SpdxLicense lgpl = new SpdxLicense(Optional.of("LGPL-2.1-or-later"), Map.of());
@@ -174,7 +175,8 @@ class InventoryReaderTest {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
-            Optional.empty());
+            Optional.empty(),
+            FileHashes.READING);
     assertEquals(
         List.of("rig-init"), inventory.runtime().stream().map(RuntimeComponent::name).toList());
     assertEquals(List.of(), inventory.files());
