@@ -23,9 +23,11 @@ import java.util.OptionalDouble;
 
 /**
  * The content loop of issue 15, on the README's GPU example (copied into a project directory of the
- * run): cold build beside mmdebstrap + umoci and where rig's time goes, one package added and
- * rebuilt (and compared with a clean build of the new spec), a warm rebuild, loading into podman
- * beside skopeo, the cache's growth, and what rig-init costs in the image and in the container.
+ * run): cold build beside mmdebstrap + umoci, with the machine's busy and idle core-seconds on each
+ * side (a CPU-bound build gains only from less work) and where rig's time goes, one package added
+ * and rebuilt (and compared with a clean build of the new spec), a warm rebuild, loading into
+ * podman beside skopeo, the cache's growth, and what rig-init costs in the image and in the
+ * container.
  *
  * <p>Every figure is read from what rig does in this run (its {@code --json}, its image, the
  * running container); where rig does not offer a feature yet the row says n/a instead of failing.
@@ -86,7 +88,9 @@ final class ContentLoop {
 
     // 1. Cold build.
     step("cold build of the GPU example" + (seeded.isEmpty() ? " (packages from the mirror)" : ""));
+    Optional<CpuTime> coldCpuStart = CpuTime.now();
     Proc.Result coldRun = rig("cold", buildJson(spec, cache, out), project);
+    Optional<CpuTime.Spent> coldCpu = CpuTime.since(coldCpuStart);
     BuildReport cold = BuildReport.parse(coldRun.stdout());
     BuildReport.Image image =
         cold.images().stream()
@@ -158,6 +162,7 @@ final class ContentLoop {
         table,
         seeded,
         coldRun.seconds(),
+        coldCpu,
         cold,
         packages.size(),
         peer,
@@ -177,6 +182,7 @@ final class ContentLoop {
       Table table,
       String seeded,
       double coldSeconds,
+      Optional<CpuTime.Spent> coldCpu,
       BuildReport cold,
       int packageCount,
       Optional<MmdebstrapUmoci.Result> peer,
@@ -197,16 +203,18 @@ final class ContentLoop {
         new Row(
             "loop 1: cold build, GPU example (" + packageCount + " packages)",
             OptionalDouble.of(coldSeconds),
-            seeded.isEmpty() ? "empty cache, .debs from the mirror" : seeded,
+            (seeded.isEmpty() ? "empty cache, .debs from the mirror" : seeded)
+                + coldCpu.map(c -> "; " + c.text()).orElse(""),
             reference,
             peer.map(
                     p ->
                         String.format(
                             Locale.ROOT,
-                            "mmdebstrap %.1f s + umoci unpack/repack %.1f s%s",
+                            "mmdebstrap %.1f s + umoci unpack/repack %.1f s%s%s",
                             p.mmdebstrap(),
                             p.umoci(),
-                            seeded.isEmpty() ? "" : ", apt archive seeded with the same .debs"))
+                            seeded.isEmpty() ? "" : ", apt archive seeded with the same .debs",
+                            p.cpu().map(c -> "; " + c.text()).orElse("")))
                 .orElse("mmdebstrap + umoci failed (see the log)"),
             coldGoal.text(),
             coldGoal.judge(OptionalDouble.of(coldSeconds), reference)));

@@ -31,8 +31,12 @@ final class MmdebstrapUmoci {
           "path-exclude=/usr/share/locale/*",
           "path-include=/usr/share/locale/locale.alias");
 
-  /** Seconds of each side, and the compressed size of umoci's layer. */
-  record Result(double mmdebstrap, double umoci, long layerBytes) {
+  /**
+   * Seconds of each side, and the compressed size of umoci's layer.
+   *
+   * @param cpu the machine's busy and idle core-seconds over both, where /proc/stat was readable
+   */
+  record Result(double mmdebstrap, double umoci, long layerBytes, Optional<CpuTime.Spent> cpu) {
     double seconds() {
       return mmdebstrap + umoci;
     }
@@ -100,6 +104,7 @@ final class MmdebstrapUmoci {
     mm.add(CudaTree.SUITE);
     mm.add(root.toString());
     mm.add(CudaTree.mirror().uri().toString());
+    Optional<CpuTime> cpuStart = CpuTime.now();
     double mmSeconds = proc.run(mm, timeout).ok().seconds();
 
     Path layout = dir.resolve("umoci");
@@ -114,10 +119,11 @@ final class MmdebstrapUmoci {
     Files.move(root, rootfs);
     proc.run(List.of("umoci", "repack", "--image", image, bundle.toString()), timeout).ok();
     double umociSeconds = (System.nanoTime() - start) / 1e9;
+    Optional<CpuTime.Spent> cpu = CpuTime.since(cpuStart);
     long bytes = Bench.layerBytes(layout);
     Fs.deleteTree(bundle);
     Fs.deleteTree(layout);
     Fs.deleteTree(dir.resolve("seed"));
-    return new Result(mmSeconds, umociSeconds, bytes);
+    return new Result(mmSeconds, umociSeconds, bytes, cpu);
   }
 }

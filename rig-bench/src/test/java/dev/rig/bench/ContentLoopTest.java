@@ -33,6 +33,22 @@ class ContentLoopTest {
     assertEquals(Verdict.NO, limit.judge(OptionalDouble.of(15.01), NONE));
   }
 
+  /**
+   * The cold build's row says how busy the machine was on each side: /proc/stat's first line, in
+   * ticks of 1/100 s, busy being user, nice, system, irq, softirq and steal.
+   */
+  @Test
+  void readsBusyAndIdleCoreSecondsFromProcStat() {
+    CpuTime start = CpuTime.parse("cpu  1000 0 500 8000 200 0 50 0 0 0").orElseThrow();
+    CpuTime end = CpuTime.parse("cpu  9050 100 1700 8300 300 0 100 100 0 0").orElseThrow();
+    CpuTime.Spent spent = end.since(start);
+    assertEquals(new CpuTime.Spent(95.0, 4.0), spent);
+    assertEquals("95 busy / 4 idle core-s", spent.text());
+    assertEquals(new CpuTime.Spent(190.0, 8.0), spent.plus(spent));
+    assertTrue(CpuTime.parse("intr 1 2 3").isEmpty());
+    assertTrue(CpuTime.now().isPresent(), "/proc/stat is readable on Linux");
+  }
+
   @Test
   void aFigureNotTakenIsNotApplicableNeverMet() {
     assertEquals(Verdict.NOT_MEASURED, Goal.atMost(1, "≤ 1 s").judge(NONE, NONE));
