@@ -491,6 +491,9 @@ public final class PackageInstaller {
     Map<PackageRecord, Path> files = downloader.downloadAll(requests);
     Map<LockedPackage, Path> debs = new LinkedHashMap<>();
     files.forEach((record, path) -> debs.put(byRecord.get(record), path));
+    // Whoever downloads reports the .debs as used (a VM's kernel and driver are not an image's
+    // packages): gc keeps them while that build is recent.
+    debs.values().forEach(deb -> listener.on(new BuildEvent.CacheUsed(image, deb)));
     listener.on(
         new BuildEvent.PhaseDone(
             image,

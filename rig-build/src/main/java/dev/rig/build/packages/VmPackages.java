@@ -1,7 +1,6 @@
 package dev.rig.build.packages;
 
 import dev.rig.apt.repo.IndexCache;
-import dev.rig.build.event.BuildEvent;
 import dev.rig.build.event.BuildListener;
 import dev.rig.build.lock.ImageLock;
 import dev.rig.build.lock.LockInput;
@@ -53,7 +52,6 @@ public final class VmPackages {
   private final RepoSources repoSources;
   private final LockStore locks;
   private final PackageInstaller installer;
-  private final BuildListener listener;
 
   public VmPackages(
       Path cacheDir,
@@ -67,7 +65,6 @@ public final class VmPackages {
     this.repoSources = repoSources;
     this.locks = locks;
     this.installer = new PackageInstaller(cacheDir, created, listener);
-    this.listener = listener;
   }
 
   /** A configured root holding {@link #TOOLS}, from the cache or installed now. */
@@ -97,14 +94,7 @@ public final class VmPackages {
         wanted.add(p);
       }
     }
-    String key = spec.name() + "/vm-kernel";
-    return List.copyOf(used(key, installer.download(key, wanted, sources)).values());
-  }
-
-  /** {@code debs}, each reported as used by {@code key}: the VM's usage record keeps them. */
-  private <K> Map<K, Path> used(String key, Map<K, Path> debs) {
-    debs.values().forEach(deb -> listener.on(new BuildEvent.CacheUsed(key, deb)));
-    return debs;
+    return List.copyOf(installer.download(spec.name() + "/vm-kernel", wanted, sources).values());
   }
 
   /** The cache root, where built guest modules are kept by the key of their inputs. */
@@ -147,7 +137,8 @@ public final class VmPackages {
     List<LockedPackage> wanted =
         lock.packages().stream().filter(p -> NVIDIA_DRIVER.contains(p.name())).toList();
     Map<String, LockedDeb> debs = new TreeMap<>();
-    used(key, installer.download(key, wanted, sources))
+    installer
+        .download(key, wanted, sources)
         .forEach((p, path) -> debs.put(p.name(), new LockedDeb(p.version(), p.sha256(), path)));
     return debs;
   }
